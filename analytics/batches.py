@@ -1,0 +1,42 @@
+"""What has been imported: the batches, and the rows each one could not accept."""
+
+from __future__ import annotations
+
+import io
+
+import duckdb
+import pandas as pd
+
+ROW_COLUMN = "Row in original file"
+REASONS_COLUMN = "Why it was not imported"
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import, newest first."""
+    return con.execute(
+        """SELECT batch_id, dataset, file_name, sheet, imported_at, rows_read, inserted, updated, unchanged,
+                  rejected, warnings
+           FROM import_batches ORDER BY imported_at DESC, batch_id DESC"""
+    ).df()
+
+
+def batch_exists(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
+    return con.execute("SELECT count(*) FROM import_batches WHERE batch_id = ?", [batch_id]).fetchone()[0] > 0
+
+
+def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame:
+    """One batch's quarantined rows with their original cells, ready to fix and import again.
+
+    The original columns come back under their original headers, so the fixed file maps itself; the row number
+    and reasons sit in two extra columns that an import ignores.
+    """
+    rows = con.execute(
+        """SELECT source_row, array_to_string(reasons, '; ') AS reasons, cells
+           FROM quarantine WHERE batch_id = ? ORDER BY source_row""",
+        [batch_id],
+    ).df()
+    lines = io.StringIO("\n".join(rows["cells"]))
+    cells = pd.read_json(lines, lines=True, dtype=False, convert_dates=False) if len(rows) else pd.DataFrame()
+    cells.insert(0, REASONS_COLUMN, rows["reasons"])
+    cells.insert(0, ROW_COLUMN, rows["source_row"])
+    return cells

@@ -1,0 +1,121 @@
+"""Command line for scheduled and bulk work, on the same code path as the dashboard's pages.
+
+python -m analytics import incidents|councillors|wards FILE [--db PATH] [--sheet NAME] [--mapping FILE]
+python -m analytics summary [--db PATH]
+python -m analytics batches [--db PATH]
+python -m analytics rejected --batch ID --out FILE [--db PATH]
+python -m analytics load-sample [--db PATH]
+python -m analytics sample --out DIR [--incidents N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from analytics import registers, store
+from analytics.batches import batch_exists, list_batches, rejected_rows
+from analytics.demo import load_sample
+from analytics.errors import ImportRefused
+from analytics.exports import to_csv_bytes, to_excel_bytes
+from analytics.importing import import_file, load_mapping_file
+from analytics.sample import write_sample
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analytics", description="Councillor safety dashboard tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    importing = commands.add_parser("import", help="import an incident log, councillor register or ward register")
+    importing.add_argument("dataset", choices=["incidents", "councillors", "wards"])
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--db", help="database file (default: $SAFETY_DASHBOARD_DB or data/safety.duckdb)")
+    importing.add_argument("--sheet", help="worksheet to read (default: the one that holds the data)")
+    importing.add_argument("--mapping", type=Path, help='JSON file: {"Header in the file": "field"}')
+    importing.add_argument("--authority", help="for wards: the local authority (name or code) that is this council")
+
+    summary = commands.add_parser("summary", help="print the number of rows in each table as JSON")
+    summary.add_argument("--db")
+
+    batches = commands.add_parser("batches", help="list the imports, newest first, one JSON object a line")
+    batches.add_argument("--db")
+
+    rejected = commands.add_parser("rejected", help="write the rows an import could not accept")
+    rejected.add_argument("--batch", required=True)
+    rejected.add_argument("--out", required=True, type=Path, help="a .csv or .xlsx file")
+    rejected.add_argument("--db")
+
+    load = commands.add_parser("load-sample", help="load the sample council into a database with no incidents yet")
+    load.add_argument("--db")
+
+    sample = commands.add_parser("sample", help="write the fictional sample council's files")
+    sample.add_argument("--out", required=True, type=Path)
+    sample.add_argument("--incidents", type=int, default=1500)
+    sample.add_argument("--seed", type=int, default=2026)
+    sample.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help="format of the incident log")
+    return parser
+
+
+def _import(args) -> dict:
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"Cannot read {args.file}: {exc.strerror}; check the path and try again.") from exc
+    mapping = load_mapping_file(args.mapping.read_text(encoding="utf-8")) if args.mapping else None
+    con = store.connect(args.db)
+    result = import_file(con, args.dataset, data, args.file.name, sheet=args.sheet, mapping=mapping)
+    if args.dataset == "wards" and args.authority:
+        try:
+            registers.choose_authority(con, args.authority)
+        except ValueError as exc:
+            raise ImportRefused(f"{exc} The wards were imported; choose the authority on the Import page.") from exc
+    return result.summary()
+
+
+def _rejected(args) -> dict:
+    con = store.connect(args.db)
+    if not batch_exists(con, args.batch):
+        raise ImportRefused(f"There is no import batch {args.batch}; `python -m analytics batches` lists them.")
+    rows = rejected_rows(con, args.batch)
+    data = to_excel_bytes(rows, "Rejected rows") if args.out.suffix.lower() == ".xlsx" else to_csv_bytes(rows)
+    args.out.write_bytes(data)
+    return {"batch_id": args.batch, "rows": len(rows), "out": str(args.out)}
+
+
+def _batches(args) -> list[dict]:
+    return list_batches(store.connect(args.db)).to_dict(orient="records")
+
+
+def _summary(args) -> dict:
+    return store.table_counts(store.connect(args.db))
+
+
+def _sample(args) -> dict:
+    paths = write_sample(args.out, incidents=args.incidents, seed=args.seed, incident_format=args.format)
+    return {"files": [str(path) for path in paths]}
+
+
+def _load_sample(args) -> list[dict]:
+    return [result.summary() | {"file": result.file_name} for result in load_sample(store.connect(args.db))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {
+        "import": _import,
+        "summary": _summary,
+        "batches": _batches,
+        "rejected": _rejected,
+        "sample": _sample,
+        "load-sample": _load_sample,
+    }
+    try:
+        output = commands[args.command](args)
+        for line in output if isinstance(output, list) else [output]:
+            print(json.dumps(line, default=str))
+    except (ImportRefused, store.StoreBusy) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,584 @@
+"""Importing a council's file: map its headers, check every row, and store it in one transaction.
+
+A row travels: uploaded bytes -> `reading.read_table` (text cells, header found) -> `prepare` (headers mapped to
+fields, values normalised over distinct values, every problem recorded as a reason) -> `commit` (accepted rows
+merged by key, with the previous version of a changed record kept; rejected rows quarantined with their original
+cells and reasons; one batch row). Every row read is counted exactly once:
+rows_read = inserted + updated + unchanged + rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from analytics import registers
+from analytics.datasets import DATASETS, Dataset, field_for_header
+from analytics.dates import parse_dates
+from analytics.errors import ImportRefused
+from analytics.reading import RawTable, read_table
+from analytics.vocabulary import (
+    VALUE_LISTS,
+    key,
+    keys,
+    map_multi,
+    map_single,
+    map_yes_no,
+    platform_from_channel,
+)
+
+Progress = Callable[[float, str], None]
+IGNORE = ""  # a mapping to this field name means: do not import the column
+_REASON_SEPARATOR = "\x1f"
+
+
+@dataclass
+class ImportResult:
+    batch_id: str
+    dataset: str
+    file_name: str
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        """The CLI's one-line JSON report."""
+        keys = ["batch_id", "rows_read", "inserted", "updated", "unchanged", "rejected", "warnings"]
+        return {name: value for name, value in asdict(self).items() if name in keys}
+
+
+@dataclass
+class Prepared:
+    """A file read and checked, ready to commit or to show as a preview."""
+
+    upload: Upload
+    clean: pd.DataFrame  # canonical columns for every row, aligned with upload.raw.frame
+    reasons: pd.Series  # '' for an accepted row, else reasons joined by \x1f
+    warnings: list[str]
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.upload.dataset
+
+    @property
+    def raw(self) -> RawTable:
+        return self.upload.raw
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        return self.clean[self.reasons == ""]
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        """The rejected rows as the user gave them, with their row number and reasons."""
+        rows = self.raw.frame[self.reasons != ""].copy()
+        rows.insert(0, "reasons", self.reasons[self.reasons != ""].str.replace(_REASON_SEPARATOR, "; "))
+        return rows
+
+
+# ---- header mapping -------------------------------------------------------------------------------------
+
+
+def saved_mapping(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, str]:
+    """Header key -> field, as the user last confirmed them for this kind of file."""
+    rows = con.execute("SELECT header_key, field FROM column_mappings WHERE dataset = ?", [dataset]).fetchall()
+    return dict(rows)
+
+
+def save_mapping(con: duckdb.DuckDBPyConnection, dataset: str, mapping: dict[str, str]) -> None:
+    for header, target in mapping.items():
+        con.execute(
+            "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, current_timestamp)",
+            [dataset, key(header), target],
+        )
+
+
+def suggest_mapping(dataset: Dataset, headers: list[str], saved: dict[str, str]) -> dict[str, str]:
+    """Each header's field: the saved choice first, then the aliases; a field is taken by one header only."""
+    mapping: dict[str, str] = {}
+    for header in headers:
+        target = saved.get(key(header))
+        if target is None:
+            target = field_for_header(dataset, header) or IGNORE
+        mapping[header] = IGNORE if target and target in mapping.values() else target
+    return mapping
+
+
+def _header_scorer(dataset: Dataset, saved: dict[str, str]) -> Callable[[list[str]], int]:
+    def score(cells: list[str]) -> int:
+        return len({v for v in suggest_mapping(dataset, cells, saved).values() if v})
+
+    return score
+
+
+def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]) -> None:
+    unknown = sorted(
+        {target for target in mapping.values() if target and target not in {f.name for f in dataset.fields}}
+    )
+    if unknown:
+        raise ImportRefused(f"The column mapping names fields a {dataset.label} does not have: {', '.join(unknown)}.")
+    missing = [name for name in dataset.required if name not in mapping.values()]
+    if missing:
+        raise ImportRefused(
+            f"This file has no column for {', '.join(missing)} (its columns are: {', '.join(headers[:12])}); "
+            f"map the columns on the Import page or pass --mapping, then import again."
+        )
+
+
+# ---- checking and normalising ----------------------------------------------------------------------------
+
+
+class _Checker:
+    """Collects, for each row, the reasons it cannot be accepted."""
+
+    def __init__(self, index: pd.Index):
+        self.reasons = pd.Series("", index=index, dtype=object)
+
+    def add(self, mask: pd.Series, message: pd.Series | str) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        text = message[mask] if isinstance(message, pd.Series) else message
+        current = self.reasons[mask]
+        self.reasons[mask] = current.where(current == "", current + _REASON_SEPARATOR) + text
+
+
+def _quoted(cells: pd.Series) -> pd.Series:
+    return "'" + cells.str.strip() + "'"
+
+
+def _normalise(
+    prepared_cells: dict[str, pd.Series],
+    dataset: Dataset,
+    headers: dict[str, str],
+    index: pd.Index,
+    checker: _Checker,
+    warnings: list[str],
+) -> pd.DataFrame:
+    """Turn each mapped column into its canonical form, recording a reason for each bad cell."""
+    clean = pd.DataFrame(index=index)
+    for spec in dataset.fields:
+        if spec.name not in prepared_cells:
+            clean[spec.name] = None
+            continue
+        cells = prepared_cells[spec.name]
+        header = headers[spec.name]
+        blank = cells.str.strip() == ""
+        if spec.required:
+            checker.add(blank, f"'{header}' is empty")
+        if spec.kind == "text":
+            clean[spec.name] = cells.str.strip().str.replace(r"\s+", " ", regex=True).where(~blank, None)
+        elif spec.kind == "date":
+            parsed = parse_dates(cells, header)
+            checker.add(
+                parsed.unreadable,
+                "'" + header + "' has " + _quoted(cells) + ", which is not a date we can read",
+            )
+            checker.add(parsed.values > pd.Timestamp(date.today()), f"'{header}' is in the future")
+            if parsed.warning:
+                warnings.append(parsed.warning)
+            clean[spec.name] = parsed.values
+        elif spec.kind == "year":
+            years = pd.to_numeric(cells.str.strip(), errors="coerce")
+            bad = ~blank & ~years.between(1900, date.today().year)
+            checker.add(bad, "'" + header + "' has " + _quoted(cells) + ", which is not a year")
+            clean[spec.name] = years.where(~bad).astype("Int64")
+        elif spec.kind == "one":
+            values = map_single(cells, spec.name)
+            allowed = ", ".join(VALUE_LISTS[spec.name])
+            checker.add(values.isna(), "'" + header + "' has " + _quoted(cells) + f", which is not one of: {allowed}")
+            clean[spec.name] = values.where(values.fillna("") != "", None)
+        elif spec.kind == "several":
+            values, unknown = map_multi(cells, spec.name)
+            allowed = ", ".join(VALUE_LISTS[spec.name])
+            checker.add(unknown != "", "'" + header + "' has '" + unknown + f"', which is not one of: {allowed}")
+            clean[spec.name] = values
+        elif spec.kind == "yes_no":
+            values = map_yes_no(cells)
+            checker.add(values.eq("invalid"), "'" + header + "' has " + _quoted(cells) + ", which is not yes or no")
+            clean[spec.name] = values.where(~values.eq("invalid"), None)
+    return clean
+
+
+def _reject_repeated_keys(keys: pd.Series, checker: _Checker, source_rows: pd.Series, what: str) -> None:
+    """A key seen again further down the same file is a second row for one record: keep the first."""
+    accepted = checker.reasons == ""
+    repeated = keys.duplicated(keep="first") & keys.notna() & accepted
+    if repeated.any():
+        first_row = source_rows[accepted].groupby(keys[accepted]).transform("min")
+        checker.add(repeated, f"{what} " + keys.astype(str) + " is also on row " + first_row.astype(str))
+
+
+def _incident_rules(
+    con,
+    clean: pd.DataFrame,
+    raw_cells: dict[str, pd.Series],
+    headers: dict[str, str],
+    checker: _Checker,
+    source_rows: pd.Series,
+) -> None:
+    clean["councillor"] = registers.without_title(clean["councillor"].fillna("")).where(clean["councillor"].notna())
+    clean["councillor_key"] = _councillor_keys(con, clean["councillor"])
+    _match_wards(con, clean, raw_cells, headers, checker)
+    if "channel" in raw_cells:
+        named = platform_from_channel(raw_cells["channel"])
+        clean["platform"] = clean["platform"].where(clean["platform"].notna(), named.where(named != "", None))
+    for name in ("protected_characteristics", "council_action"):
+        clean[name] = clean[name].fillna("")
+    clean["incident_ref"] = clean["incident_ref"].str.upper()
+    _reject_repeated_keys(clean["incident_ref"], checker, source_rows, "Reference")
+
+
+def _councillor_keys(con, names: pd.Series) -> pd.Series:
+    """Link names in the log to the register by id or name; unmatched names key on themselves."""
+    keys = registers.name_keys(names)
+    register = con.execute("SELECT councillor_key, name_key, lower(councillor_id) FROM councillors").fetchall()
+    by_name = {name_key: ckey for ckey, name_key, _ in register} | {cid: ckey for ckey, _, cid in register if cid}
+    lowered = names.str.strip().str.lower()
+    return lowered.map(by_name).fillna(keys.map(by_name)).fillna(keys)
+
+
+def _match_wards(con, clean: pd.DataFrame, raw_cells, headers, checker: _Checker) -> None:
+    present = clean["ward"].notna()
+    names, codes, matched = registers.match_wards(con, clean["ward"].fillna(""))
+    checker.add(
+        present & ~matched,
+        "'" + headers["ward"] + "' has " + _quoted(raw_cells["ward"]) + ", which is not a ward in the ward register",
+    )
+    clean["ward"] = names.where(present, None)
+    clean["ward_code"] = codes.where(present, None)
+
+
+def _councillor_rules(con, clean, raw_cells, headers, checker, source_rows) -> None:
+    clean["name"] = registers.without_title(clean["name"].fillna("")).where(clean["name"].notna())
+    clean["name_key"] = registers.name_keys(clean["name"])
+    _match_wards(con, clean, raw_cells, headers, checker)
+    clean["mitigations"] = clean["mitigations"].fillna("")
+    clean["record_key"] = clean["councillor_id"].str.lower().fillna(clean["name_key"])
+    _reject_repeated_keys(clean["record_key"], checker, source_rows, "Councillor")
+
+
+def _ward_rules(con, clean, raw_cells, headers, checker, source_rows) -> None:
+    clean["ward_code"] = clean["ward_code"].str.upper()
+    clean["ward_key"] = keys(clean["ward_name"])
+    clean["record_key"] = clean["ward_code"]
+    _reject_repeated_keys(clean["ward_code"], checker, source_rows, "Ward code")
+
+
+_RULES = {"incidents": _incident_rules, "councillors": _councillor_rules, "wards": _ward_rules}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file read, with the mapping of its headers that would be used: what the Import page lets a user edit."""
+
+    dataset: Dataset
+    file_name: str
+    file_sha256: str
+    raw: RawTable
+    mapping: dict[str, str]
+
+    @property
+    def headers(self) -> list[str]:
+        return [column for column in self.raw.frame.columns if column != "source_row"]
+
+    def with_mapping(self, mapping: dict[str, str]) -> Upload:
+        return replace(self, mapping={header: mapping.get(header, IGNORE) for header in self.headers})
+
+
+def read_upload(
+    con: duckdb.DuckDBPyConnection,
+    dataset_name: str,
+    data: bytes,
+    file_name: str,
+    *,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> Upload:
+    """Read a file and suggest how its headers map: `mapping` first, then the saved mapping, then the aliases."""
+    dataset = DATASETS[dataset_name]
+    saved = saved_mapping(con, dataset.name)
+    if mapping:
+        saved = saved | {key(header): target for header, target in mapping.items()}
+    raw = read_table(data, file_name, sheet=sheet, header_score=_header_scorer(dataset, saved))
+    headers = [column for column in raw.frame.columns if column != "source_row"]
+    return Upload(
+        dataset=dataset,
+        file_name=file_name,
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        raw=raw,
+        mapping=suggest_mapping(dataset, headers, saved),
+    )
+
+
+def check(con: duckdb.DuckDBPyConnection, upload: Upload) -> Prepared:
+    """Check every row of an upload against its mapping, storing nothing."""
+    dataset, raw, chosen = upload.dataset, upload.raw, upload.mapping
+    _check_mapping(dataset, chosen, upload.headers)
+    warnings = list(raw.warnings)
+    ignored = [header for header, target in chosen.items() if not target]
+    if ignored:
+        warnings.append(f"These columns were not imported: {', '.join(ignored)}.")
+    field_cells = {target: raw.frame[header].astype(str) for header, target in chosen.items() if target}
+    field_headers = {target: header for header, target in chosen.items() if target}
+    checker = _Checker(raw.frame.index)
+    clean = _normalise(field_cells, dataset, field_headers, raw.frame.index, checker, warnings)
+    _RULES[dataset.name](con, clean, field_cells, field_headers, checker, raw.frame["source_row"])
+    clean["source_row"] = raw.frame["source_row"]
+    return Prepared(upload=upload, clean=clean, reasons=checker.reasons, warnings=warnings)
+
+
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    dataset_name: str,
+    data: bytes,
+    file_name: str,
+    *,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> Prepared:
+    """Read and check a file without storing anything."""
+    return check(con, read_upload(con, dataset_name, data, file_name, sheet=sheet, mapping=mapping))
+
+
+# ---- storing -----------------------------------------------------------------------------------------------
+
+_STORED = {
+    "incidents": [
+        "incident_ref",
+        "occurred_on",
+        "reported_on",
+        "councillor",
+        "councillor_key",
+        "ward",
+        "ward_code",
+        "channel",
+        "platform",
+        "abuse_types",
+        "protected_characteristics",
+        "perpetrator_ref",
+        "perpetrator_type",
+        "threat_level",
+        "reported_to_police",
+        "police_reference",
+        "council_action",
+        "status",
+        "description",
+    ],
+    "councillors": [
+        "councillor_id",
+        "name",
+        "name_key",
+        "ward",
+        "ward_code",
+        "party",
+        "role",
+        "gender",
+        "ethnicity",
+        "disability",
+        "lgbtq",
+        "first_elected",
+        "risk_level",
+        "risk_assessed_on",
+        "own_assessment_on",
+        "mitigations",
+        "safety_training_on",
+    ],
+    "wards": ["ward_name", "ward_key", "authority_code", "authority_name", "ward_name_welsh"],
+}
+
+# Incidents without a reference are keyed on what identifies them, numbered when a file holds identical ones,
+# so that the same file imported again finds the same keys.
+_INCIDENT_BASE = """md5(concat_ws(chr(31), CAST(occurred_on AS DATE), councillor_key, coalesce(ward_code, lower(ward)),
+    channel, abuse_types, coalesce(lower(perpetrator_ref), '')))"""
+_INCIDENT_KEY = """CASE WHEN incident_ref IS NOT NULL THEN 'ref:' || incident_ref
+    ELSE 'row:' || record_key || ':' || row_number() OVER (PARTITION BY record_key ORDER BY source_row) END"""
+
+
+def _column_sql(dataset: Dataset, column: str) -> str:
+    kind = dataset.field(column).kind if column in {f.name for f in dataset.fields} else "text"
+    if kind == "several":
+        return f"CASE WHEN coalesce({column}, '') = '' THEN []::VARCHAR[] ELSE string_split({column}, '; ') END"
+    casts = {"date": "DATE", "year": "INTEGER", "yes_no": "BOOLEAN"}
+    return f"CAST({column} AS {casts.get(kind, 'VARCHAR')})"
+
+
+def _stage(con, dataset: Dataset, frame_name: str, staged: str) -> None:
+    """Accepted rows in the table's own types, with their key and a hash of their content."""
+    columns = _STORED[dataset.name]
+    typed = ", ".join(f"{_column_sql(dataset, column)} AS {column}" for column in columns)
+    content = ", ".join(f"coalesce(CAST({column} AS VARCHAR), '-')" for column in columns)
+    incidents = dataset.name == "incidents"
+    con.execute(f"""
+        CREATE TEMP TABLE {staged} AS
+        SELECT {_INCIDENT_KEY if incidents else "record_key"} AS {dataset.key_column},
+               * EXCLUDE (record_key),
+               md5(concat_ws(chr(31), {content})) AS content_hash
+        FROM (SELECT {typed}, CAST(source_row AS INTEGER) AS source_row,
+                     {_INCIDENT_BASE if incidents else "record_key"} AS record_key
+              FROM {frame_name})""")
+
+
+def _merge(con, dataset: Dataset, staged: str, batch_id: str) -> dict[str, int]:
+    """Insert new records, update changed ones (keeping the old version), and count the unchanged."""
+    table, key_column = dataset.table, dataset.key_column
+    plan = f"{staged}_plan"
+    con.execute(f"""
+        CREATE TEMP TABLE {plan} AS
+        SELECT s.{key_column} AS record_key,
+               CASE WHEN t.{key_column} IS NULL THEN 'insert'
+                    WHEN t.content_hash = s.content_hash THEN 'unchanged' ELSE 'update' END AS action
+        FROM {staged} s LEFT JOIN {table} t ON t.{key_column} = s.{key_column}""")
+    updated = f"(SELECT record_key FROM {plan} WHERE action = 'update')"
+    if dataset.versions_table:
+        con.execute(
+            f"INSERT INTO {dataset.versions_table} BY NAME SELECT *, ? AS replaced_by_batch FROM {table} "
+            f"WHERE {key_column} IN {updated}",
+            [batch_id],
+        )
+    columns = _STORED[dataset.name] + ["content_hash", "source_row"]
+    assignments = ", ".join(f"{column} = s.{column}" for column in columns)
+    version = ", version = t.version + 1" if dataset.versions_table else ""
+    con.execute(
+        f"UPDATE {table} t SET {assignments}, batch_id = ?{version} FROM {staged} s "
+        f"WHERE t.{key_column} = s.{key_column} AND s.{key_column} IN {updated}",
+        [batch_id],
+    )
+    first_version = ", 1 AS version" if dataset.versions_table else ""
+    con.execute(
+        f"INSERT INTO {table} BY NAME SELECT *, ? AS batch_id{first_version} FROM {staged} "
+        f"WHERE {key_column} IN (SELECT record_key FROM {plan} WHERE action = 'insert')",
+        [batch_id],
+    )
+    counts = dict(con.execute(f"SELECT action, count(*) FROM {plan} GROUP BY action").fetchall())
+    return {action: counts.get(action, 0) for action in ("insert", "update", "unchanged")}
+
+
+def _quarantine(con, prepared: Prepared, batch_id: str, frame_name: str) -> int:
+    rejected = prepared.reasons != ""
+    if not rejected.any():
+        return 0
+    original = prepared.raw.frame.loc[rejected].drop(columns="source_row")
+    rows = pd.DataFrame(
+        {
+            "source_row": prepared.raw.frame.loc[rejected, "source_row"].astype("int64"),
+            "cells": original.to_json(orient="records", lines=True, force_ascii=False).splitlines(),
+            "reasons": prepared.reasons[rejected],
+        }
+    )
+    con.register(frame_name, rows)
+    con.execute(
+        f"INSERT INTO quarantine SELECT ?, source_row, cells, string_split(reasons, chr(31)) FROM {frame_name}",
+        [batch_id],
+    )
+    return len(rows)
+
+
+def _new_batch_id(dataset: str) -> str:
+    return f"{dataset}-{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, progress: Progress | None = None) -> ImportResult:
+    """Store a prepared file in one transaction: all of it, or (on any failure) none of it."""
+    report = progress or (lambda fraction, message: None)
+    dataset = prepared.dataset
+    batch_id = _new_batch_id(dataset.name)
+    token = batch_id.replace("-", "_")
+    frames = {"accepted": f"accepted_{token}", "rejected": f"rejected_{token}"}
+    staged = f"staged_{token}"
+    accepted = prepared.clean.loc[prepared.reasons == ""]
+    con.register(frames["accepted"], accepted)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        report(0.5, "Checking which records are new, changed or unchanged")
+        _stage(con, dataset, frames["accepted"], staged)
+        report(0.7, f"Saving {len(accepted):,} rows")
+        counts = _merge(con, dataset, staged, batch_id)
+        report(0.9, "Keeping the rows that could not be imported")
+        rejected = _quarantine(con, prepared, batch_id, frames["rejected"])
+        result = ImportResult(
+            batch_id=batch_id,
+            dataset=dataset.name,
+            file_name=prepared.upload.file_name,
+            rows_read=len(prepared.raw.frame),
+            inserted=counts["insert"],
+            updated=counts["update"],
+            unchanged=counts["unchanged"],
+            rejected=rejected,
+            warnings=prepared.warnings,
+        )
+        _record_batch(con, prepared, result)
+        save_mapping(con, dataset.name, prepared.upload.mapping)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in frames.values():
+            con.unregister(name)
+        con.execute(f"DROP TABLE IF EXISTS {staged}")
+        con.execute(f"DROP TABLE IF EXISTS {staged}_plan")
+    report(1.0, "Import finished")
+    return result
+
+
+def _record_batch(con, prepared: Prepared, result: ImportResult) -> None:
+    if result.rows_read != result.inserted + result.updated + result.unchanged + result.rejected:
+        raise RuntimeError(f"Import of {result.file_name} did not account for every row: {result.summary()}")
+    con.execute(
+        "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?, ?)",
+        [
+            result.batch_id,
+            result.dataset,
+            result.file_name,
+            prepared.upload.file_sha256,
+            prepared.raw.sheet,
+            prepared.raw.header_row,
+            result.rows_read,
+            result.inserted,
+            result.updated,
+            result.unchanged,
+            result.rejected,
+            result.warnings,
+        ],
+    )
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    dataset_name: str,
+    data: bytes,
+    file_name: str,
+    *,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Read, check and store one file: the CLI and the Import page both come through here."""
+    report = progress or (lambda fraction, message: None)
+    report(0.05, f"Reading {file_name}")
+    prepared = prepare(con, dataset_name, data, file_name, sheet=sheet, mapping=mapping)
+    return commit(con, prepared, progress)
+
+
+def load_mapping_file(text: str) -> dict[str, str]:
+    """A --mapping file: JSON object of header in the file -> canonical field name ("" to ignore a column)."""
+    try:
+        mapping = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(
+            f'The mapping file is not valid JSON ({exc.msg}); write it as {{"Header": "field"}}.'
+        ) from exc
+    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+        raise ImportRefused('The mapping file must be a JSON object like {"Date of incident": "occurred_on"}.')
+    return mapping

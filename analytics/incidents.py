@@ -1,0 +1,83 @@
+"""Questions asked of the incident log. Every function takes a filter and aggregates in DuckDB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """What the sidebar narrows the log to; empty tuples mean 'all'."""
+
+    start: date | None = None
+    end: date | None = None
+    wards: tuple[str, ...] = field(default=())
+    channels: tuple[str, ...] = field(default=())
+
+    def where(self) -> tuple[str, list]:
+        """A SQL condition over the incidents table and its parameters."""
+        return (
+            """(CAST(? AS DATE) IS NULL OR occurred_on >= ?)
+               AND (CAST(? AS DATE) IS NULL OR occurred_on <= ?)
+               AND (len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), ward))
+               AND (len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), channel))""",
+            [
+                self.start,
+                self.start,
+                self.end,
+                self.end,
+                list(self.wards),
+                list(self.wards),
+                list(self.channels),
+                list(self.channels),
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class Headline:
+    incidents: int
+    councillors_affected: int
+    wards_affected: int
+    high_or_critical: int
+    reported_to_police: int
+    first: date | None
+    last: date | None
+
+
+def headline(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> Headline:
+    condition, parameters = incident_filter.where()
+    row = con.execute(
+        f"""SELECT count(*), count(DISTINCT councillor_key), count(DISTINCT ward),
+                   count(*) FILTER (WHERE threat_level IN ('high', 'critical')),
+                   count(*) FILTER (WHERE reported_to_police),
+                   min(occurred_on), max(occurred_on)
+            FROM incidents WHERE {condition}""",
+        parameters,
+    ).fetchone()
+    return Headline(*row)
+
+
+def monthly_counts(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> pd.DataFrame:
+    """Incidents per calendar month, with the months that had none filled in as 0."""
+    condition, parameters = incident_filter.where()
+    return con.execute(
+        f"""WITH filtered AS (SELECT occurred_on FROM incidents WHERE {condition}),
+                 months AS (
+                     SELECT unnest(generate_series(date_trunc('month', min(occurred_on)),
+                                                   date_trunc('month', max(occurred_on)),
+                                                   INTERVAL 1 MONTH)) AS month
+                     FROM filtered)
+            SELECT CAST(month AS DATE) AS month, count(filtered.occurred_on) AS incidents
+            FROM months LEFT JOIN filtered ON date_trunc('month', filtered.occurred_on) = months.month
+            GROUP BY month ORDER BY month""",
+        parameters,
+    ).df()
+
+
+def ward_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute("SELECT DISTINCT ward FROM incidents ORDER BY ward").fetchall()]

@@ -1,0 +1,77 @@
+"""The council's ward and councillor registers: which authority is ours, and matching names written in logs."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+
+from analytics.store import get_setting, set_setting
+from analytics.vocabulary import keys
+
+AUTHORITY_SETTING = "authority_code"
+_TITLE = re.compile(r"^\s*(cllr\.?|councillor|cllr)\s+", re.IGNORECASE)
+_GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
+
+
+def without_title(names: pd.Series) -> pd.Series:
+    """'Cllr Zoë Hart' -> 'Zoë Hart'."""
+    return names.str.replace(_TITLE, "", regex=True).str.strip()
+
+
+def name_keys(names: pd.Series) -> pd.Series:
+    """Keys that link a councillor written in a log to the register: title, case and punctuation folded."""
+    return keys(without_title(names))
+
+
+def authorities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every local authority in the ward register, with its number of wards."""
+    return con.execute(
+        """SELECT authority_code, authority_name, count(*) AS wards
+           FROM wards GROUP BY ALL ORDER BY authority_name"""
+    ).df()
+
+
+def chosen_authority(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The authority whose wards are this council's; None when the register has only one or none chosen."""
+    return get_setting(con, AUTHORITY_SETTING)
+
+
+def choose_authority(con: duckdb.DuckDBPyConnection, name_or_code: str) -> tuple[str, str]:
+    """Make an authority in the ward register this council's; returns its (code, name)."""
+    row = con.execute(
+        """SELECT DISTINCT authority_code, authority_name FROM wards
+           WHERE upper(authority_code) = upper(?) OR lower(authority_name) = lower(?)""",
+        [name_or_code.strip(), name_or_code.strip()],
+    ).fetchone()
+    if row is None:
+        raise ValueError(f"No local authority called {name_or_code!r} is in the ward register.")
+    set_setting(con, AUTHORITY_SETTING, row[0])
+    return row
+
+
+def council_wards(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The wards logs are matched against: the chosen authority's, or the whole register if none is chosen."""
+    return con.execute(
+        """SELECT ward_code, ward_name, ward_key FROM wards
+           WHERE ? IS NULL OR authority_code = ? ORDER BY ward_name""",
+        [chosen_authority(con)] * 2,
+    ).df()
+
+
+def match_wards(con: duckdb.DuckDBPyConnection, cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Ward names or GSS codes as written -> (register name, code, matched).
+
+    With no ward register loaded every ward is accepted as written (tidied) and has no code.
+    """
+    tidy = cells.str.strip().str.replace(r"\s+", " ", regex=True)
+    register = council_wards(con)
+    if register.empty:
+        return tidy, pd.Series(None, index=cells.index, dtype=object), pd.Series(True, index=cells.index)
+    by_key = dict(zip(register["ward_key"], register["ward_code"], strict=True))
+    names = dict(zip(register["ward_code"], register["ward_name"], strict=True))
+    upper = tidy.str.upper()
+    code = upper.where(upper.str.match(_GSS_CODE) & upper.isin(names), keys(tidy).map(by_key))
+    matched = code.notna()
+    return code.map(names).where(matched, tidy), code.where(matched, None), matched

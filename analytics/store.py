@@ -1,0 +1,189 @@
+"""The DuckDB file: where it lives, how it is opened, and the schema migrations that keep it current.
+
+One read-write connection per process (DuckDB allows one writer per file); threads take a cursor from it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+DB_ENV = "SAFETY_DASHBOARD_DB"
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "safety.duckdb"
+_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+
+
+class StoreBusy(Exception):
+    """Another process (usually the running dashboard) holds the database file."""
+
+
+_INCIDENT_COLUMNS = """
+    incident_ref VARCHAR,
+    occurred_on DATE NOT NULL,
+    reported_on DATE,
+    councillor VARCHAR NOT NULL,
+    councillor_key VARCHAR NOT NULL,
+    ward VARCHAR NOT NULL,
+    ward_code VARCHAR,
+    channel VARCHAR NOT NULL,
+    platform VARCHAR,
+    abuse_types VARCHAR[] NOT NULL,
+    protected_characteristics VARCHAR[] NOT NULL,
+    perpetrator_ref VARCHAR,
+    perpetrator_type VARCHAR,
+    threat_level VARCHAR,
+    reported_to_police BOOLEAN,
+    police_reference VARCHAR,
+    council_action VARCHAR[] NOT NULL,
+    status VARCHAR,
+    description VARCHAR,
+    content_hash VARCHAR NOT NULL,
+    batch_id VARCHAR NOT NULL,
+    source_row INTEGER NOT NULL,
+    version INTEGER NOT NULL
+"""
+
+_COUNCILLOR_COLUMNS = """
+    councillor_id VARCHAR,
+    name VARCHAR NOT NULL,
+    name_key VARCHAR NOT NULL,
+    ward VARCHAR NOT NULL,
+    ward_code VARCHAR,
+    party VARCHAR NOT NULL,
+    role VARCHAR,
+    gender VARCHAR,
+    ethnicity VARCHAR,
+    disability VARCHAR,
+    lgbtq VARCHAR,
+    first_elected INTEGER,
+    risk_level VARCHAR,
+    risk_assessed_on DATE,
+    own_assessment_on DATE,
+    mitigations VARCHAR[] NOT NULL,
+    safety_training_on DATE,
+    content_hash VARCHAR NOT NULL,
+    batch_id VARCHAR NOT NULL,
+    source_row INTEGER NOT NULL,
+    version INTEGER NOT NULL
+"""
+
+MIGRATIONS: list[str] = [
+    f"""
+    CREATE TABLE import_batches (
+        batch_id VARCHAR PRIMARY KEY,
+        dataset VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,
+        file_sha256 VARCHAR NOT NULL,
+        sheet VARCHAR,
+        header_row INTEGER,
+        imported_at TIMESTAMP NOT NULL,
+        rows_read INTEGER NOT NULL,
+        inserted INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        warnings VARCHAR[] NOT NULL
+    );
+    CREATE TABLE quarantine (
+        batch_id VARCHAR NOT NULL,
+        source_row INTEGER NOT NULL,
+        cells JSON NOT NULL,
+        reasons VARCHAR[] NOT NULL
+    );
+    CREATE TABLE column_mappings (
+        dataset VARCHAR NOT NULL,
+        header_key VARCHAR NOT NULL,
+        field VARCHAR NOT NULL,
+        saved_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (dataset, header_key)
+    );
+    CREATE TABLE settings (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+    CREATE TABLE incidents (incident_key VARCHAR PRIMARY KEY, {_INCIDENT_COLUMNS});
+    CREATE TABLE incident_versions (
+        incident_key VARCHAR NOT NULL, {_INCIDENT_COLUMNS}, replaced_by_batch VARCHAR NOT NULL
+    );
+    CREATE TABLE councillors (councillor_key VARCHAR PRIMARY KEY, {_COUNCILLOR_COLUMNS});
+    CREATE TABLE councillor_versions (
+        councillor_key VARCHAR NOT NULL, {_COUNCILLOR_COLUMNS}, replaced_by_batch VARCHAR NOT NULL
+    );
+    CREATE TABLE wards (
+        ward_code VARCHAR PRIMARY KEY,
+        ward_name VARCHAR NOT NULL,
+        ward_key VARCHAR NOT NULL,
+        authority_code VARCHAR NOT NULL,
+        authority_name VARCHAR NOT NULL,
+        ward_name_welsh VARCHAR,
+        content_hash VARCHAR NOT NULL,
+        batch_id VARCHAR NOT NULL,
+        source_row INTEGER NOT NULL
+    );
+    """,
+]
+
+
+def database_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The --db flag if given, else $SAFETY_DASHBOARD_DB, else data/safety.duckdb inside the checkout."""
+    return Path(explicit or os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring an older file up to this code's schema, each step in its own transaction; returns the version."""
+    current = schema_version(con)
+    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(script)
+            con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [version])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
+
+
+def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if need be) and migrate the database; raises StoreBusy if another process holds it."""
+    target = database_path(path)
+    if str(target) != ":memory:":
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target), config=_CONFIG)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreBusy(
+                f"The database {target} is in use by another program, usually the running dashboard: "
+                "import through the dashboard's Import page, or stop the dashboard and try again."
+            ) from exc
+        raise
+    migrate(con)
+    return con
+
+
+def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    row = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [name, value])
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of the tables a user cares about, for `python -m analytics summary`."""
+    tables = [
+        "incidents",
+        "incident_versions",
+        "councillors",
+        "councillor_versions",
+        "wards",
+        "import_batches",
+        "quarantine",
+    ]
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}

@@ -1,0 +1,26 @@
+"""The councillor safety dashboard: `streamlit run app.py`."""
+
+import streamlit as st
+
+from pages.common import cursor, sample_notice
+
+st.set_page_config(page_title="Councillor safety dashboard", page_icon=":material/shield_person:", layout="wide")
+
+navigation = st.navigation(
+    {
+        "Understand": [
+            st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        ],
+        "Manage data": [
+            st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:", url_path="import"),
+            st.Page(
+                "pages/data.py",
+                title="Imports and rejected rows",
+                icon=":material/table_view:",
+                url_path="data",
+            ),
+        ],
+    }
+)
+sample_notice(cursor())
+navigation.run()

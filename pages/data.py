@@ -1,0 +1,63 @@
+"""Imports and rejected rows: what has been imported, and the rows that need correcting."""
+
+import streamlit as st
+
+from analytics.batches import list_batches, rejected_rows
+from analytics.exports import to_csv_bytes, to_excel_bytes
+from pages.common import cursor
+
+con = cursor()
+st.title("What has been imported?")
+batches = list_batches(con)
+if batches.empty:
+    st.info("Nothing has been imported yet: start on the Import page.", icon=":material/upload_file:")
+    st.stop()
+
+total_rejected = int(batches["rejected"].sum())
+st.markdown(
+    f"**{len(batches)} imports** so far. {total_rejected:,} rows could not be imported; each is kept below with "
+    "the reason, ready to download, correct and import again."
+)
+shown = batches.assign(imported_at=batches["imported_at"].dt.strftime("%d/%m/%Y %H:%M"))
+st.dataframe(
+    shown.drop(columns=["warnings"]).rename(
+        columns={
+            "batch_id": "Batch",
+            "dataset": "What",
+            "file_name": "File",
+            "sheet": "Sheet",
+            "imported_at": "Imported",
+            "rows_read": "Rows read",
+            "inserted": "New",
+            "updated": "Updated",
+            "unchanged": "Unchanged",
+            "rejected": "Kept aside",
+        }
+    ),
+    hide_index=True,
+    key="batches",
+)
+
+with_rejections = batches[batches["rejected"] > 0]
+if with_rejections.empty:
+    st.success("Every row of every import was accepted.")
+    st.stop()
+
+st.subheader("Rows that could not be imported")
+labels = {
+    row.batch_id: f"{row.file_name}, imported {row.imported_at:%d/%m/%Y %H:%M} ({row.rejected} rows)"
+    for row in with_rejections.itertuples()
+}
+batch_id = st.selectbox("Import", list(labels), format_func=labels.get, key="batch")
+rows = rejected_rows(con, batch_id)
+st.dataframe(rows, hide_index=True, key="rejected_rows")
+stem = f"rejected-rows-{batch_id}"
+left, right = st.columns(2)
+left.download_button("Download as CSV", to_csv_bytes(rows), f"{stem}.csv", "text/csv", key="download_csv")
+right.download_button(
+    "Download as Excel",
+    to_excel_bytes(rows, "Rejected rows"),
+    f"{stem}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download_xlsx",
+)

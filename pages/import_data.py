@@ -1,0 +1,151 @@
+"""Import: bring in an incident log, councillor register or ward register, check it, then store it."""
+
+import pandas as pd
+import streamlit as st
+from analytics.reading import sheet_names
+
+from analytics import registers
+from analytics.datasets import DATASETS
+from analytics.errors import ImportRefused
+from analytics.importing import IGNORE, Upload, check, commit, read_upload
+from pages.common import cursor
+
+KINDS = {
+    "incidents": "Incident log",
+    "councillors": "Councillor register",
+    "wards": "Ward register (ONS lookup)",
+}
+FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"]
+FIND_SHEET = "Find the sheet with the data"
+DO_NOT_IMPORT = "(do not import)"
+PREVIEW_ROWS = 200
+
+con = cursor()
+st.title("Import your data")
+st.markdown(
+    "Upload the spreadsheet you already keep. Nothing is stored until you press **Import**: first you see how "
+    "its columns were understood and which rows cannot be accepted, and why."
+)
+
+dataset_name = st.segmented_control(
+    "What are you importing?",
+    list(KINDS),
+    format_func=KINDS.get,
+    default="incidents",
+    required=True,
+    key="kind",
+)
+dataset = DATASETS[dataset_name]
+upload_file = st.file_uploader(
+    f"Your {dataset.label} (Excel or CSV)",
+    type=FILE_TYPES,
+    key="upload",
+    help="Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) or CSV. Title rows above the headers are fine.",
+)
+if upload_file is None:
+    st.caption(
+        "Drop a file above to begin. Column names like 'Date of incident', 'Ward' and 'Type of abuse' "
+        "are recognised; you can say what any other column holds."
+    )
+    st.stop()
+
+data = upload_file.getvalue()
+try:
+    sheets = sheet_names(data, upload_file.name)
+except ImportRefused as exc:
+    st.error(str(exc))
+    st.stop()
+sheet = None
+if len(sheets) > 1:
+    choice = st.selectbox("Sheet", [FIND_SHEET, *sheets], key="sheet")
+    sheet = None if choice == FIND_SHEET else choice
+
+try:
+    upload: Upload = read_upload(con, dataset_name, data, upload_file.name, sheet=sheet)
+except ImportRefused as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.subheader("1. How your columns were understood")
+where = f"sheet '{upload.raw.sheet}', " if upload.raw.sheet else ""
+st.caption(f"Headers found on {where}row {upload.raw.header_row}; {len(upload.raw.frame):,} rows of data below them.")
+field_names = [f.name for f in dataset.fields]
+examples = upload.raw.frame.head(3)
+mapping_table = pd.DataFrame(
+    {
+        "Column in your file": upload.headers,
+        "Example": [" | ".join(examples[header].astype(str).str.slice(0, 40)) for header in upload.headers],
+        "Imports as": [upload.mapping[header] or DO_NOT_IMPORT for header in upload.headers],
+    }
+)
+edited = st.data_editor(
+    mapping_table,
+    hide_index=True,
+    disabled=["Column in your file", "Example"],
+    column_config={
+        "Imports as": st.column_config.SelectboxColumn(options=[DO_NOT_IMPORT, *field_names], required=True)
+    },
+    key=f"mapping-{dataset_name}-{upload.file_sha256}-{sheet}",
+)
+chosen = {
+    row["Column in your file"]: IGNORE if row["Imports as"] == DO_NOT_IMPORT else row["Imports as"]
+    for row in edited.to_dict(orient="records")
+}
+required = ", ".join(dataset.required)
+st.caption(f"Required: {required}. Your choices are remembered for the next file like this one.")
+
+try:
+    prepared = check(con, upload.with_mapping(chosen))
+except ImportRefused as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.subheader("2. What will be imported")
+accepted, rejected = len(prepared.accepted), len(prepared.rejected)
+columns = st.columns(3)
+columns[0].metric("Rows read", f"{len(prepared.raw.frame):,}")
+columns[1].metric("Can be imported", f"{accepted:,}")
+columns[2].metric("Cannot be imported", f"{rejected:,}")
+for warning in prepared.warnings:
+    st.warning(warning)
+if rejected:
+    st.markdown(
+        f"These {rejected:,} rows will be kept aside with the reason, so nothing is lost: after importing you can "
+        "download them from **Imports and rejected rows**, correct them and import them again."
+    )
+    st.dataframe(
+        prepared.rejected.head(PREVIEW_ROWS).rename(
+            columns={"reasons": "Why it cannot be imported", "source_row": "Row"}
+        ),
+        hide_index=True,
+        key="rejected_preview",
+    )
+
+st.subheader("3. Import")
+if st.button(f"Import {len(prepared.raw.frame):,} rows", type="primary", key="import"):
+    bar = st.progress(0.0, text="Starting")
+    result = commit(con, prepared, progress=lambda fraction, message: bar.progress(fraction, text=message))
+    st.cache_data.clear()
+    st.success(
+        f"Imported {result.file_name}: {result.inserted:,} new, {result.updated:,} updated, "
+        f"{result.unchanged:,} already held unchanged, {result.rejected:,} kept aside."
+    )
+    st.caption(f"Import batch {result.batch_id}")
+
+if dataset_name == "wards":
+    choices = registers.authorities(con)
+    if len(choices):
+        st.subheader("Which council are you?")
+        labels = dict(zip(choices["authority_code"], choices["authority_name"], strict=True))
+        current = registers.chosen_authority(con)
+        codes = list(labels)
+        authority = st.selectbox(
+            "Your local authority",
+            codes,
+            format_func=labels.get,
+            key="authority",
+            index=codes.index(current) if current in codes else None,
+        )
+        if authority and authority != current and st.button("Use this council's wards", key="choose_authority"):
+            registers.choose_authority(con, authority)
+            st.success(f"Incidents and councillors will now be matched to the wards of {labels[authority]}.")

@@ -1,0 +1,46 @@
+import pandas as pd
+
+from analytics.vocabulary import key, map_multi, map_single, map_yes_no, platform_from_channel
+
+
+def test_keys_fold_case_punctuation_and_apostrophes():
+    assert key("St. John's") == key("st johns") == "st johns"
+    assert key("  Zoë   HART ") == "zoë hart"
+
+
+def test_channel_words_map_to_the_contract_list():
+    cells = pd.Series(["Facebook", "f2f", "WhatsApp", "Voicemail", "E-mail", "", "Carrier pigeon"])
+    assert map_single(cells, "channel").tolist() == [
+        "social media", "in person", "text or messaging app", "phone", "email", "", None,
+    ]
+
+
+def test_several_values_split_on_semicolons_commas_and_new_lines():
+    values, unknown = map_multi(pd.Series(["Verbal abuse; Harassment", "threat to kill,\nmisinformation", "x; Stalking"]),
+                                "abuse_types")
+    assert values.tolist() == [
+        "verbal abuse; harassment (repeated unwanted contact)",
+        "death threat; misinformation or defamation",
+        "stalking",
+    ]
+    assert unknown.tolist() == ["", "", "x"]
+
+
+def test_words_people_write_map_onto_protected_characteristics():
+    values, _ = map_multi(pd.Series(["Racist, homophobic", "Misogynistic", "antisemitic", "Transphobic"]),
+                          "protected_characteristics")
+    assert values.tolist() == ["race; sexual orientation", "sex", "religion or belief", "gender reassignment"]
+
+
+def test_threat_levels_accept_numbers():
+    assert map_single(pd.Series(["1", "4", "High"]), "threat_level").tolist() == ["low", "critical", "high"]
+
+
+def test_yes_no_accepts_the_contract_forms_and_blank_means_unknown():
+    assert map_yes_no(pd.Series(["Y", "n", "TRUE", "0", "", "maybe"])).tolist() == [
+        True, False, True, False, None, "invalid",
+    ]
+
+
+def test_platform_is_taken_from_a_channel_that_names_one():
+    assert platform_from_channel(pd.Series(["Twitter", "Facebook", "Email"])).tolist() == ["X", "Facebook", ""]
