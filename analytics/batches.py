@@ -36,7 +36,7 @@ def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame
         [batch_id],
     ).df()
     lines = io.StringIO("\n".join(rows["cells"]))
-    cells = pd.read_json(lines, lines=True, dtype=False, convert_dates=False) if len(rows) else pd.DataFrame()
+    cells = pd.read_json(lines, lines=True, dtype=False) if len(rows) else pd.DataFrame()
     cells.insert(0, REASONS_COLUMN, rows["reasons"])
     cells.insert(0, ROW_COLUMN, rows["source_row"])
     return cells

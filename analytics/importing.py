@@ -245,7 +245,7 @@ def _councillor_keys(con, names: pd.Series) -> pd.Series:
     register = con.execute("SELECT councillor_key, name_key, lower(councillor_id) FROM councillors").fetchall()
     by_name = {name_key: ckey for ckey, name_key, _ in register} | {cid: ckey for ckey, _, cid in register if cid}
     lowered = names.str.strip().str.lower()
-    return lowered.map(by_name).fillna(keys.map(by_name)).fillna(keys)
+    return lowered.map(by_name).astype(object).fillna(keys.map(by_name).astype(object)).fillna(keys)
 
 
 def _match_wards(con, clean: pd.DataFrame, raw_cells, headers, checker: _Checker) -> None:

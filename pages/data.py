@@ -35,7 +35,6 @@ st.dataframe(
         }
     ),
     hide_index=True,
-    key="batches",
 )
 
 with_rejections = batches[batches["rejected"] > 0]
@@ -50,7 +49,7 @@ labels = {
 }
 batch_id = st.selectbox("Import", list(labels), format_func=labels.get, key="batch")
 rows = rejected_rows(con, batch_id)
-st.dataframe(rows, hide_index=True, key="rejected_rows")
+st.dataframe(rows, hide_index=True)
 stem = f"rejected-rows-{batch_id}"
 left, right = st.columns(2)
 left.download_button("Download as CSV", to_csv_bytes(rows), f"{stem}.csv", "text/csv", key="download_csv")

@@ -118,7 +118,6 @@ if rejected:
             columns={"reasons": "Why it cannot be imported", "source_row": "Row"}
         ),
         hide_index=True,
-        key="rejected_preview",
     )
 
 st.subheader("3. Import")

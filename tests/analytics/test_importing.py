@@ -1,0 +1,193 @@
+"""The import path end to end on small hand-built files: what lands, what is kept aside, and why."""
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+
+from analytics import importing, registers
+from analytics.batches import rejected_rows
+from analytics.errors import ImportRefused
+from analytics.exports import to_csv_bytes
+from analytics.importing import import_file
+
+HEADER = "Ref,Date of incident,Councillor,Ward,How (channel),Type of abuse,Protected characteristic(s),Threat level,Status"
+ROWS = [
+    "INC-1,03/04/2025,Cllr Ann Lee,Castle Hill,Facebook,Verbal abuse; Harassment,Racist,High,Open",
+    "INC-2,14/04/2025,Bob Kay,St. John's,Email,Threat to kill,,,Closed",
+    "INC-3,2025-05-01,Ann Lee,Castle Hill,f2f,intimidation,misogynistic,2,Open",
+]
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def counts(con) -> dict:
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("incidents", "incident_versions", "quarantine", "import_batches")}
+
+
+def accounted(result) -> bool:
+    return result.rows_read == result.inserted + result.updated + result.unchanged + result.rejected
+
+
+def test_a_messy_log_lands_in_the_contract_shape(con):
+    result = import_file(con, "incidents", csv_bytes(*ROWS), "log.csv")
+    assert (result.rows_read, result.inserted, result.rejected) == (3, 3, 0)
+    row = con.execute(
+        """SELECT occurred_on, councillor, channel, platform, abuse_types, protected_characteristics, threat_level
+           FROM incidents WHERE incident_ref = 'INC-1'"""
+    ).fetchone()
+    assert row == (date(2025, 4, 3), "Ann Lee", "social media", "Facebook",
+                   ["verbal abuse", "harassment (repeated unwanted contact)"], ["race"], "high")
+    assert con.execute("SELECT abuse_types, threat_level FROM incidents WHERE incident_ref='INC-2'").fetchone() == (
+        ["death threat"], None)
+    assert con.execute("SELECT count(DISTINCT councillor_key) FROM incidents").fetchone()[0] == 2
+
+
+def test_importing_the_same_file_again_adds_nothing(con):
+    import_file(con, "incidents", csv_bytes(*ROWS), "log.csv")
+    before = counts(con)
+    again = import_file(con, "incidents", csv_bytes(*ROWS), "log.csv")
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    after = counts(con)
+    assert after["incidents"] == before["incidents"] and after["incident_versions"] == 0
+
+
+def test_rows_without_a_reference_are_recognised_on_reimport_even_when_identical(con):
+    header = "Date of incident,Councillor,Ward,How (channel),Type of abuse"
+    rows = ["03/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse"] * 2 + ["04/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse"]
+    first = import_file(con, "incidents", csv_bytes(*rows, header=header), "noref.csv")
+    second = import_file(con, "incidents", csv_bytes(*rows, header=header), "noref.csv")
+    assert first.inserted == 3 and (second.inserted, second.unchanged) == (0, 3)
+
+
+def test_a_changed_row_updates_the_record_and_keeps_the_previous_version(con):
+    import_file(con, "incidents", csv_bytes(*ROWS), "log.csv")
+    changed = [ROWS[0].replace(",Open", ",Closed"), *ROWS[1:]]
+    result = import_file(con, "incidents", csv_bytes(*changed), "log-v2.csv")
+    assert (result.inserted, result.updated, result.unchanged) == (0, 1, 2)
+    assert con.execute("SELECT status, version FROM incidents WHERE incident_ref='INC-1'").fetchone() == ("closed", 2)
+    assert con.execute("SELECT status, version FROM incident_versions").fetchall() == [("open", 1)]
+
+
+def test_bad_rows_are_quarantined_with_their_cells_row_number_and_reasons(con):
+    bad = [
+        "INC-4,31/02/2026,Ann Lee,Castle Hill,Email,Verbal abuse,,,Open",
+        "INC-5,,Ann Lee,Castle Hill,Carrier pigeon,Verbal abuse,,,Open",
+        "INC-1,05/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse,,,Open",
+    ]
+    result = import_file(con, "incidents", csv_bytes(*ROWS, *bad), "log.csv")
+    assert (result.rows_read, result.inserted, result.rejected) == (6, 3, 3)
+    assert accounted(result)
+    rows = rejected_rows(con, result.batch_id)
+    assert rows["Row in original file"].tolist() == [5, 6, 7]
+    reasons = rows["Why it was not imported"].tolist()
+    assert "'Date of incident' has '31/02/2026', which is not a date we can read" in reasons[0]
+    assert "'Date of incident' is empty" in reasons[1] and "'Carrier pigeon', which is not one of" in reasons[1]
+    assert "Reference INC-1 is also on row 2" in reasons[2]
+    assert rows.loc[1, "How (channel)"] == "Carrier pigeon"
+
+
+def test_rejected_rows_can_be_downloaded_fixed_and_imported_again(con):
+    result = import_file(con, "incidents", csv_bytes("INC-9,31/02/2026,Ann Lee,Castle Hill,Email,Abuse,,,Open"), "a.csv")
+    download = rejected_rows(con, result.batch_id)
+    download.loc[0, "Date of incident"] = "28/02/2026"
+    fixed = import_file(con, "incidents", to_csv_bytes(download), "fixed.csv")
+    assert (fixed.inserted, fixed.rejected) == (1, 0)
+    assert con.execute("SELECT occurred_on FROM incidents WHERE incident_ref='INC-9'").fetchone()[0] == date(2026, 2, 28)
+
+
+def test_an_import_that_fails_part_way_leaves_the_database_exactly_as_it_was(con, monkeypatch):
+    import_file(con, "incidents", csv_bytes(*ROWS[:2]), "first.csv")
+    before = counts(con)
+    snapshot = con.execute("SELECT * FROM incidents ORDER BY incident_key").fetchall()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_quarantine", fail)
+    changed = [ROWS[0].replace(",Open", ",Closed"), ROWS[1], ROWS[2], "INC-8,,x,y,Email,Abuse,,,Open"]
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(con, "incidents", csv_bytes(*changed), "second.csv")
+    assert counts(con) == before
+    assert con.execute("SELECT * FROM incidents ORDER BY incident_key").fetchall() == snapshot
+
+
+def test_a_file_missing_required_columns_is_refused_in_one_sentence(con):
+    with pytest.raises(ImportRefused) as refused:
+        import_file(con, "incidents", csv_bytes("a,b", header="Name,Colour"), "wrong.csv")
+    message = str(refused.value)
+    assert "no column for occurred_on, councillor, ward, channel, abuse_types" in message
+    assert "\n" not in message and counts(con)["import_batches"] == 0
+
+
+def test_a_mapping_names_unknown_headers_and_is_remembered_for_next_time(con):
+    header = "When it happened,Member,Area,Route,What"
+    rows = ["03/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse"]
+    mapping = {"When it happened": "occurred_on", "Member": "councillor", "Area": "ward", "Route": "channel",
+               "What": "abuse_types"}
+    assert import_file(con, "incidents", csv_bytes(*rows, header=header), "a.csv", mapping=mapping).inserted == 1
+    again = import_file(con, "incidents", csv_bytes("05/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse",
+                                                    header=header), "b.csv")
+    assert again.inserted == 1
+
+
+def test_incidents_are_matched_to_the_ward_register_ignoring_case_and_punctuation(con):
+    wards = "WD24CD,WD24NM,LAD24CD,LAD24NM\nE05999901,Castle Hill,E07999901,Fernwick\nE05999902,St John's,E07999901,Fernwick\n"
+    import_file(con, "wards", wards.encode(), "wards.csv")
+    registers.choose_authority(con, "Fernwick")
+    rows = [ROWS[0], ROWS[1].replace("St. John's", "ST JOHNS"), ROWS[2].replace("Castle Hill", "E05999901"),
+            "INC-7,01/05/2025,Ann Lee,Narnia,Email,Abuse,,,Open"]
+    result = import_file(con, "incidents", csv_bytes(*rows), "log.csv")
+    assert (result.inserted, result.rejected) == (3, 1)
+    assert con.execute("SELECT DISTINCT ward, ward_code FROM incidents ORDER BY 1").fetchall() == [
+        ("Castle Hill", "E05999901"), ("St John's", "E05999902")]
+    assert "'Narnia', which is not a ward in the ward register" in rejected_rows(con, result.batch_id).iloc[0, 1]
+
+
+def test_incidents_link_to_the_councillor_register_by_name_or_id(con):
+    register = "Cllr ID,Councillor name,Ward,Party/Group\nC001,Ann Lee,Castle Hill,Independent\n"
+    import_file(con, "councillors", register.encode(), "register.csv")
+    rows = [ROWS[0], ROWS[2].replace("Ann Lee", "C001")]
+    import_file(con, "incidents", csv_bytes(*rows), "log.csv")
+    assert con.execute("SELECT DISTINCT councillor_key FROM incidents").fetchall() == [("c001",)]
+
+
+def test_the_ons_ward_lookup_loads_as_a_ward_register(con, realworld):
+    path = realworld / "wards" / "ons_ward_to_lad_dec2019_uk_WD19.csv"
+    result = import_file(con, "wards", path.read_bytes(), path.name)
+    assert (result.rows_read, result.inserted, result.rejected) == (8887, 8887, 0)
+    assert any("FID" in warning for warning in result.warnings)
+    code, name = registers.choose_authority(con, "Hartlepool")
+    assert code == "E06000001"
+    assert len(registers.council_wards(con)) == 11
+
+
+def test_an_excel_log_with_a_title_row_and_real_dates_imports(con):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Fernwick council - incident log"])
+    sheet.append([])
+    sheet.append(HEADER.split(","))
+    sheet.append(["INC-1", date(2025, 4, 3), "Ann Lee", "Castle Hill", "Email", "Verbal abuse", None, 3, "Open"])
+    sheet.append(["INC-2", "14/04/2025", "Ann Lee", "Castle Hill", "X", "Stalking", None, None, "Open"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_file(con, "incidents", buffer.getvalue(), "log.xlsx")
+    assert (result.inserted, result.rejected) == (2, 0)
+    assert con.execute("SELECT occurred_on, threat_level FROM incidents ORDER BY 1").fetchall() == [
+        (date(2025, 4, 3), "high"), (date(2025, 4, 14), None)]
+
+
+def test_councillor_register_keeps_the_previous_version_of_a_changed_councillor(con):
+    header = "Cllr ID,Councillor name,Ward,Party/Group,Risk level,Risk assessed,Mitigations in place"
+    first = "C001,Ann Lee,Castle Hill,Independent,Low,01/03/2025,Safety app"
+    import_file(con, "councillors", f"{header}\n{first}\n".encode(), "r1.csv")
+    result = import_file(con, "councillors", f"{header}\n{first.replace('Low', 'High')}\n".encode(), "r2.csv")
+    assert result.updated == 1
+    assert con.execute("SELECT risk_level, mitigations, risk_assessed_on FROM councillors").fetchone() == (
+        "high", ["safety app"], date(2025, 3, 1))
+    assert con.execute("SELECT risk_level FROM councillor_versions").fetchall() == [("low",)]

@@ -1,0 +1,105 @@
+"""The pages as a user meets them, driven through Streamlit's AppTest."""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import store
+from tests.conftest import REPO
+from analytics.importing import import_file
+from tests.analytics.test_importing import ROWS, csv_bytes
+
+BAD_ROW = "INC-9,31/02/2026,Ann Lee,Castle Hill,Email,Verbal abuse,,,Open"
+
+
+@pytest.fixture
+def database(db_path, monkeypatch):
+    monkeypatch.setenv(store.DB_ENV, str(db_path))
+    return db_path
+
+
+@pytest.fixture
+def loaded(database):
+    con = store.connect(database)
+    import_file(con, "incidents", csv_bytes(*ROWS, BAD_ROW), "log.csv")
+    con.close()
+    return database
+
+
+def open_app(page: str | None = None) -> AppTest:
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    app.run()
+    if page:
+        app.switch_page(page)
+        app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def chart_values(values) -> list:
+    """Plotly sends numeric arrays as base64 typed arrays; give them back as a list."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def table_with(app: AppTest, column: str):
+    """The first table on the page that has this column, as the user reads it."""
+    return next(table.value for table in app.dataframe if column in table.value.columns)
+
+
+def text_of(app: AppTest) -> str:
+    return "\n".join(element.value for element in [*app.markdown, *app.info, *app.success, *app.error, *app.warning])
+
+
+def test_overview_of_an_empty_database_says_what_to_do(database):
+    app = open_app()
+    assert app.title[0].value == "How much abuse are our councillors facing?"
+    assert "No incidents yet: import your incident log on the Import page." in text_of(app)
+    assert not app.get("plotly_chart")
+
+
+def test_overview_shows_headline_counts_and_the_monthly_trend(loaded):
+    app = open_app()
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Incidents"] == "3" and metrics["Councillors affected"] == "2"
+    assert "3 incidents** against **2 councillors** in 2 wards" in text_of(app)
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["title"]["text"] == "Incidents recorded each month"
+    assert sum(chart_values(figure["data"][0]["y"])) == 3
+    assert "fictional sample data" not in text_of(app)
+
+
+def test_import_page_previews_then_imports_and_keeps_bad_rows_aside(database):
+    app = open_app("pages/import_data.py")
+    app.file_uploader(key="upload").upload("log.csv", csv_bytes(*ROWS, BAD_ROW), "text/csv")
+    app.run()
+    assert not app.exception, app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics == {"Rows read": "4", "Can be imported": "3", "Cannot be imported": "1"}
+    assert table_with(app, "Row")["Row"].tolist() == [5]
+    assert store.table_counts(store.connect(database))["incidents"] == 0
+    app.button(key="import").click()
+    app.run()
+    assert "3 new, 0 updated, 0 already held unchanged, 1 kept aside" in text_of(app)
+
+
+def test_import_page_refuses_a_file_it_cannot_read_in_one_sentence(database):
+    app = open_app("pages/import_data.py")
+    app.file_uploader(key="upload").upload("log.csv", b"\x00\x01\x02binary", "text/csv")
+    app.run()
+    assert not app.exception
+    assert len(app.error) == 1 and "\n" not in app.error[0].value
+
+
+def test_data_page_lists_imports_and_offers_rejected_rows_for_download(loaded):
+    app = open_app("pages/data.py")
+    batches = table_with(app, "Kept aside")
+    assert batches["File"].tolist() == ["log.csv"] and batches["Kept aside"].tolist() == [1]
+    rejected = table_with(app, "Row in original file")
+    assert rejected["Row in original file"].tolist() == [5]
+    assert "31/02/2026" in rejected["Why it was not imported"][0]
+    assert app.get("download_button")
