@@ -1,0 +1,554 @@
+"""Turn uploaded bytes (a CSV file or a spreadsheet) into a raw table of text.
+
+Generic: nothing here knows what the columns mean. The caller may pass a HeaderScorer to say which row
+looks most like its header; everything else (format, encoding, delimiter, sheet, title rows, cell types)
+is decided here. Every refusal is an ImportRefused whose message is one sentence for the user.
+
+A "grid" below is a DataFrame of str cells whose column labels are 0-based column positions in the file
+and whose index is the 0-based row (or CSV record) position, so position + 1 is what the user sees.
+"""
+
+import codecs
+import contextlib
+import csv
+import io
+import re
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from pathlib import PurePath
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from analytics.errors import ImportRefused
+
+HeaderScorer = Callable[[list[str]], int]  # called with one row's cleaned cells ("" for a blank cell)
+
+CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
+WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+# Zip-bomb guard, checked on the zip central directory before anything is unpacked.
+MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_MIN_BYTES = 1024 * 1024  # smaller members are never flagged for their ratio
+
+HEADER_SEARCH_ROWS = 30  # the header must be among this many non-blank rows
+SNIFF_BYTES = 64 * 1024  # CSV sample used to choose the delimiter
+DELIMITERS = (",", ";", "\t", "|")  # in order of preference when equally plausible
+MAX_CONTROL_SHARE = 0.05  # more control characters than this in the sample means binary, not text
+SOURCE_ROW = "source_row"
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_MARKUP_START = re.compile(r"\s*<(\?xml|!doctype|html|table)", re.IGNORECASE)
+_FIELDS_SEEN = re.compile(r"saw (\d+)")
+_TEXT_DTYPE = pd.StringDtype(na_value=np.nan)  # pandas' default str dtype
+_SheetRows = tuple[str, pd.DataFrame, list[str]]  # (sheet name, non-blank rows as a grid, warnings)
+
+_PASSWORD_PROTECTED = (
+    "This workbook is password-protected; remove the password in Excel "
+    "(File > Info > Protect Workbook > Encrypt with Password) and upload it again."
+)
+_DAMAGED_WORKBOOK = (
+    "This workbook could not be opened because it is damaged or not really a spreadsheet; "
+    "open it in Excel, save a new copy and upload that."
+)
+_NO_ROWS = "The file has no rows with data; check you chose the right file and upload it again."
+
+
+@dataclass(frozen=True)
+class RawTable:
+    frame: pd.DataFrame  # str columns named by the cleaned headers, then int "source_row"
+    sheet: str | None  # worksheet name for workbooks, None for CSV
+    header_row: int  # 1-based row number of the header
+    warnings: list[str]  # plain-English sentences for the user
+
+
+def sheet_names(data: bytes, filename: str) -> list[str]:
+    """The workbook's sheet names in file order; [] for a CSV file."""
+    is_workbook, _ = _detect_format(data, filename)
+    if not is_workbook:
+        return []
+    _check_zip(data)
+    return _workbook_sheet_names(data)
+
+
+def read_table(
+    data: bytes, filename: str, *, sheet: str | None = None, header_score: HeaderScorer | None = None
+) -> RawTable:
+    """Read a CSV file or one sheet of a workbook into a RawTable.
+
+    `sheet` is ignored for CSV files. Without `sheet`, a workbook is read from its first sheet that has
+    data, or, when `header_score` is given, from the sheet whose best header row scores highest.
+    """
+    is_workbook, notes = _detect_format(data, filename)
+    if is_workbook:
+        chosen, rows, more = _read_workbook(data, sheet, header_score)
+    else:
+        chosen = None
+        rows, more = _read_csv(data, PurePath(filename).suffix.lower())
+    frame, header_row, table_notes = _tabulate(rows, header_score)
+    return RawTable(frame=frame, sheet=chosen, header_row=header_row, warnings=notes + more + table_notes)
+
+
+# --- format ---------------------------------------------------------------------------------------------
+
+
+def _detect_format(data: bytes, filename: str) -> tuple[bool, list[str]]:
+    """(is it a workbook, warnings): the extension must be one we accept, the content decides how to read."""
+    extension = PurePath(filename).suffix.lower()
+    if extension not in CSV_EXTENSIONS + WORKBOOK_EXTENSIONS:
+        kind = f"Files ending '{extension}'" if extension else "Files without an extension"
+        raise ImportRefused(
+            f"{kind} can't be imported; upload a CSV file (.csv, .tsv or .txt) "
+            "or a spreadsheet (.xlsx, .xlsm, .xls or .ods)."
+        )
+    if not data:
+        raise ImportRefused("The file is empty; check you chose the right file and upload it again.")
+    if data.startswith(_OLE2_MAGIC) and _ENCRYPTED_STREAM in data:
+        raise ImportRefused(_PASSWORD_PROTECTED)
+    is_workbook = data.startswith((*_ZIP_MAGIC, _OLE2_MAGIC))
+    if is_workbook and extension in CSV_EXTENSIONS:
+        return True, [f"The file is named '{extension}' but is really a spreadsheet, so it was read as one."]
+    if not is_workbook and extension in WORKBOOK_EXTENSIONS:
+        return False, [f"The file is named '{extension}' but is really plain text, so it was read as CSV."]
+    return is_workbook, []
+
+
+# --- workbooks ------------------------------------------------------------------------------------------
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip (xlsx, xlsm, ods) whose declared sizes say it would unpack dangerously large."""
+    if not data.startswith(_ZIP_MAGIC):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise ImportRefused(_DAMAGED_WORKBOOK) from None
+    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+        raise ImportRefused(
+            f"This workbook would unpack to more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB, "
+            "which is too large to import; split it into smaller files and upload them one at a time."
+        )
+    if any(
+        member.file_size >= RATIO_CHECK_MIN_BYTES
+        and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        for member in members
+    ):
+        raise ImportRefused(
+            "This workbook is compressed far more than a normal spreadsheet (it may be a 'zip bomb'), "
+            "so it was not opened; open it in Excel, save a new copy and upload that."
+        )
+
+
+def _calamine_failure(exc: BaseException) -> ImportRefused:
+    text = str(exc).lower()
+    return ImportRefused(_PASSWORD_PROTECTED if "password" in text else _DAMAGED_WORKBOOK)
+
+
+def _workbook_sheet_names(data: bytes) -> list[str]:
+    try:
+        with pd.ExcelFile(io.BytesIO(data), engine="calamine") as book:
+            return [str(name) for name in book.sheet_names]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine raises its own errors and, on some damaged files, a Rust panic
+        raise _calamine_failure(exc) from None
+
+
+def _read_excel(data: bytes, sheet: str | None) -> dict[str, pd.DataFrame]:
+    """Raw cells of one sheet (or all sheets when `sheet` is None), as calamine's Python objects.
+
+    dtype=object and no NA parsing keep cells exactly as stored: "NA" stays text, "00123" is not a number.
+    """
+    try:
+        frames = pd.read_excel(
+            io.BytesIO(data),
+            engine="calamine",
+            header=None,
+            sheet_name=sheet,
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+        )
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # see _workbook_sheet_names
+        raise _calamine_failure(exc) from None
+    return frames if sheet is None else {sheet: frames}
+
+
+def _read_workbook(data: bytes, sheet: str | None, scorer: HeaderScorer | None) -> _SheetRows:
+    """(sheet name, its non-blank rows as a grid, warnings)."""
+    _check_zip(data)
+    if sheet is not None:
+        return _read_named_sheet(data, sheet)
+    sheets = _read_excel(data, None)
+    grids = {str(name): _drop_blank_rows(_cells_to_grid(cells)) for name, cells in sheets.items()}
+    filled = [name for name, rows in grids.items() if not rows.empty]
+    if not filled:
+        raise ImportRefused(
+            "Every sheet in this workbook is empty; check you chose the right file and upload it again."
+        )
+    chosen = filled[0]
+    if scorer is not None:
+        scores = {name: _find_header(grids[name], scorer)[1] for name in filled}
+        chosen = max(filled, key=scores.__getitem__)  # max keeps the first of equal scores
+    return chosen, grids[chosen], _sheet_choice_notes(chosen, next(iter(grids)), filled[0])
+
+
+def _read_named_sheet(data: bytes, sheet: str) -> _SheetRows:
+    names = _workbook_sheet_names(data)
+    if sheet not in names:
+        listed = ", ".join(f"'{name}'" for name in names)
+        raise ImportRefused(f"This workbook has no sheet called '{sheet}'; its sheets are {listed}.")
+    rows = _drop_blank_rows(_cells_to_grid(_read_excel(data, sheet)[sheet]))
+    if rows.empty:
+        raise ImportRefused(f"The sheet '{sheet}' has no data; choose another sheet.")
+    return sheet, rows, []
+
+
+def _sheet_choice_notes(chosen: str, first: str, first_filled: str) -> list[str]:
+    if chosen == first:
+        return []
+    if chosen == first_filled:
+        return [f"Read the sheet '{chosen}' because the first sheet is empty."]
+    return [f"Read the sheet '{chosen}' because its header row matches the expected columns best."]
+
+
+# --- cell values to text --------------------------------------------------------------------------------
+
+
+def _cells_to_grid(cells: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {position: _cells_to_text(cells[label]) for position, label in enumerate(cells.columns)},
+        index=cells.index,
+    )
+
+
+def _cells_to_text(cells: pd.Series) -> pd.Series:
+    """Text for one column of calamine values.
+
+    Vectorised by type: one mask and one column operation per Python type present in the column
+    (str, int, float, bool, datetime, date, time, timedelta, None), never a Python loop over rows.
+    """
+    types = cells.map(type)
+    out = pd.Series("", index=cells.index, dtype=_TEXT_DTYPE)
+    for kind in types.unique():
+        mask = (types == kind).to_numpy()
+        out[mask] = _converter(kind)(cells[mask])
+    return out
+
+
+def _converter(kind: type) -> Callable[[pd.Series], pd.Series]:
+    if issubclass(kind, str):
+        return lambda cells: cells.astype(_TEXT_DTYPE)
+    if issubclass(kind, bool | np.bool_):  # before int: bool is an int
+        return lambda cells: _text(np.where(cells.astype(bool), "TRUE", "FALSE"), cells.index)
+    if issubclass(kind, int | np.integer):
+        return lambda cells: cells.astype(_TEXT_DTYPE)
+    if issubclass(kind, float | np.floating):
+        return _floats_to_text
+    if issubclass(kind, date):  # datetime and pandas Timestamp are dates too
+        return lambda cells: _datetimes_to_text(pd.to_datetime(cells))
+    if issubclass(kind, time):
+        return lambda cells: cells.astype(_TEXT_DTYPE).str.slice(0, 8)  # "14:05:00", no fraction
+    if issubclass(kind, timedelta):
+        return lambda cells: _durations_to_text(pd.to_timedelta(cells))
+    if kind is type(None) or kind is type(pd.NaT):
+        return lambda cells: _text(np.full(len(cells), ""), cells.index)
+    return lambda cells: cells.astype(_TEXT_DTYPE)
+
+
+def _text(values: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(values, index=index, dtype=_TEXT_DTYPE)
+
+
+def _floats_to_text(cells: pd.Series) -> pd.Series:
+    """Whole numbers as "12", not "12.0"; others to Excel's 15 significant digits (0.3, not 0.300...04)."""
+    values = cells.to_numpy(dtype=float)
+    finite = np.isfinite(values)
+    whole = finite & (np.floor(values) == values) & (np.abs(values) < 2**53)
+    fraction = finite & ~whole
+    out = np.full(len(values), "", dtype=object)
+    out[whole] = values[whole].astype(np.int64).astype(str)
+    out[fraction] = np.char.mod("%.15g", values[fraction])
+    return _text(out, cells.index)
+
+
+def _datetimes_to_text(stamps: pd.Series) -> pd.Series:
+    """ISO text: "2025-04-03" at midnight, else "2025-04-03 14:05:00" (rounded to the second)."""
+    stamps = stamps.dt.round("s")
+    text = stamps.astype(_TEXT_DTYPE)
+    text = text.where(stamps != stamps.dt.normalize(), text.str.slice(0, 10))
+    return text.where(stamps.notna(), "")
+
+
+def _durations_to_text(durations: pd.Series) -> pd.Series:
+    """Excel's [h]:mm:ss, e.g. "255:10:10" for 10 days 15:10:10."""
+    seconds = durations.dt.total_seconds().round().astype("int64")
+    size = seconds.abs()
+    sign = _text(np.where(seconds < 0, "-", ""), seconds.index)
+    hours = (size // 3600).astype(_TEXT_DTYPE)
+    minutes = (size % 3600 // 60).astype(_TEXT_DTYPE).str.zfill(2)
+    secs = (size % 60).astype(_TEXT_DTYPE).str.zfill(2)
+    return sign + hours + ":" + minutes + ":" + secs
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+
+
+def _read_csv(data: bytes, extension: str) -> tuple[pd.DataFrame, list[str]]:
+    """(non-blank records as a grid, warnings)."""
+    utf8, encoding = _to_utf8(data)
+    sample = utf8[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+    _refuse_non_text(utf8, sample)
+    if not sample.strip() and len(utf8) <= SNIFF_BYTES:
+        raise ImportRefused(_NO_ROWS)
+    prefer_tab = extension == ".tsv" or encoding == "UTF-16"
+    delimiter, width = _sniff(sample, truncated=len(utf8) > SNIFF_BYTES, prefer_tab=prefer_tab)
+    # An odd number of quote marks may be a quoted value that never closes, which the fast parser accepts
+    # silently (swallowing the rest of the file) and pandas refuses.
+    grid = _parse_regular(utf8, delimiter, width) if utf8.count(b'"') % 2 == 0 else None
+    if grid is None:
+        grid = _parse_ragged(utf8, delimiter, width)
+    notes = {
+        "UTF-8": [],
+        "UTF-16": ["The file was UTF-16 (Excel's 'Unicode Text'); read it as UTF-16."],
+        "Windows-1252": ["The file was not UTF-8; read it as Windows-1252."],
+    }[encoding]
+    return _drop_blank_rows(grid), notes
+
+
+def _to_utf8(data: bytes) -> tuple[bytes, str]:
+    """(the text as UTF-8 bytes without a BOM, the encoding it was read as)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace").encode("utf-8"), "UTF-16"
+    if utf16 := _utf16_without_bom(data[:SNIFF_BYTES]):
+        return data.decode(utf16, errors="replace").encode("utf-8"), "UTF-16"
+    body = data.removeprefix(codecs.BOM_UTF8)
+    if body.isascii():
+        return body, "UTF-8"
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace").encode("utf-8"), "Windows-1252"
+    return body, "UTF-8"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" when nearly every other byte is NUL, as in mostly-ASCII UTF-16 text."""
+    half = len(sample) // 2
+    for codec, high_bytes in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if half >= 2 and high_bytes.count(0) >= 0.9 * half:
+            return codec
+    return None
+
+
+def _refuse_non_text(utf8: bytes, sample: str) -> None:
+    if b"\x00" in utf8 or len(_CONTROL_CHARS.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+        raise ImportRefused(
+            "This file is not a readable CSV file or spreadsheet (it contains binary data); "
+            "upload the original .csv, .xlsx or .ods file."
+        )
+    if _MARKUP_START.match(sample):
+        raise ImportRefused(
+            "This file is a web page or XML document rather than a spreadsheet; "
+            "open it in Excel, save it as .xlsx and upload that copy."
+        )
+
+
+def _sniff(sample: str, *, truncated: bool, prefer_tab: bool) -> tuple[str, int]:
+    """(delimiter, widest record in the sample).
+
+    The delimiter is the one that splits the most sample records into the same number (more than one)
+    of fields, so title rows and the odd ragged row don't mislead it; ties go to the earlier in DELIMITERS.
+    """
+    order = ("\t", *(d for d in DELIMITERS if d != "\t")) if prefer_tab else DELIMITERS
+    best, best_key, best_width = ",", (False, 0, 0), 1
+    for delimiter in order:
+        counts = Counter(_field_counts(sample, delimiter, truncated))
+        if not counts:
+            continue
+        common, frequency = max(counts.items(), key=lambda item: (item[1], item[0]))
+        key = (common > 1, frequency, common)
+        if key > best_key:
+            best, best_key, best_width = delimiter, key, max(counts)
+    return best, best_width
+
+
+def _field_counts(sample: str, delimiter: str, truncated: bool) -> list[int]:
+    """Fields per non-empty record of the sample (the last record is dropped if the sample cut it short)."""
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+    counts = []
+    with contextlib.suppress(csv.Error):  # an unbalanced quote in the sample: judge the records before it
+        counts.extend(len(record) for record in reader if record)
+    return counts[:-1] if truncated and len(counts) > 1 else counts
+
+
+def _parse_regular(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
+    """Fast multi-threaded parse for the usual file where every record has `width` fields; None otherwise."""
+    names = [str(position) for position in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            pa.BufferReader(pa.py_buffer(utf8)),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=lambda _row: "error",
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowException:
+        return None
+    grid = table.to_pandas(types_mapper={pa.string(): _TEXT_DTYPE}.get)
+    grid.columns = range(width)
+    return grid
+
+
+def _parse_ragged(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame:
+    """Parse records of any length: short ones are padded with "", long ones widen the grid.
+
+    pandas skips (with a warning) records longer than the names it was given, so a first pass finds
+    the widest record and, if any was longer, a second pass reads them all.
+    """
+    grid, widest = _read_with_pandas(utf8, delimiter, width)
+    if widest > width:
+        grid, _ = _read_with_pandas(utf8, delimiter, widest)
+    return grid
+
+
+def _read_with_pandas(utf8: bytes, delimiter: str, width: int) -> tuple[pd.DataFrame, int]:
+    """(grid, the widest record pandas reported skipping, else `width`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            grid = pd.read_csv(
+                io.BytesIO(utf8),
+                sep=delimiter,
+                quotechar='"',
+                doublequote=True,
+                header=None,
+                names=range(width),
+                index_col=False,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                on_bad_lines="warn",
+                encoding="utf-8",
+                engine="c",
+            )
+        except pd.errors.EmptyDataError:
+            raise ImportRefused(_NO_ROWS) from None
+        except pd.errors.ParserError:
+            raise ImportRefused(
+                "The CSV file could not be read because a quoted value is never closed or the separators "
+                "are inconsistent; re-export it from the system it came from and upload it again."
+            ) from None
+    seen = [int(n) for warning in caught for n in _FIELDS_SEEN.findall(str(warning.message))]
+    return grid, max(seen, default=width)
+
+
+# --- header and columns ---------------------------------------------------------------------------------
+
+
+def _blank(cells: pd.Series) -> np.ndarray:
+    return ((cells == "") | cells.str.isspace()).to_numpy(dtype=bool)
+
+
+def _drop_blank_rows(grid: pd.DataFrame) -> pd.DataFrame:
+    if grid.columns.empty:
+        return grid.iloc[:0]
+    blank = np.logical_and.reduce([_blank(grid[label]) for label in grid.columns])
+    return grid[~blank] if blank.any() else grid
+
+
+def _clean_header(cell: str) -> str:
+    """Collapse every kind of whitespace (NBSP, tabs, newlines) to single spaces and trim."""
+    return " ".join(cell.replace("\u200b", "").replace("\ufeff", "").split())
+
+
+def _find_header(rows: pd.DataFrame, scorer: HeaderScorer | None) -> tuple[int, int]:
+    """(position of the header among `rows`, its score).
+
+    The header is the highest-scoring of the first HEADER_SEARCH_ROWS rows (the first of equal scores).
+    Without a scorer, or when nothing scores above 0, it is the first row that fills at least half as
+    many cells as the fullest of those rows (and at least two, when any row has two): this skips
+    one-cell title rows yet tolerates a header with a few blank cells.
+    """
+    candidates = [[_clean_header(cell) for cell in row] for row in rows.iloc[:HEADER_SEARCH_ROWS].to_numpy()]
+    if scorer is not None:
+        scores = [scorer(cells) for cells in candidates]
+        if max(scores) > 0:
+            return scores.index(max(scores)), max(scores)
+    filled = [sum(1 for cell in cells if cell) for cells in candidates]
+    needed = max(2, -(-max(filled) // 2)) if max(filled) >= 2 else 1
+    return next(position for position, count in enumerate(filled) if count >= needed), 0
+
+
+def _tabulate(rows: pd.DataFrame, scorer: HeaderScorer | None) -> tuple[pd.DataFrame, int, list[str]]:
+    """(frame, 1-based header row, warnings) from the non-blank rows of a grid."""
+    if rows.empty:
+        raise ImportRefused(_NO_ROWS)
+    position, _ = _find_header(rows, scorer)
+    headers = [_clean_header(cell) for cell in rows.iloc[position]]
+    data = rows.iloc[position + 1 :]
+    kept = [
+        (label, header)
+        for label, header in zip(rows.columns, headers, strict=True)
+        if header or not _blank(data[label]).all()
+    ]
+    names, notes = _column_names([header for _, header in kept], [label for label, _ in kept])
+    frame = data[[label for label, _ in kept]].set_axis(names, axis=1).reset_index(drop=True)
+    frame[SOURCE_ROW] = data.index.to_numpy(dtype=np.int64) + 1
+    header_row = int(rows.index[position]) + 1
+    if position > 0:
+        notes.insert(0, f"Used row {header_row} as the header row and skipped the rows above it.")
+    return frame, header_row, notes
+
+
+def _column_names(headers: list[str], positions: list[int]) -> tuple[list[str], list[str]]:
+    """Unique column names (ignoring case, as DuckDB does) and warnings about the ones made up.
+
+    A blank header becomes "Column N" (N = 1-based position in the file); a repeat gets " (2)", " (3)".
+    """
+    taken = {SOURCE_ROW}
+    names, unnamed, renamed = [], [], []
+    for header, position in zip(headers, positions, strict=True):
+        base = header or f"Column {position + 1}"
+        name, copy = base, 1
+        while name.casefold() in taken:
+            copy += 1
+            name = f"{base} ({copy})"
+        taken.add(name.casefold())
+        names.append(name)
+        if not header:
+            unnamed.append(name)
+        elif name != base:
+            renamed.append(name)
+    notes = []
+    if unnamed:
+        notes.append(f"Columns without a header were named by their position, e.g. '{unnamed[0]}'.")
+    if renamed:
+        notes.append(f"Some headers were repeated, so the repeats were renamed, e.g. '{renamed[0]}'.")
+    return names, notes
