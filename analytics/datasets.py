@@ -11,7 +11,8 @@ from analytics.vocabulary import key
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text, date, year, one (one of a value list), several (several of a list), yes_no
+    # text, free_text (kept as written), date, year, one (of a value list), several (of a list), yes_no
+    kind: str
     required: bool = False
     aliases: tuple[str, ...] = ()
     sensitive: bool = False
@@ -150,7 +151,7 @@ INCIDENTS = Dataset(
         Field("status", "one", aliases=("case status", "open closed")),
         Field(
             "description",
-            "text",
+            "free_text",
             sensitive=True,
             aliases=("details", "summary", "notes", "what happened", "narrative"),
         ),

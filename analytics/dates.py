@@ -17,7 +17,7 @@ import pandas as pd
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
-_TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$"
+_TIME_SUFFIX = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)$")
 _ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.IGNORECASE)
 _WORD_FORMATS = [
     "%d %B %Y",
@@ -91,14 +91,13 @@ def _column_order(distinct: list[str]) -> tuple[bool, bool]:
 
 def parse_dates(cells: pd.Series, column: str) -> ParsedDates:
     """Parse a column of date text; `column` is the header the user knows it by, for the warning."""
-    text = cells.astype(str).str.strip().str.replace(_TIME_SUFFIX, "", regex=True)
-    codes, distinct = pd.factorize(text, sort=False)
-    distinct = list(distinct)
+    codes, written = pd.factorize(cells.astype(str), sort=False)
+    distinct = [_TIME_SUFFIX.sub("", value.strip()) for value in written]
     day_first, settled = _column_order(distinct)
     parsed = [_parse_one(value, day_first) if value else None for value in distinct]
     lookup = pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object)), dtype="datetime64[s]")
     values = pd.Series(lookup.to_numpy()[codes], index=cells.index)
-    unreadable = values.isna() & (text != "")
+    unreadable = values.isna() & (cells.astype(str).str.strip() != "")
     warning = None
     has_numeric = any(_NUMERIC.match(value) for value in distinct)
     if not day_first:

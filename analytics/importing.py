@@ -31,7 +31,9 @@ from analytics.vocabulary import (
     map_multi,
     map_single,
     map_yes_no,
+    over_distinct,
     platform_from_channel,
+    tidy,
 )
 
 Progress = Callable[[float, str], None]
@@ -144,69 +146,71 @@ class _Checker:
     def __init__(self, index: pd.Index):
         self.reasons = pd.Series("", index=index, dtype=object)
 
-    def add(self, mask: pd.Series, message: pd.Series | str) -> None:
+    def add(self, mask: pd.Series, message: str, cells: pd.Series | None = None) -> None:
+        """Give the rows in `mask` a reason; '{value}' in the message is each row's own cell from `cells`."""
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
-        text = message[mask] if isinstance(message, pd.Series) else message
+        if cells is None:
+            text = message
+        else:
+            before, after = message.split("{value}")
+            text = before + cells[mask].astype(str).str.strip() + after
         current = self.reasons[mask]
         self.reasons[mask] = current.where(current == "", current + _REASON_SEPARATOR) + text
 
 
-def _quoted(cells: pd.Series) -> pd.Series:
-    return "'" + cells.str.strip() + "'"
+def _normalise_column(spec, cells: pd.Series, header: str, checker: _Checker, warnings: list[str]) -> pd.Series:
+    """One mapped column in its canonical form, with a reason recorded against each bad cell."""
+    if spec.kind == "text":
+        return tidy(cells)
+    if spec.kind == "free_text":
+        stripped = cells.str.strip()
+        return stripped.where(stripped != "", None)
+    if spec.kind == "date":
+        parsed = parse_dates(cells, header)
+        checker.add(parsed.unreadable, f"'{header}' has '{{value}}', which is not a date we can read", cells)
+        checker.add(parsed.values > pd.Timestamp(date.today()), f"'{header}' is in the future")
+        if parsed.warning:
+            warnings.append(parsed.warning)
+        return parsed.values
+    if spec.kind == "year":
+        years = pd.to_numeric(cells.str.strip(), errors="coerce")
+        bad = (cells.str.strip() != "") & ~years.between(1900, date.today().year)
+        checker.add(bad, f"'{header}' has '{{value}}', which is not a year", cells)
+        return years.where(~bad).astype("Int64")
+    allowed = ", ".join(VALUE_LISTS.get(spec.name, []))
+    if spec.kind == "one":
+        values = map_single(cells, spec.name)
+        checker.add(values.isna(), f"'{header}' has '{{value}}', which is not one of: {allowed}", cells)
+        return values.where(values != "", None)
+    if spec.kind == "several":
+        values, unknown = map_multi(cells, spec.name)
+        checker.add(unknown != "", f"'{header}' has '{{value}}', which is not one of: {allowed}", unknown)
+        return values
+    values, invalid = map_yes_no(cells)
+    checker.add(invalid, f"'{header}' has '{{value}}', which is not yes or no", cells)
+    return values
 
 
 def _normalise(
-    prepared_cells: dict[str, pd.Series],
+    field_cells: dict[str, pd.Series],
     dataset: Dataset,
     headers: dict[str, str],
     index: pd.Index,
     checker: _Checker,
     warnings: list[str],
 ) -> pd.DataFrame:
-    """Turn each mapped column into its canonical form, recording a reason for each bad cell."""
+    """Every field of the dataset in canonical form; fields the file does not have are missing throughout."""
     clean = pd.DataFrame(index=index)
     for spec in dataset.fields:
-        if spec.name not in prepared_cells:
-            clean[spec.name] = None
+        if spec.name not in field_cells:
+            clean[spec.name] = pd.Series(None, index=index, dtype="str")
             continue
-        cells = prepared_cells[spec.name]
-        header = headers[spec.name]
-        blank = cells.str.strip() == ""
+        cells, header = field_cells[spec.name], headers[spec.name]
         if spec.required:
-            checker.add(blank, f"'{header}' is empty")
-        if spec.kind == "text":
-            clean[spec.name] = cells.str.strip().str.replace(r"\s+", " ", regex=True).where(~blank, None)
-        elif spec.kind == "date":
-            parsed = parse_dates(cells, header)
-            checker.add(
-                parsed.unreadable,
-                "'" + header + "' has " + _quoted(cells) + ", which is not a date we can read",
-            )
-            checker.add(parsed.values > pd.Timestamp(date.today()), f"'{header}' is in the future")
-            if parsed.warning:
-                warnings.append(parsed.warning)
-            clean[spec.name] = parsed.values
-        elif spec.kind == "year":
-            years = pd.to_numeric(cells.str.strip(), errors="coerce")
-            bad = ~blank & ~years.between(1900, date.today().year)
-            checker.add(bad, "'" + header + "' has " + _quoted(cells) + ", which is not a year")
-            clean[spec.name] = years.where(~bad).astype("Int64")
-        elif spec.kind == "one":
-            values = map_single(cells, spec.name)
-            allowed = ", ".join(VALUE_LISTS[spec.name])
-            checker.add(values.isna(), "'" + header + "' has " + _quoted(cells) + f", which is not one of: {allowed}")
-            clean[spec.name] = values.where(values.fillna("") != "", None)
-        elif spec.kind == "several":
-            values, unknown = map_multi(cells, spec.name)
-            allowed = ", ".join(VALUE_LISTS[spec.name])
-            checker.add(unknown != "", "'" + header + "' has '" + unknown + f"', which is not one of: {allowed}")
-            clean[spec.name] = values
-        elif spec.kind == "yes_no":
-            values = map_yes_no(cells)
-            checker.add(values.eq("invalid"), "'" + header + "' has " + _quoted(cells) + ", which is not yes or no")
-            clean[spec.name] = values.where(~values.eq("invalid"), None)
+            checker.add(cells.str.strip() == "", f"'{header}' is empty")
+        clean[spec.name] = _normalise_column(spec, cells, header, checker, warnings)
     return clean
 
 
@@ -219,20 +223,12 @@ def _reject_repeated_keys(keys: pd.Series, checker: _Checker, source_rows: pd.Se
         checker.add(repeated, f"{what} " + keys.astype(str) + " is also on row " + first_row.astype(str))
 
 
-def _incident_rules(
-    con,
-    clean: pd.DataFrame,
-    raw_cells: dict[str, pd.Series],
-    headers: dict[str, str],
-    checker: _Checker,
-    source_rows: pd.Series,
-) -> None:
-    clean["councillor"] = registers.without_title(clean["councillor"].fillna("")).where(clean["councillor"].notna())
+def _incident_rules(con, clean, field_cells, headers, checker, source_rows) -> None:
+    clean["councillor"] = registers.without_title(clean["councillor"])
     clean["councillor_key"] = _councillor_keys(con, clean["councillor"])
-    _match_wards(con, clean, raw_cells, headers, checker)
-    if "channel" in raw_cells:
-        named = platform_from_channel(raw_cells["channel"])
-        clean["platform"] = clean["platform"].where(clean["platform"].notna(), named.where(named != "", None))
+    _match_wards(con, clean, field_cells, headers, checker)
+    if "channel" in field_cells:
+        clean["platform"] = clean["platform"].fillna(platform_from_channel(field_cells["channel"]))
     for name in ("protected_characteristics", "council_action"):
         clean[name] = clean[name].fillna("")
     clean["incident_ref"] = clean["incident_ref"].str.upper()
@@ -241,34 +237,35 @@ def _incident_rules(
 
 def _councillor_keys(con, names: pd.Series) -> pd.Series:
     """Link names in the log to the register by id or name; unmatched names key on themselves."""
-    keys = registers.name_keys(names)
     register = con.execute("SELECT councillor_key, name_key, lower(councillor_id) FROM councillors").fetchall()
     by_name = {name_key: ckey for ckey, name_key, _ in register} | {cid: ckey for ckey, _, cid in register if cid}
-    lowered = names.str.strip().str.lower()
-    return lowered.map(by_name).astype(object).fillna(keys.map(by_name).astype(object)).fillna(keys)
+
+    def councillor_key(name: str) -> str:
+        folded = registers.name_key(name)
+        return by_name.get(name.strip().lower()) or by_name.get(folded) or folded
+
+    return over_distinct(names, councillor_key)[0]
 
 
-def _match_wards(con, clean: pd.DataFrame, raw_cells, headers, checker: _Checker) -> None:
+def _match_wards(con, clean: pd.DataFrame, field_cells, headers, checker: _Checker) -> None:
     present = clean["ward"].notna()
-    names, codes, matched = registers.match_wards(con, clean["ward"].fillna(""))
-    checker.add(
-        present & ~matched,
-        "'" + headers["ward"] + "' has " + _quoted(raw_cells["ward"]) + ", which is not a ward in the ward register",
-    )
+    names, codes, matched = registers.match_wards(con, clean["ward"])
+    message = f"'{headers['ward']}' has '{{value}}', which is not a ward in the ward register"
+    checker.add(present & ~matched, message, field_cells["ward"])
     clean["ward"] = names.where(present, None)
     clean["ward_code"] = codes.where(present, None)
 
 
-def _councillor_rules(con, clean, raw_cells, headers, checker, source_rows) -> None:
-    clean["name"] = registers.without_title(clean["name"].fillna("")).where(clean["name"].notna())
+def _councillor_rules(con, clean, field_cells, headers, checker, source_rows) -> None:
+    clean["name"] = registers.without_title(clean["name"])
     clean["name_key"] = registers.name_keys(clean["name"])
-    _match_wards(con, clean, raw_cells, headers, checker)
+    _match_wards(con, clean, field_cells, headers, checker)
     clean["mitigations"] = clean["mitigations"].fillna("")
     clean["record_key"] = clean["councillor_id"].str.lower().fillna(clean["name_key"])
     _reject_repeated_keys(clean["record_key"], checker, source_rows, "Councillor")
 
 
-def _ward_rules(con, clean, raw_cells, headers, checker, source_rows) -> None:
+def _ward_rules(con, clean, field_cells, headers, checker, source_rows) -> None:
     clean["ward_code"] = clean["ward_code"].str.upper()
     clean["ward_key"] = keys(clean["ward_name"])
     clean["record_key"] = clean["ward_code"]

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from analytics.store import get_setting, set_setting
-from analytics.vocabulary import keys
+from analytics.vocabulary import key, over_distinct, tidy
 
 AUTHORITY_SETTING = "authority_code"
 _TITLE = re.compile(r"^\s*(cllr\.?|councillor|cllr)\s+", re.IGNORECASE)
@@ -16,13 +16,17 @@ _GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
 
 
 def without_title(names: pd.Series) -> pd.Series:
-    """'Cllr Zoë Hart' -> 'Zoë Hart'."""
-    return names.str.replace(_TITLE, "", regex=True).str.strip()
+    """'Cllr  Zoë Hart' -> 'Zoë Hart'; a blank name becomes missing."""
+    return over_distinct(names, lambda name: " ".join(_TITLE.sub("", name).split()) or None)[0]
+
+
+def name_key(name: str) -> str:
+    """The key that links a councillor written in a log to the register: title, case and punctuation folded."""
+    return key(_TITLE.sub("", name))
 
 
 def name_keys(names: pd.Series) -> pd.Series:
-    """Keys that link a councillor written in a log to the register: title, case and punctuation folded."""
-    return keys(without_title(names))
+    return over_distinct(names, name_key)[0]
 
 
 def authorities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -65,13 +69,17 @@ def match_wards(con: duckdb.DuckDBPyConnection, cells: pd.Series) -> tuple[pd.Se
 
     With no ward register loaded every ward is accepted as written (tidied) and has no code.
     """
-    tidy = cells.str.strip().str.replace(r"\s+", " ", regex=True)
+    written = tidy(cells)
     register = council_wards(con)
     if register.empty:
-        return tidy, pd.Series(None, index=cells.index, dtype=object), pd.Series(True, index=cells.index)
+        return written, pd.Series(None, index=cells.index, dtype="str"), written.notna()
     by_key = dict(zip(register["ward_key"], register["ward_code"], strict=True))
     names = dict(zip(register["ward_code"], register["ward_name"], strict=True))
-    upper = tidy.str.upper()
-    code = upper.where(upper.str.match(_GSS_CODE) & upper.isin(names), keys(tidy).map(by_key))
+
+    def code_of(ward: str) -> str | None:
+        upper = ward.upper()
+        return upper if _GSS_CODE.match(upper) and upper in names else by_key.get(key(ward))
+
+    code = over_distinct(written, code_of)[0]
     matched = code.notna()
-    return code.map(names).where(matched, tidy), code.where(matched, None), matched
+    return over_distinct(code, names.get)[0].where(matched, written), code, matched
