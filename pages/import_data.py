@@ -2,12 +2,12 @@
 
 import pandas as pd
 import streamlit as st
-from analytics.reading import sheet_names
 
 from analytics import registers
 from analytics.datasets import DATASETS
 from analytics.errors import ImportRefused
 from analytics.importing import IGNORE, Upload, check, commit, read_upload
+from analytics.reading import sheet_names
 from pages.common import cursor
 
 KINDS = {

@@ -13,8 +13,19 @@ def parsed(*cells: str) -> list:
 
 @pytest.mark.parametrize(
     "cell",
-    ["03/04/2025", "3/4/25", "3 April 2025", "3rd April 2025", "3 Apr 2025", "2025-04-03", "2025-04-03 14:05:00",
-     "03-04-2025", "03.04.2025", "45750", "Thursday 3 April 2025"],
+    [
+        "03/04/2025",
+        "3/4/25",
+        "3 April 2025",
+        "3rd April 2025",
+        "3 Apr 2025",
+        "2025-04-03",
+        "2025-04-03 14:05:00",
+        "03-04-2025",
+        "03.04.2025",
+        "45750",
+        "Thursday 3 April 2025",
+    ],
 )
 def test_each_way_councils_write_the_third_of_april(cell):
     assert parsed(cell, "25/12/2024")[0] == date(2025, 4, 3)

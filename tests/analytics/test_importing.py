@@ -12,7 +12,9 @@ from analytics.errors import ImportRefused
 from analytics.exports import to_csv_bytes
 from analytics.importing import import_file
 
-HEADER = "Ref,Date of incident,Councillor,Ward,How (channel),Type of abuse,Protected characteristic(s),Threat level,Status"
+HEADER = (
+    "Ref,Date of incident,Councillor,Ward,How (channel),Type of abuse,Protected characteristic(s),Threat level,Status"
+)
 ROWS = [
     "INC-1,03/04/2025,Cllr Ann Lee,Castle Hill,Facebook,Verbal abuse; Harassment,Racist,High,Open",
     "INC-2,14/04/2025,Bob Kay,St. John's,Email,Threat to kill,,,Closed",
@@ -25,8 +27,10 @@ def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
 
 
 def counts(con) -> dict:
-    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("incidents", "incident_versions", "quarantine", "import_batches")}
+    return {
+        table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("incidents", "incident_versions", "quarantine", "import_batches")
+    }
 
 
 def accounted(result) -> bool:
@@ -40,10 +44,19 @@ def test_a_messy_log_lands_in_the_contract_shape(con):
         """SELECT occurred_on, councillor, channel, platform, abuse_types, protected_characteristics, threat_level
            FROM incidents WHERE incident_ref = 'INC-1'"""
     ).fetchone()
-    assert row == (date(2025, 4, 3), "Ann Lee", "social media", "Facebook",
-                   ["verbal abuse", "harassment (repeated unwanted contact)"], ["race"], "high")
+    assert row == (
+        date(2025, 4, 3),
+        "Ann Lee",
+        "social media",
+        "Facebook",
+        ["verbal abuse", "harassment (repeated unwanted contact)"],
+        ["race"],
+        "high",
+    )
     assert con.execute("SELECT abuse_types, threat_level FROM incidents WHERE incident_ref='INC-2'").fetchone() == (
-        ["death threat"], None)
+        ["death threat"],
+        None,
+    )
     assert con.execute("SELECT count(DISTINCT councillor_key) FROM incidents").fetchone()[0] == 2
 
 
@@ -58,7 +71,8 @@ def test_importing_the_same_file_again_adds_nothing(con):
 
 def test_rows_without_a_reference_are_recognised_on_reimport_even_when_identical(con):
     header = "Date of incident,Councillor,Ward,How (channel),Type of abuse"
-    rows = ["03/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse"] * 2 + ["04/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse"]
+    twice = ["03/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse"] * 2
+    rows = [*twice, "04/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse"]
     first = import_file(con, "incidents", csv_bytes(*rows, header=header), "noref.csv")
     second = import_file(con, "incidents", csv_bytes(*rows, header=header), "noref.csv")
     assert first.inserted == 3 and (second.inserted, second.unchanged) == (0, 3)
@@ -92,12 +106,14 @@ def test_bad_rows_are_quarantined_with_their_cells_row_number_and_reasons(con):
 
 
 def test_rejected_rows_can_be_downloaded_fixed_and_imported_again(con):
-    result = import_file(con, "incidents", csv_bytes("INC-9,31/02/2026,Ann Lee,Castle Hill,Email,Abuse,,,Open"), "a.csv")
+    bad = "INC-9,31/02/2026,Ann Lee,Castle Hill,Email,Abuse,,,Open"
+    result = import_file(con, "incidents", csv_bytes(bad), "a.csv")
     download = rejected_rows(con, result.batch_id)
     download.loc[0, "Date of incident"] = "28/02/2026"
     fixed = import_file(con, "incidents", to_csv_bytes(download), "fixed.csv")
     assert (fixed.inserted, fixed.rejected) == (1, 0)
-    assert con.execute("SELECT occurred_on FROM incidents WHERE incident_ref='INC-9'").fetchone()[0] == date(2026, 2, 28)
+    fixed_date = con.execute("SELECT occurred_on FROM incidents WHERE incident_ref='INC-9'").fetchone()[0]
+    assert fixed_date == date(2026, 2, 28)
 
 
 def test_an_import_that_fails_part_way_leaves_the_database_exactly_as_it_was(con, monkeypatch):
@@ -127,24 +143,39 @@ def test_a_file_missing_required_columns_is_refused_in_one_sentence(con):
 def test_a_mapping_names_unknown_headers_and_is_remembered_for_next_time(con):
     header = "When it happened,Member,Area,Route,What"
     rows = ["03/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse"]
-    mapping = {"When it happened": "occurred_on", "Member": "councillor", "Area": "ward", "Route": "channel",
-               "What": "abuse_types"}
+    mapping = {
+        "When it happened": "occurred_on",
+        "Member": "councillor",
+        "Area": "ward",
+        "Route": "channel",
+        "What": "abuse_types",
+    }
     assert import_file(con, "incidents", csv_bytes(*rows, header=header), "a.csv", mapping=mapping).inserted == 1
-    again = import_file(con, "incidents", csv_bytes("05/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse",
-                                                    header=header), "b.csv")
+    again = import_file(
+        con, "incidents", csv_bytes("05/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse", header=header), "b.csv"
+    )
     assert again.inserted == 1
 
 
 def test_incidents_are_matched_to_the_ward_register_ignoring_case_and_punctuation(con):
-    wards = "WD24CD,WD24NM,LAD24CD,LAD24NM\nE05999901,Castle Hill,E07999901,Fernwick\nE05999902,St John's,E07999901,Fernwick\n"
+    wards = (
+        "WD24CD,WD24NM,LAD24CD,LAD24NM\n"
+        "E05999901,Castle Hill,E07999901,Fernwick\nE05999902,St John's,E07999901,Fernwick\n"
+    )
     import_file(con, "wards", wards.encode(), "wards.csv")
     registers.choose_authority(con, "Fernwick")
-    rows = [ROWS[0], ROWS[1].replace("St. John's", "ST JOHNS"), ROWS[2].replace("Castle Hill", "E05999901"),
-            "INC-7,01/05/2025,Ann Lee,Narnia,Email,Abuse,,,Open"]
+    rows = [
+        ROWS[0],
+        ROWS[1].replace("St. John's", "ST JOHNS"),
+        ROWS[2].replace("Castle Hill", "E05999901"),
+        "INC-7,01/05/2025,Ann Lee,Narnia,Email,Abuse,,,Open",
+    ]
     result = import_file(con, "incidents", csv_bytes(*rows), "log.csv")
     assert (result.inserted, result.rejected) == (3, 1)
     assert con.execute("SELECT DISTINCT ward, ward_code FROM incidents ORDER BY 1").fetchall() == [
-        ("Castle Hill", "E05999901"), ("St John's", "E05999902")]
+        ("Castle Hill", "E05999901"),
+        ("St John's", "E05999902"),
+    ]
     assert "'Narnia', which is not a ward in the ward register" in rejected_rows(con, result.batch_id).iloc[0, 1]
 
 
@@ -179,7 +210,9 @@ def test_an_excel_log_with_a_title_row_and_real_dates_imports(con):
     result = import_file(con, "incidents", buffer.getvalue(), "log.xlsx")
     assert (result.inserted, result.rejected) == (2, 0)
     assert con.execute("SELECT occurred_on, threat_level FROM incidents ORDER BY 1").fetchall() == [
-        (date(2025, 4, 3), "high"), (date(2025, 4, 14), None)]
+        (date(2025, 4, 3), "high"),
+        (date(2025, 4, 14), None),
+    ]
 
 
 def test_councillor_register_keeps_the_previous_version_of_a_changed_councillor(con):
@@ -189,5 +222,8 @@ def test_councillor_register_keeps_the_previous_version_of_a_changed_councillor(
     result = import_file(con, "councillors", f"{header}\n{first.replace('Low', 'High')}\n".encode(), "r2.csv")
     assert result.updated == 1
     assert con.execute("SELECT risk_level, mitigations, risk_assessed_on FROM councillors").fetchone() == (
-        "high", ["safety app"], date(2025, 3, 1))
+        "high",
+        ["safety app"],
+        date(2025, 3, 1),
+    )
     assert con.execute("SELECT risk_level FROM councillor_versions").fetchall() == [("low",)]

@@ -42,13 +42,17 @@ def test_the_database_path_comes_from_the_flag_then_the_environment(monkeypatch,
 
 def test_a_file_held_by_another_process_is_reported_as_busy(db_path):
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, time
             from analytics import store
             con = store.connect({str(db_path)!r})
             print("ready", flush=True)
             time.sleep(30)
-        """)],
+        """),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

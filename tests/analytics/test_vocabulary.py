@@ -16,8 +16,8 @@ def test_channel_words_map_to_the_contract_list():
 
 
 def test_several_values_split_on_semicolons_commas_and_new_lines():
-    values, unknown = map_multi(pd.Series(["Verbal abuse; Harassment", "threat to kill,\nmisinformation", "x; Stalking"]),
-                                "abuse_types")
+    cells = pd.Series(["Verbal abuse; Harassment", "threat to kill,\nmisinformation", "x; Stalking"])
+    values, unknown = map_multi(cells, "abuse_types")
     assert values.tolist() == [
         "verbal abuse; harassment (repeated unwanted contact)",
         "death threat; misinformation or defamation",
@@ -27,8 +27,9 @@ def test_several_values_split_on_semicolons_commas_and_new_lines():
 
 
 def test_words_people_write_map_onto_protected_characteristics():
-    values, _ = map_multi(pd.Series(["Racist, homophobic", "Misogynistic", "antisemitic", "Transphobic"]),
-                          "protected_characteristics")
+    values, _ = map_multi(
+        pd.Series(["Racist, homophobic", "Misogynistic", "antisemitic", "Transphobic"]), "protected_characteristics"
+    )
     assert values.tolist() == ["race; sexual orientation", "sex", "religion or belief", "gender reassignment"]
 
 

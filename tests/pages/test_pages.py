@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
-from tests.conftest import REPO
 from analytics.importing import import_file
 from tests.analytics.test_importing import ROWS, csv_bytes
+from tests.conftest import REPO
 
 BAD_ROW = "INC-9,31/02/2026,Ann Lee,Castle Hill,Email,Verbal abuse,,,Open"
 
