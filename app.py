@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from pages.common import cursor, sample_notice
-
 st.set_page_config(page_title="Councillor safety dashboard", page_icon=":material/shield_person:", layout="wide")
 
 navigation = st.navigation(
@@ -22,5 +20,4 @@ navigation = st.navigation(
         ],
     }
 )
-sample_notice(cursor())
 navigation.run()

@@ -202,6 +202,8 @@ _ALIASES: dict[str, dict[str, str]] = {
         "home security": "home security assessment",
         "cctv": "cctv or video doorbell",
         "video doorbell": "cctv or video doorbell",
+        "cctv / video doorbell": "cctv or video doorbell",
+        "cctv and video doorbell": "cctv or video doorbell",
         "ring doorbell": "cctv or video doorbell",
         "address withheld": "address withheld",
         "meeting security": "security at meetings",

@@ -27,7 +27,14 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return str(con.execute("SELECT count(*), max(imported_at) FROM import_batches").fetchone())
 
 
-def sample_notice(con: duckdb.DuckDBPyConnection) -> None:
+def open_page() -> duckdb.DuckDBPyConnection:
+    """Start a page: its cursor, and the notice that the data is fictional while the sample council is loaded."""
+    con = cursor()
+    _sample_notice(con)
+    return con
+
+
+def _sample_notice(con: duckdb.DuckDBPyConnection) -> None:
     if demo.sample_loaded(con):
         st.info(
             "You are looking at **fictional sample data** for an imaginary council (Fernwick). "

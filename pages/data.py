@@ -4,9 +4,9 @@ import streamlit as st
 
 from analytics.batches import list_batches, rejected_rows
 from analytics.exports import to_csv_bytes, to_excel_bytes
-from pages.common import cursor
+from pages.common import open_page
 
-con = cursor()
+con = open_page()
 st.title("What has been imported?")
 batches = list_batches(con)
 if batches.empty:
@@ -18,7 +18,10 @@ st.markdown(
     f"**{len(batches)} imports** so far. {total_rejected:,} rows could not be imported; each is kept below with "
     "the reason, ready to download, correct and import again."
 )
-shown = batches.assign(imported_at=batches["imported_at"].dt.strftime("%d/%m/%Y %H:%M"))
+shown = batches.assign(
+    imported_at=batches["imported_at"].dt.strftime("%d/%m/%Y %H:%M"),
+    sheet=batches["sheet"].fillna(""),
+)
 st.dataframe(
     shown.drop(columns=["warnings"]).rename(
         columns={

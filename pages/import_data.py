@@ -8,7 +8,7 @@ from analytics.datasets import DATASETS
 from analytics.errors import ImportRefused
 from analytics.importing import IGNORE, Upload, check, commit, read_upload
 from analytics.reading import sheet_names
-from pages.common import cursor
+from pages.common import open_page
 
 KINDS = {
     "incidents": "Incident log",
@@ -20,7 +20,7 @@ FIND_SHEET = "Find the sheet with the data"
 DO_NOT_IMPORT = "(do not import)"
 PREVIEW_ROWS = 200
 
-con = cursor()
+con = open_page()
 st.title("Import your data")
 st.markdown(
     "Upload the spreadsheet you already keep. Nothing is stored until you press **Import**: first you see how "

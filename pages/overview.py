@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.dates import display
 from analytics.incidents import IncidentFilter, headline, monthly_counts
 from pages.charts import monthly_trend
-from pages.common import cursor, data_version
+from pages.common import cursor, data_version, open_page
 
 
 @st.cache_data(show_spinner=False)
@@ -14,7 +14,7 @@ def _overview(version: str, incident_filter: IncidentFilter):
     return headline(con, incident_filter), monthly_counts(con, incident_filter)
 
 
-con = cursor()
+con = open_page()
 st.title("How much abuse are our councillors facing?")
 summary, months = _overview(data_version(con), IncidentFilter())
 

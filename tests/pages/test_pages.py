@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
+from analytics.demo import load_sample
 from analytics.importing import import_file
 from tests.analytics.test_importing import ROWS, csv_bytes
 from tests.conftest import REPO
@@ -103,3 +104,14 @@ def test_data_page_lists_imports_and_offers_rejected_rows_for_download(loaded):
     assert rejected["Row in original file"].tolist() == [5]
     assert "31/02/2026" in rejected["Why it was not imported"][0]
     assert app.get("download_button")
+
+
+def test_every_page_says_when_the_sample_council_is_loaded(database):
+    con = store.connect(database)
+    load_sample(con)
+    con.close()
+    for page in (None, "pages/import_data.py", "pages/data.py"):
+        app = open_app(page)
+        assert "fictional sample data" in text_of(app)
+    overview = open_app()
+    assert {metric.label: metric.value for metric in overview.metric}["Incidents"] == "1,495"

@@ -1,0 +1,161 @@
+"""`python -m analytics`: the same import path as the pages, for scheduled and bulk loads."""
+
+import io
+import json
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import pandas as pd
+import pytest
+
+from analytics.cli import main
+from tests.analytics.test_importing import ROWS, csv_bytes
+from tests.conftest import REPO
+
+SUMMARY_KEYS = {"batch_id", "rows_read", "inserted", "updated", "unchanged", "rejected", "warnings"}
+
+
+def run(capsys, *args) -> tuple[int, list[dict], str]:
+    code = main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines()], err
+
+
+@pytest.fixture
+def log_file(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_bytes(csv_bytes(*ROWS, "INC-9,31/02/2026,Ann Lee,Castle Hill,Email,Verbal abuse,,,Open"))
+    return path
+
+
+def test_import_prints_one_json_line_that_accounts_for_every_row(capsys, log_file, db_path):
+    code, lines, err = run(capsys, "import", "incidents", log_file, "--db", db_path)
+    assert code == 0 and err == "" and len(lines) == 1
+    summary = lines[0]
+    assert set(summary) == SUMMARY_KEYS
+    assert (summary["rows_read"], summary["inserted"], summary["rejected"]) == (4, 3, 1)
+    again = run(capsys, "import", "incidents", log_file, "--db", db_path)[1][0]
+    assert (again["inserted"], again["unchanged"], again["rejected"]) == (0, 3, 1)
+    for result in (summary, again):
+        parts = result["inserted"] + result["updated"] + result["unchanged"] + result["rejected"]
+        assert result["rows_read"] == parts
+
+
+def test_summary_counts_the_tables(capsys, log_file, db_path):
+    run(capsys, "import", "incidents", log_file, "--db", db_path)
+    code, lines, _ = run(capsys, "summary", "--db", db_path)
+    assert code == 0
+    assert lines[0]["incidents"] == 3 and lines[0]["quarantine"] == 1 and lines[0]["import_batches"] == 1
+
+
+def test_rejected_writes_the_quarantined_rows_to_csv_and_excel(capsys, log_file, db_path, tmp_path):
+    batch_id = run(capsys, "import", "incidents", log_file, "--db", db_path)[1][0]["batch_id"]
+    assert run(capsys, "batches", "--db", db_path)[1][0]["batch_id"] == batch_id
+    out_csv, out_xlsx = tmp_path / "rejected.csv", tmp_path / "rejected.xlsx"
+    assert run(capsys, "rejected", "--batch", batch_id, "--out", out_csv, "--db", db_path)[1][0]["rows"] == 1
+    run(capsys, "rejected", "--batch", batch_id, "--out", out_xlsx, "--db", db_path)
+    for frame in (pd.read_csv(out_csv, dtype=str), pd.read_excel(out_xlsx, dtype=str, engine="calamine")):
+        assert frame.loc[0, "Ref"] == "INC-9" and frame.loc[0, "Row in original file"] == "5"
+        assert "31/02/2026" in frame.loc[0, "Why it was not imported"]
+
+
+def test_mapping_file_maps_headers_the_aliases_do_not_know(capsys, tmp_path, db_path):
+    log = tmp_path / "odd.csv"
+    log.write_text("When,Member,Area,Route,What\n03/04/2025,Ann Lee,Castle Hill,Email,Verbal abuse\n")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"Member": "councillor", "Area": "ward", "Route": "channel", "What": "abuse_types"}))
+    code, lines, _ = run(capsys, "import", "incidents", log, "--db", db_path, "--mapping", mapping)
+    assert code == 0 and lines[0]["inserted"] == 1
+
+
+def zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/worksheets/a.xml", "w") as f:
+        block = b"\0" * (1 << 20)
+        for _ in range(600):
+            f.write(block)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("empty.csv", b"", "empty"),
+        ("binary.csv", bytes(range(256)) * 40, "binary"),
+        ("wrong.csv", b"Name,Colour\nAnn,Blue\n", "no column for"),
+        ("bomb.xlsx", zip_bomb(), "500 MB"),
+    ],
+)
+def test_a_file_that_cannot_be_read_exits_non_zero_with_one_line(capsys, tmp_path, db_path, name, content, says):
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, lines, err = run(capsys, "import", "incidents", path, "--db", db_path)
+    assert code == 2 and lines == []
+    assert err.startswith("error: ") and err.count("\n") == 1 and says in err
+
+
+def test_a_password_protected_workbook_is_refused(capsys, realworld, db_path):
+    code, _, err = run(
+        capsys, "import", "incidents", realworld / "excel-edge-cases" / "pass_protected.xlsx", "--db", db_path
+    )
+    assert code == 2 and "password-protected" in err
+
+
+def test_a_missing_file_is_one_line_too(capsys, tmp_path, db_path):
+    code, _, err = run(capsys, "import", "incidents", tmp_path / "nope.csv", "--db", db_path)
+    assert code == 2 and "check the path" in err
+
+
+def test_sample_writes_the_fictional_council(capsys, tmp_path):
+    code, lines, _ = run(capsys, "sample", "--out", tmp_path, "--incidents", 300, "--seed", 7)
+    assert code == 0
+    assert sorted(p.split("/")[-1] for p in lines[0]["files"]) == [
+        "councillor_register.csv",
+        "incident_log.xlsx",
+        "wards.csv",
+    ]
+
+
+def test_load_sample_fills_an_empty_database_once(capsys, db_path):
+    code, lines, _ = run(capsys, "load-sample", "--db", db_path)
+    assert code == 0 and [line["file"] for line in lines] == [
+        "wards.csv",
+        "councillor_register.csv",
+        "incident_log.xlsx",
+    ]
+    assert lines[2]["inserted"] > 1000 and lines[2]["rejected"] == 5
+    assert run(capsys, "load-sample", "--db", db_path)[1] == []
+
+
+def test_import_while_the_dashboard_holds_the_database_points_to_the_import_page(log_file, db_path):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import time
+            from analytics import store
+            con = store.connect({str(db_path)!r})
+            print("ready", flush=True)
+            time.sleep(30)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        done = subprocess.run(
+            [sys.executable, "-m", "analytics", "import", "incidents", str(log_file), "--db", str(db_path)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Import page" in done.stderr
