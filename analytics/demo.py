@@ -20,8 +20,13 @@ _FILES = [
 ]
 
 
+def sample_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The imports that brought in the sample council; empty once it is removed (or was never loaded)."""
+    return [batch for batch in (get_setting(con, _SETTING) or "").split(",") if batch]
+
+
 def sample_loaded(con: duckdb.DuckDBPyConnection) -> bool:
-    return get_setting(con, _SETTING) == "yes"
+    return bool(sample_batches(con))
 
 
 def load_sample(con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR) -> list[ImportResult]:
@@ -34,5 +39,40 @@ def load_sample(con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR) -> li
         results.append(import_file(con, dataset, path.read_bytes(), path.name))
         if dataset == "wards":
             registers.choose_authority(con, SAMPLE_AUTHORITY)
-    set_setting(con, _SETTING, "yes")
+    set_setting(con, _SETTING, ",".join(result.batch_id for result in results))
     return results
+
+
+_SAMPLE_TABLES = [
+    "incidents",
+    "incident_versions",
+    "councillors",
+    "councillor_versions",
+    "wards",
+    "quarantine",
+    "import_batches",
+]
+
+
+def remove_sample(con: duckdb.DuckDBPyConnection) -> None:
+    """Delete every record the sample imports brought in, in one transaction, so a council starts clean."""
+    batches = sample_batches(con)
+    sample_authorities = [
+        code
+        for (code,) in con.execute(
+            "SELECT DISTINCT authority_code FROM wards WHERE list_contains(?, batch_id)", [batches]
+        ).fetchall()
+    ]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in _SAMPLE_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, batch_id)", [batches])
+        con.execute(
+            "DELETE FROM settings WHERE name = ? AND list_contains(?, value)",
+            [registers.AUTHORITY_SETTING, sample_authorities],
+        )
+        con.execute("DELETE FROM settings WHERE name = ?", [_SETTING])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

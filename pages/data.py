@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics import demo
 from analytics.batches import list_batches, rejected_rows
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from pages.common import open_page
@@ -12,6 +13,17 @@ batches = list_batches(con)
 if batches.empty:
     st.info("Nothing has been imported yet: start on the Import page.", icon=":material/upload_file:")
     st.stop()
+
+if demo.sample_loaded(con):
+    with st.expander("Remove the fictional sample council", icon=":material/delete:"):
+        st.markdown(
+            "Ready to use your own data? This deletes everything the sample brought in (its wards, councillors, "
+            "incidents and imports) and keeps anything you imported yourself."
+        )
+        if st.button("Remove the sample data", key="remove_sample", type="primary"):
+            demo.remove_sample(con)
+            st.cache_data.clear()
+            st.rerun()
 
 total_rejected = int(batches["rejected"].sum())
 st.markdown(

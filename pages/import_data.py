@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import registers
+from analytics import demo, registers
 from analytics.datasets import DATASETS
 from analytics.errors import ImportRefused
 from analytics.importing import IGNORE, Upload, check, commit, read_upload
@@ -26,6 +26,12 @@ st.markdown(
     "Upload the spreadsheet you already keep. Nothing is stored until you press **Import**: first you see how "
     "its columns were understood and which rows cannot be accepted, and why."
 )
+if demo.sample_loaded(con):
+    st.warning(
+        "The fictional sample council is still loaded. Before importing your own data, remove it on the "
+        "**Imports and rejected rows** page so the two are not mixed.",
+        icon=":material/warning:",
+    )
 
 dataset_name = st.segmented_control(
     "What are you importing?",
@@ -60,8 +66,21 @@ if len(sheets) > 1:
     choice = st.selectbox("Sheet", [FIND_SHEET, *sheets], key="sheet")
     sheet = None if choice == FIND_SHEET else choice
 
+
+def _read(file_id: str) -> Upload:
+    """Read the file once per upload, sheet and kind, not on every rerun while the mapping is edited."""
+    read_key = (dataset_name, file_id, sheet)
+    cached = st.session_state.get("last_read")
+    if cached and cached[0] == read_key:
+        return cached[1]
+    with st.spinner(f"Reading {upload_file.name}"):
+        upload = read_upload(con, dataset_name, data, upload_file.name, sheet=sheet)
+    st.session_state["last_read"] = (read_key, upload)
+    return upload
+
+
 try:
-    upload: Upload = read_upload(con, dataset_name, data, upload_file.name, sheet=sheet)
+    upload = _read(upload_file.file_id)
 except ImportRefused as exc:
     st.error(str(exc))
     st.stop()
@@ -95,7 +114,8 @@ required = ", ".join(dataset.required)
 st.caption(f"Required: {required}. Your choices are remembered for the next file like this one.")
 
 try:
-    prepared = check(con, upload.with_mapping(chosen))
+    with st.spinner(f"Checking {len(upload.raw.frame):,} rows"):
+        prepared = check(con, upload.with_mapping(chosen))
 except ImportRefused as exc:
     st.error(str(exc))
     st.stop()

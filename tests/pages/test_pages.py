@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import store
+from analytics import registers, store
 from analytics.demo import load_sample
 from analytics.importing import import_file
 from tests.analytics.test_importing import ROWS, csv_bytes
@@ -115,3 +115,45 @@ def test_every_page_says_when_the_sample_council_is_loaded(database):
         assert "fictional sample data" in text_of(app)
     overview = open_app()
     assert {metric.label: metric.value for metric in overview.metric}["Incidents"] == "1,495"
+
+
+def test_a_file_with_unknown_headers_shows_the_mapping_and_what_is_missing(database):
+    app = open_app("pages/import_data.py")
+    app.file_uploader(key="upload").upload("odd.csv", b"When,Member\n03/04/2025,Ann Lee\n", "text/csv")
+    app.run()
+    assert not app.exception
+    mapping = table_with(app, "Imports as")
+    assert mapping["Column in your file"].tolist() == ["When", "Member"]
+    assert mapping["Imports as"].tolist() == ["occurred_on", "councillor"]
+    assert "no column for ward, channel, abuse_types" in app.error[0].value
+    assert not app.get("button")
+
+
+def test_a_ward_register_import_then_asks_which_council_we_are(database, realworld):
+    app = open_app("pages/import_data.py")
+    app.segmented_control(key="kind").set_value("wards")
+    app.run()
+    lookup = realworld / "wards" / "ons_ward_to_lad_dec2019_uk_WD19.csv"
+    app.file_uploader(key="upload").upload(lookup.name, lookup.read_bytes(), "text/csv")
+    app.run()
+    app.button(key="import").click()
+    app.run()
+    assert "8,887 new" in text_of(app)
+    app.selectbox(key="authority").select("E06000001")
+    app.run()
+    app.button(key="choose_authority").click()
+    app.run()
+    assert "matched to the wards of Hartlepool" in text_of(app)
+    assert registers.chosen_authority(store.connect(database)) == "E06000001"
+
+
+def test_the_sample_council_can_be_removed_from_the_data_page(database):
+    con = store.connect(database)
+    load_sample(con)
+    con.close()
+    app = open_app("pages/data.py")
+    app.button(key="remove_sample").click()
+    app.run()
+    assert not app.exception
+    assert "Nothing has been imported yet" in text_of(app)
+    assert "fictional sample data" not in text_of(app)
