@@ -287,10 +287,14 @@ class Upload:
 
     @property
     def headers(self) -> list[str]:
-        return [column for column in self.raw.frame.columns if column != "source_row"]
+        return _headers(self.raw)
 
     def with_mapping(self, mapping: dict[str, str]) -> Upload:
         return replace(self, mapping={header: mapping.get(header, IGNORE) for header in self.headers})
+
+
+def _headers(raw: RawTable) -> list[str]:
+    return [column for column in raw.frame.columns if column != "source_row"]
 
 
 def read_upload(
@@ -308,13 +312,12 @@ def read_upload(
     if mapping:
         saved = saved | {key(header): target for header, target in mapping.items()}
     raw = read_table(data, file_name, sheet=sheet, header_score=_header_scorer(dataset, saved))
-    headers = [column for column in raw.frame.columns if column != "source_row"]
     return Upload(
         dataset=dataset,
         file_name=file_name,
         file_sha256=hashlib.sha256(data).hexdigest(),
         raw=raw,
-        mapping=suggest_mapping(dataset, headers, saved),
+        mapping=suggest_mapping(dataset, _headers(raw), saved),
     )
 
 
@@ -333,19 +336,6 @@ def check(con: duckdb.DuckDBPyConnection, upload: Upload) -> Prepared:
     _RULES[dataset.name](con, clean, field_cells, field_headers, checker, raw.frame["source_row"])
     clean["source_row"] = raw.frame["source_row"]
     return Prepared(upload=upload, clean=clean, reasons=checker.reasons, warnings=warnings)
-
-
-def prepare(
-    con: duckdb.DuckDBPyConnection,
-    dataset_name: str,
-    data: bytes,
-    file_name: str,
-    *,
-    sheet: str | None = None,
-    mapping: dict[str, str] | None = None,
-) -> Prepared:
-    """Read and check a file without storing anything."""
-    return check(con, read_upload(con, dataset_name, data, file_name, sheet=sheet, mapping=mapping))
 
 
 # ---- storing -----------------------------------------------------------------------------------------------
@@ -561,10 +551,10 @@ def import_file(
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Read, check and store one file: the CLI and the Import page both come through here."""
+    """Read, check and store one file, as the CLI does; the Import page takes the same three steps one at a time."""
     report = progress or (lambda fraction, message: None)
     report(0.05, f"Reading {file_name}")
-    prepared = prepare(con, dataset_name, data, file_name, sheet=sheet, mapping=mapping)
+    prepared = check(con, read_upload(con, dataset_name, data, file_name, sheet=sheet, mapping=mapping))
     return commit(con, prepared, progress)
 
 

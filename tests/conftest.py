@@ -1,5 +1,8 @@
 """Shared fixtures: a temporary database per test and the real-world files beside the checkout."""
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -26,3 +29,30 @@ def con(db_path):
     connection = store.connect(db_path)
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def held_database(db_path):
+    """The database file held open by another process, as the running dashboard holds it."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import time
+            from analytics import store
+            con = store.connect({str(db_path)!r})
+            print("ready", flush=True)
+            time.sleep(60)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield db_path
+    finally:
+        holder.kill()
+        holder.wait()

@@ -4,7 +4,6 @@ import io
 import json
 import subprocess
 import sys
-import textwrap
 import zipfile
 
 import pandas as pd
@@ -129,33 +128,8 @@ def test_load_sample_fills_an_empty_database_once(capsys, db_path):
     assert run(capsys, "load-sample", "--db", db_path)[1] == []
 
 
-def test_import_while_the_dashboard_holds_the_database_points_to_the_import_page(log_file, db_path):
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import time
-            from analytics import store
-            con = store.connect({str(db_path)!r})
-            print("ready", flush=True)
-            time.sleep(30)
-        """),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        done = subprocess.run(
-            [sys.executable, "-m", "analytics", "import", "incidents", str(log_file), "--db", str(db_path)],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-        )
-    finally:
-        holder.kill()
-        holder.wait()
+def test_import_while_the_dashboard_holds_the_database_points_to_the_import_page(log_file, held_database):
+    command = [sys.executable, "-m", "analytics", "import", "incidents", str(log_file), "--db", str(held_database)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Import page" in done.stderr

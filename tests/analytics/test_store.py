@@ -1,7 +1,3 @@
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 from analytics import store
@@ -40,29 +36,9 @@ def test_the_database_path_comes_from_the_flag_then_the_environment(monkeypatch,
     assert store.database_path() == store.DEFAULT_DB
 
 
-def test_a_file_held_by_another_process_is_reported_as_busy(db_path):
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sys, time
-            from analytics import store
-            con = store.connect({str(db_path)!r})
-            print("ready", flush=True)
-            time.sleep(30)
-        """),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(store.StoreBusy, match="Import page"):
-            store.connect(db_path)
-    finally:
-        holder.kill()
-        holder.wait()
+def test_a_file_held_by_another_process_is_reported_as_busy(held_database):
+    with pytest.raises(store.StoreBusy, match="Import page"):
+        store.connect(held_database)
 
 
 def test_extension_autoloading_is_off(con):
