@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 import pandas as pd
 
-
-@dataclass(frozen=True)
-class IncidentFilter:
-    """What the sidebar narrows the log to; empty tuples mean 'all'."""
-
-    start: date | None = None
-    end: date | None = None
-    wards: tuple[str, ...] = field(default=())
-    channels: tuple[str, ...] = field(default=())
-
-    def where(self) -> tuple[str, list]:
-        """A SQL condition over the incidents table and its parameters."""
-        return (
-            """(CAST(? AS DATE) IS NULL OR occurred_on >= ?)
-               AND (CAST(? AS DATE) IS NULL OR occurred_on <= ?)
-               AND (len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), ward))
-               AND (len(CAST(? AS VARCHAR[])) = 0 OR list_contains(CAST(? AS VARCHAR[]), channel))""",
-            [
-                self.start,
-                self.start,
-                self.end,
-                self.end,
-                list(self.wards),
-                list(self.wards),
-                list(self.channels),
-                list(self.channels),
-            ],
-        )
+from analytics.filters import IncidentFilter
 
 
 @dataclass(frozen=True)
@@ -53,10 +26,10 @@ def headline(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) ->
     condition, parameters = incident_filter.where()
     row = con.execute(
         f"""SELECT count(*), count(DISTINCT councillor_key), count(DISTINCT ward),
-                   count(*) FILTER (WHERE threat_level IN ('high', 'critical')),
+                   count(*) FILTER (WHERE threat IN ('high', 'critical')),
                    count(*) FILTER (WHERE reported_to_police),
                    min(occurred_on), max(occurred_on)
-            FROM incidents WHERE {condition}""",
+            FROM incident_facts WHERE {condition}""",
         parameters,
     ).fetchone()
     return Headline(*row)
@@ -66,7 +39,7 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilt
     """Incidents per calendar month, with the months that had none filled in as 0."""
     condition, parameters = incident_filter.where()
     return con.execute(
-        f"""WITH filtered AS (SELECT occurred_on FROM incidents WHERE {condition}),
+        f"""WITH filtered AS (SELECT occurred_on FROM incident_facts WHERE {condition}),
                  months AS (
                      SELECT unnest(generate_series(date_trunc('month', min(occurred_on)),
                                                    date_trunc('month', max(occurred_on)),
@@ -81,3 +54,8 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilt
 
 def ward_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.execute("SELECT DISTINCT ward FROM incidents ORDER BY ward").fetchall()]
+
+
+def date_extent(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    """The first and last day the log covers."""
+    return con.execute("SELECT min(occurred_on), max(occurred_on) FROM incidents").fetchone()

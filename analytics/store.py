@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from analytics import facts
+
 DB_ENV = "SAFETY_DASHBOARD_DB"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "safety.duckdb"
 _CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
@@ -163,6 +165,7 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
             ) from exc
         raise
     migrate(con)
+    facts.install(con)
     return con
 
 

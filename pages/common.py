@@ -6,6 +6,19 @@ import duckdb
 import streamlit as st
 
 from analytics import demo, store
+from analytics.filters import IncidentFilter
+from analytics.incidents import date_extent, ward_names
+from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
+
+COUNCILLOR_GROUPS = [
+    "gender:women",
+    "gender:men",
+    "party:independents",
+    "party:party members",
+    "role:leader or cabinet",
+    "role:committee chair",
+    "role:backbench",
+]
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,3 +54,42 @@ def _sample_notice(con: duckdb.DuckDBPyConnection) -> None:
             "No person, ward or incident in it is real.",
             icon=":material/science:",
         )
+
+
+def _group_label(group: str) -> str:
+    dimension, _, name = group.partition(":")
+    return name.capitalize() if dimension != "role" else f"Role: {name}"
+
+
+def incident_filter(con: duckdb.DuckDBPyConnection) -> IncidentFilter:
+    """The sidebar filters, the same on every page and kept in the link so a view can be shared."""
+    first, last = date_extent(con)
+    sidebar = st.sidebar
+    sidebar.header("Filters")
+    period = sidebar.date_input(
+        "Period",
+        value=(first, last) if first else (),
+        min_value=first,
+        max_value=last,
+        format="DD/MM/YYYY",
+        key="period",
+        bind="query-params",
+    )
+    start, end = (tuple(period) + (None, None))[:2] if period else (None, None)
+    return IncidentFilter(
+        start=start,
+        end=end or start,
+        wards=tuple(sidebar.multiselect("Wards", ward_names(con), key="wards", bind="query-params")),
+        channels=tuple(sidebar.multiselect("How (channel)", CHANNELS, key="channels", bind="query-params")),
+        abuse_types=tuple(sidebar.multiselect("Type of abuse", ABUSE_TYPES, key="abuse", bind="query-params")),
+        characteristics=tuple(
+            sidebar.multiselect(
+                "Protected characteristic", PROTECTED_CHARACTERISTICS, key="characteristics", bind="query-params"
+            )
+        ),
+        councillor_groups=tuple(
+            sidebar.multiselect(
+                "Councillors", COUNCILLOR_GROUPS, format_func=_group_label, key="groups", bind="query-params"
+            )
+        ),
+    )
