@@ -40,3 +40,8 @@ def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame
     cells.insert(0, REASONS_COLUMN, rows["reasons"])
     cells.insert(0, ROW_COLUMN, rows["source_row"])
     return cells
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever an import lands or the sample is removed: the key of every cached result."""
+    return str(con.execute("SELECT count(*), max(imported_at) FROM import_batches").fetchone())

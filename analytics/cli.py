@@ -6,6 +6,7 @@ python -m analytics batches [--db PATH]
 python -m analytics rejected --batch ID --out FILE [--db PATH]
 python -m analytics load-sample [--db PATH]
 python -m analytics sample --out DIR [--incidents N] [--seed S]
+python -m analytics alerts [--db PATH] [--as-of YYYY-MM-DD]
 """
 
 from __future__ import annotations
@@ -13,15 +14,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
+from datetime import date, datetime
 from pathlib import Path
 
 from analytics import registers, store
+from analytics.alerts import current_alerts
 from analytics.batches import batch_exists, list_batches, rejected_rows
 from analytics.demo import load_sample
 from analytics.errors import ImportRefused
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.importing import import_file, load_mapping_file
 from analytics.sample import write_sample
+
+
+class BadArgument(Exception):
+    """A command-line value the command cannot use; str(exc) is one sentence for the user."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--incidents", type=int, default=1500)
     sample.add_argument("--seed", type=int, default=2026)
     sample.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help="format of the incident log")
+
+    alerts = commands.add_parser("alerts", help="print the current alerts, one JSON object a line")
+    alerts.add_argument("--db")
+    alerts.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to compute them for (default: today)")
     return parser
 
 
@@ -101,6 +113,18 @@ def _load_sample(args) -> list[dict]:
     return [result.summary() | {"file": result.file_name} for result in load_sample(store.connect(args.db))]
 
 
+def _alerts(args) -> list[dict]:
+    as_of = _iso_date(args.as_of) if args.as_of else date.today()
+    return [asdict(alert) for alert in current_alerts(store.connect(args.db), as_of)]
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise BadArgument(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-24.") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {
@@ -110,12 +134,13 @@ def main(argv: list[str] | None = None) -> int:
         "rejected": _rejected,
         "sample": _sample,
         "load-sample": _load_sample,
+        "alerts": _alerts,
     }
     try:
         output = commands[args.command](args)
         for line in output if isinstance(output, list) else [output]:
             print(json.dumps(line, default=str))
-    except (ImportRefused, store.StoreBusy) as exc:
+    except (ImportRefused, BadArgument, store.StoreBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

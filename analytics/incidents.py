@@ -59,3 +59,7 @@ def ward_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 def date_extent(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
     """The first and last day the log covers."""
     return con.execute("SELECT min(occurred_on), max(occurred_on) FROM incidents").fetchone()
+
+
+def log_has_incidents(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT EXISTS (SELECT 1 FROM incidents)").fetchone()[0]

@@ -118,3 +118,20 @@ def poisson_interval(counts: pd.Series) -> tuple[pd.Series, pd.Series]:
     low = pd.Series(chi2.ppf(tail, 2 * counts) / 2, index=counts.index).fillna(0.0)
     high = pd.Series(chi2.ppf(1 - tail, 2 * (counts + 1)) / 2, index=counts.index)
     return low, high
+
+
+def describe_concentration(rates: pd.DataFrame, channel_cells: pd.DataFrame) -> str:
+    """The answer in one sentence: the ward with most incidents per councillor, and the channel that carries most."""
+    total = int(rates["incidents"].sum())
+    top_ward = rates.dropna(subset=["per_councillor"]).head(1)
+    channels = channel_cells.groupby("category")["incidents"].sum().sort_values(ascending=False)
+    sentence = f"Of **{total:,} incidents**, "
+    if not channels.empty:
+        sentence += f"{channels.iloc[0]:,} ({100 * channels.iloc[0] / total:.0f}%) came by {channels.index[0]}"
+    if not top_ward.empty:
+        ward = top_ward.iloc[0]
+        sentence += (
+            f"; {ward['ward']} has the most per councillor: {ward['per_councillor']:.1f} for each of its "
+            f"{ward['councillors']} councillors ({ward['incidents']:,} incidents)"
+        )
+    return sentence + "."

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from analytics.dates import display
 from analytics.filters import IncidentFilter
 
 PERIODS = {"month": (1, 3, 12), "quarter": (3, 4, 4)}  # months in a period, rolling window, periods in a year
@@ -141,3 +142,24 @@ def biggest_rises(
             GROUP BY category HAVING now > before ORDER BY now - before DESC, category LIMIT ?""",
         [comparison.start, comparison.start, *parameters, before, comparison.end, top],
     ).df()
+
+
+def describe_year_on_year(comparison: Comparison, channel_rises: pd.DataFrame, ward_rises: pd.DataFrame) -> str:
+    """The answer in one sentence: how the latest year compares with the one before, and where it rose most."""
+    span = f"the 12 months to {display(comparison.end)}"
+    if comparison.change_pct is None:
+        return (
+            f"**{comparison.incidents:,} incidents** were recorded in {span}; the log does not go back a year before."
+        )
+    direction = "up" if comparison.change_pct >= 0 else "down"
+    sentence = (
+        f"**{comparison.incidents:,} incidents** were recorded in {span}, {direction} "
+        f"{abs(comparison.change_pct):.0f}% on the 12 months before ({comparison.previous:,})."
+    )
+    if comparison.change_pct > 0 and not channel_rises.empty and not ward_rises.empty:
+        channel, ward = channel_rises.iloc[0], ward_rises.iloc[0]
+        sentence += (
+            f" The largest rises were on {channel['category']} ({channel['before']} to {channel['now']}) and "
+            f"in {ward['category']} ward ({ward['before']} to {ward['now']})."
+        )
+    return sentence

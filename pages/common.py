@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from analytics import demo, store
+from analytics import batches, demo, store
 from analytics.filters import IncidentFilter
 from analytics.incidents import date_extent, ward_names
 from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
@@ -37,7 +37,7 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
     """Changes whenever an import lands, so cached query results are keyed by it."""
-    return str(con.execute("SELECT count(*), max(imported_at) FROM import_batches").fetchone())
+    return batches.data_version(con)
 
 
 def open_page() -> duckdb.DuckDBPyConnection:
@@ -93,3 +93,19 @@ def incident_filter(con: duckdb.DuckDBPyConnection) -> IncidentFilter:
             )
         ),
     )
+
+
+def chart_with_numbers(figure, numbers, key: str) -> None:
+    """A chart, and the same figures as a table for screen readers and for copying into reports."""
+    st.plotly_chart(figure, key=key)
+    with st.expander("Show the numbers behind this chart"):
+        st.dataframe(numbers, hide_index=True)
+
+
+def empty_log_notice() -> None:
+    st.info("No incidents yet: import your incident log on the Import page.", icon=":material/upload_file:")
+    st.page_link("pages/import_data.py", label="Go to Import", icon=":material/upload_file:")
+
+
+def no_match_notice() -> None:
+    st.info("No incidents match these filters: widen the period or clear a filter in the sidebar.")

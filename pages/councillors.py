@@ -1,9 +1,195 @@
-"""Councillors and risk: whose risk has risen, and who needs escalating?"""
+"""Councillors and risk: whose risk has risen, who needs escalating, and who is behind repeated incidents?"""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from pages.common import incident_filter, open_page
+from analytics.dates import display
+from analytics.filters import IncidentFilter
+from analytics.incidents import date_extent
+from analytics.perpetrators import (
+    SERIOUS_THREATS,
+    RepeatPerpetrator,
+    listing_rules,
+    perpetrator_timeline,
+    repeat_perpetrators,
+)
+from analytics.risk import (
+    ASSESSMENT_VALID_MONTHS,
+    CouncillorRisk,
+    councillor_risks,
+    escalation_summary,
+    needing_escalation,
+    rules_in_words,
+)
+from pages.common import cursor, data_version, incident_filter, open_page
+
+
+@st.cache_data(show_spinner=False)
+def _risks(version: str, as_of: date) -> list[CouncillorRisk]:
+    return councillor_risks(cursor(), as_of)
+
+
+@st.cache_data(show_spinner=False)
+def _people(version: str, incident_filter: IncidentFilter, as_of: date) -> list[RepeatPerpetrator]:
+    return repeat_perpetrators(cursor(), incident_filter, as_of)
+
+
+@st.cache_data(show_spinner=False)
+def _timeline(version: str, perpetrator_key: str) -> pd.DataFrame:
+    return perpetrator_timeline(cursor(), perpetrator_key)
+
+
+def _assessed(day: date | None) -> str:
+    return display(day) if day else "never"
+
+
+def _own_assessment(risk: CouncillorRisk) -> str:
+    if risk.own_assessment_on is None:
+        return "never done"
+    if risk.own_assessment_out_of_date:
+        return f"{display(risk.own_assessment_on)} (over {ASSESSMENT_VALID_MONTHS} months ago)"
+    return display(risk.own_assessment_on)
+
+
+def _escalation_table(escalated: list[CouncillorRisk]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Councillor": [risk.name for risk in escalated],
+            "Ward": [risk.ward for risk in escalated],
+            "Suggested": [risk.suggested for risk in escalated],
+            "Recorded": [risk.recorded or "none recorded" for risk in escalated],
+            "Last assessed": [_assessed(risk.assessed_on) for risk in escalated],
+            "Why escalate": ["; ".join(risk.escalation_reasons) for risk in escalated],
+            "Why this suggested level": ["; ".join(risk.reasons) for risk in escalated],
+        }
+    )
+
+
+def _register_table(risks: list[CouncillorRisk]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Councillor": [risk.name for risk in risks],
+            "Ward": [risk.ward for risk in risks],
+            "Role": [risk.role or "" for risk in risks],
+            "Suggested": [risk.suggested for risk in risks],
+            "Recorded": [risk.recorded or "none recorded" for risk in risks],
+            "Last assessed": [_assessed(risk.assessed_on) for risk in risks],
+            "Own risk assessment": [_own_assessment(risk) for risk in risks],
+            "Incidents in the last 12 months": [risk.incidents_12_months for risk in risks],
+            "Needs escalating": ["yes" if risk.needs_escalation else "no" for risk in risks],
+        }
+    )
+
+
+def _people_table(people: list[RepeatPerpetrator]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Person": [person.perpetrator_key for person in people],
+            "Written as": [", ".join(person.written_as) for person in people],
+            "Incidents": [person.incidents for person in people],
+            "Councillors targeted": [person.councillors for person in people],
+            "First seen": [display(person.first_seen) for person in people],
+            "Last seen": [display(person.last_seen) for person in people],
+            "Highest threat": [person.highest_threat for person in people],
+            "Threat rising": ["yes" if person.threat_rising else "no" for person in people],
+            "Reported to the police": [person.reported_to_police for person in people],
+            "Why listed": ["; ".join(person.reasons) for person in people],
+        }
+    )
+
+
+def _timeline_table(timeline: pd.DataFrame) -> pd.DataFrame:
+    police = {True: "yes", False: "no"}
+    return pd.DataFrame(
+        {
+            "Date": timeline["occurred_on"].map(display),
+            "Councillor": timeline["councillor"],
+            "Ward": timeline["ward"],
+            "How": timeline["channel"],
+            "Type of abuse": timeline["abuse_types"],
+            "Threat": timeline["threat"] + timeline["threat_derived"].map({True: " (derived)", False: ""}),
+            "Reported to the police": timeline["reported_to_police"].map(lambda told: police.get(told, "not known")),
+        }
+    )
+
+
+def _show_rules() -> None:
+    rules = rules_in_words()
+    with st.expander("How the suggested level is worked out", icon=":material/rule:"):
+        st.markdown(
+            "The suggested level reads only the incident log, so it is a prompt to review a councillor's risk "
+            "assessment, not a replacement for it."
+        )
+        for level in ("high", "medium"):
+            st.markdown(f"**{level.capitalize()}** when any of:\n" + "".join(f"\n- {rule}" for rule in rules[level]))
+        st.markdown(f"**Low** when {rules['low'][0]}.")
+        st.markdown("**Escalate** when:\n" + "".join(f"\n- {rule}" for rule in rules["escalation"]))
+
+
+def _show_risks(risks: list[CouncillorRisk]) -> None:
+    if not risks:
+        st.info("Import your councillor register on the Import page to see risk levels.", icon=":material/group:")
+        st.page_link("pages/import_data.py", label="Go to Import", icon=":material/upload_file:")
+        return
+    escalated = needing_escalation(risks)
+    st.markdown(escalation_summary(escalated))
+    if escalated:
+        st.dataframe(_escalation_table(escalated), hide_index=True)
+    _show_rules()
+
+
+def _period(chosen: IncidentFilter) -> str:
+    if chosen.start and chosen.end:
+        return f"between {display(chosen.start)} and {display(chosen.end)}"
+    return "in the whole log"
+
+
+def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, people: list[RepeatPerpetrator]) -> None:
+    st.subheader("People linked to several incidents")
+    if log_is_empty:
+        st.info("No incidents yet: import your incident log on the Import page.", icon=":material/upload_file:")
+        return
+    if not people:
+        st.success(
+            f"No one is linked to several incidents, several councillors or a rising threat {_period(chosen)} "
+            "under the filters chosen."
+        )
+        return
+    serious = sum(person.highest_threat in SERIOUS_THREATS for person in people)
+    rising = sum(person.threat_rising for person in people)
+    st.markdown(
+        f"**{len(people)} people** are linked to several incidents, several councillors or a rising threat "
+        f"{_period(chosen)}: {serious} of them reached a high or critical threat level, and the threat is rising "
+        f"for {rising}. Consider referral to the police for each."
+    )
+    st.dataframe(_people_table(people), hide_index=True)
+    with st.expander("Who is listed", icon=":material/rule:"):
+        rules = listing_rules()
+        st.markdown(
+            "People are linked by how the council wrote them (@JaneDoe, janedoe and https://x.com/JaneDoe are one "
+            "person), counting the incidents under the filters. Someone is listed when:\n"
+            + "".join(f"\n- {rule}" for rule in rules["listed"])
+        )
+        st.markdown("In order of priority:\n" + "".join(f"\n- {rule}" for rule in rules["order"]))
+    for person in people:
+        with st.expander(
+            f"{person.perpetrator_key}: {person.incidents} incidents, highest threat {person.highest_threat}"
+        ):
+            st.markdown(person.sentence)
+            st.dataframe(_timeline_table(_timeline(version, person.perpetrator_key)), hide_index=True)
+
 
 con = open_page()
-incident_filter(con)
+chosen = incident_filter(con)
 st.title("Whose risk has risen?")
+as_of = date.today()
+version = data_version(con)
+risks = _risks(version, as_of)
+_show_risks(risks)
+people = _people(version, chosen, as_of)
+_show_people(version, chosen, date_extent(con)[0] is None, people)
+if risks:
+    st.subheader("Every councillor's suggested and recorded risk")
+    st.dataframe(_register_table(risks), hide_index=True)

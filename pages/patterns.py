@@ -2,8 +2,114 @@
 
 import streamlit as st
 
-from pages.common import incident_filter, open_page
+from analytics.filters import IncidentFilter
+from analytics.incidents import log_has_incidents
+from analytics.patterns import characteristic_breakdown, describe_concentration, group_rates, heatmap, ward_rates
+from pages import charts
+from pages.common import (
+    chart_with_numbers,
+    cursor,
+    data_version,
+    empty_log_notice,
+    incident_filter,
+    no_match_notice,
+    open_page,
+)
+
+
+@st.cache_data(show_spinner=False)
+def _patterns(version: str, chosen: IncidentFilter):
+    con = cursor()
+    return {
+        "wards": ward_rates(con, chosen),
+        "channel": heatmap(con, chosen, "channel"),
+        "abuse type": heatmap(con, chosen, "abuse type"),
+        "characteristics": characteristic_breakdown(con, chosen),
+        "groups": group_rates(con, chosen),
+    }
+
 
 con = open_page()
-incident_filter(con)
+chosen = incident_filter(con)
 st.title("Where is abuse concentrated?")
+if not log_has_incidents(con):
+    empty_log_notice()
+    st.stop()
+found = _patterns(data_version(con), chosen)
+if found["wards"]["incidents"].sum() == 0:
+    no_match_notice()
+    st.stop()
+st.markdown(describe_concentration(found["wards"], found["channel"]))
+
+st.subheader("Wards")
+rates = found["wards"]
+chart_with_numbers(
+    charts.ward_rates(rates),
+    rates.rename(
+        columns={
+            "ward": "Ward",
+            "councillors": "Councillors",
+            "incidents": "Incidents",
+            "per_councillor": "Incidents per councillor",
+        }
+    ),
+    key="chart_ward_rates",
+)
+st.caption("A rate per councillor lets a ward with three councillors be compared with a ward with one.")
+
+across = st.segmented_control(
+    "Wards against", ["channel", "abuse type"], default="channel", required=True, key="across", bind="query-params"
+)
+cells = found[across]
+chart_with_numbers(
+    charts.heatmap(cells, across),
+    cells.pivot_table(index="ward", columns="category", values="incidents", fill_value=0).reset_index(),
+    key="chart_heatmap",
+)
+if across == "abuse type":
+    st.caption("An incident of several types is counted once under each, so rows can add up to more than the total.")
+
+st.subheader("Who is targeted because of who they are?")
+table = found["characteristics"]
+if table.empty:
+    st.info("No incident in this selection was recorded as targeting a protected characteristic.")
+else:
+    chart_with_numbers(
+        charts.characteristics(table),
+        table.rename(
+            columns={
+                "characteristic": "Protected characteristic",
+                "incidents": "Incidents",
+                "share_pct": "Share of all incidents (%)",
+                "previous": "Previous period",
+                "change": "Change",
+            }
+        ),
+        key="chart_characteristics",
+    )
+    st.caption("An incident can target several characteristics, so the shares do not add up to 100%.")
+
+st.subheader("Are some groups of councillors targeted more?")
+groups = found["groups"]
+if groups.empty:
+    st.info("Import your councillor register on the Import page to compare groups of councillors.")
+else:
+    chart_with_numbers(
+        charts.group_rates(groups),
+        groups.rename(
+            columns={
+                "dimension": "Compared by",
+                "group_name": "Group",
+                "councillors": "Councillors",
+                "incidents": "Incidents",
+                "per_councillor": "Incidents per councillor",
+                "low": "95% interval from",
+                "high": "95% interval to",
+            }
+        ),
+        key="chart_group_rates",
+    )
+    st.caption(
+        "The bars either side show the range the true rate is likely to lie in (95%). Two groups differ clearly "
+        "only when their ranges do not overlap."
+    )

@@ -2,8 +2,80 @@
 
 import streamlit as st
 
-from pages.common import incident_filter, open_page
+from analytics.filters import IncidentFilter
+from analytics.incidents import log_has_incidents
+from analytics.trends import SPLITS, biggest_rises, counts_over_time, describe_year_on_year, latest_year_on_previous
+from pages import charts
+from pages.common import (
+    chart_with_numbers,
+    cursor,
+    data_version,
+    empty_log_notice,
+    incident_filter,
+    no_match_notice,
+    open_page,
+)
+
+NO_SPLIT = "nothing (all incidents)"
+
+
+@st.cache_data(show_spinner=False)
+def _trend(version: str, chosen: IncidentFilter, period: str, split: str | None):
+    return counts_over_time(cursor(), chosen, period, split)
+
+
+@st.cache_data(show_spinner=False)
+def _year_on_year(version: str, chosen: IncidentFilter):
+    con = cursor()
+    comparison = latest_year_on_previous(con, chosen)
+    if comparison is None:
+        return None
+    rises = {split: biggest_rises(con, chosen, comparison, split, top=1) for split in ("channel", "ward")}
+    return describe_year_on_year(comparison, rises["channel"], rises["ward"])
+
 
 con = open_page()
-incident_filter(con)
+chosen = incident_filter(con)
 st.title("Is abuse getting worse?")
+version = data_version(con)
+if not log_has_incidents(con):
+    empty_log_notice()
+    st.stop()
+lead = _year_on_year(version, chosen)
+if lead is None:
+    no_match_notice()
+    st.stop()
+st.markdown(lead)
+
+left, right = st.columns(2)
+period = left.segmented_control(
+    "Count by", ["month", "quarter"], default="month", required=True, key="period_size", bind="query-params"
+)
+split_choice = right.selectbox("Split by", [NO_SPLIT, *SPLITS], key="split", bind="query-params")
+split = None if split_choice == NO_SPLIT else split_choice
+frame = _trend(version, chosen, period, split)
+if frame.empty:
+    no_match_notice()
+    st.stop()
+
+chart_with_numbers(
+    charts.trend(frame, period, split),
+    frame.assign(period=frame["period"].dt.strftime("%B %Y" if period == "month" else "%m/%Y")).rename(
+        columns={
+            "period": period.capitalize(),
+            "category": split or "",
+            "incidents": "Incidents",
+            "rolling_average": "Rolling average",
+            "year_before": "A year before",
+            "change_on_year_pct": "Change on a year (%)",
+            "complete": "Complete",
+        }
+    ),
+    key="chart_trend",
+)
+if not frame["complete"].all():
+    st.caption(f"The latest {period} is still under way, so its count will rise.")
+st.caption(
+    "The line is the average of the last 3 months (or 4 quarters). 'A year before' is the same period a year "
+    "earlier; the change is shown where there were incidents then."
+)

@@ -1,0 +1,60 @@
+"""The weekly digest and `python -m analytics alerts`, on the hand-built council of test_rises."""
+
+import json
+
+from analytics.alerts import Alert, current_alerts
+from analytics.cli import main
+from tests.analytics.test_rises import AS_OF, load_council
+
+FIELDS = {"kind", "concerns", "figures", "sentence"}
+
+
+def test_the_digest_lists_each_unusual_rise_with_its_figures(con):
+    load_council(con)
+    alerts = current_alerts(con, AS_OF)
+    assert {alert.kind for alert in alerts} == {"unusual rise"}
+    assert [alert.concerns for alert in alerts] == [
+        "characteristic: race",
+        "ward: Castle Hill",
+        "channel: social media",
+        "abuse type: verbal abuse",
+        "all incidents",
+    ]
+    castle_hill = alerts[1]
+    assert castle_hill.figures == {
+        "period": "month",
+        "period_label": "October 2026",
+        "count": 10,
+        "baseline": 2.08,
+        "baseline_periods": 12,
+        "p_value": 6.49e-05,
+    }
+    assert castle_hill.sentence.startswith("Incidents in Castle Hill ward: 10 in October 2026")
+    assert all(json.loads(json.dumps(alert.figures)) == alert.figures for alert in alerts)
+
+
+def test_no_incidents_no_alerts(con):
+    assert current_alerts(con, AS_OF) == []
+
+
+def test_the_alerts_command_prints_one_json_object_a_line(capsys, con, db_path):
+    load_council(con)
+    code = main(["alerts", "--db", str(db_path), "--as-of", "2026-11-24"])
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and err == ""
+    assert all(set(line) == FIELDS and line["kind"] == "unusual rise" for line in lines)
+    assert [Alert(**line) for line in lines] == current_alerts(con, AS_OF)
+
+
+def test_the_alerts_command_defaults_to_today(capsys, db_path):
+    assert main(["alerts", "--db", str(db_path)]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_bad_as_of_date_is_refused_in_one_line(capsys, db_path):
+    for written in ("24/11/2026", "2026-02-30", "yesterday"):
+        assert main(["alerts", "--db", str(db_path), "--as-of", written]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1
+        assert err.startswith(f"error: --as-of '{written}' is not a date") and "YYYY-MM-DD" in err

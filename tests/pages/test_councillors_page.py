@@ -1,0 +1,78 @@
+"""The Councillors and risk page on the sample council and on an empty database, through AppTest."""
+
+from datetime import date
+
+import pytest
+
+from analytics import store
+from analytics.demo import load_sample
+from analytics.risk import escalation_summary, escalations
+from tests.pages.test_pages import open_app, table_with, text_of
+
+PAGE = "pages/councillors.py"
+
+
+@pytest.fixture
+def database(db_path, monkeypatch):
+    monkeypatch.setenv(store.DB_ENV, str(db_path))
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def sample_page(tmp_path_factory):
+    """The page once over the sample council, shared by the tests that only read it."""
+    db_path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    con = store.connect(db_path)
+    load_sample(con)
+    escalated = escalations(con, date.today())
+    con.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(store.DB_ENV, str(db_path))
+        yield open_app(PAGE), escalated
+
+
+def test_the_page_leads_with_how_many_need_escalating(sample_page):
+    app, escalated = sample_page
+    assert app.title[0].value == "Whose risk has risen?"
+    lead = app.markdown[0].value
+    assert lead == escalation_summary(escalated)
+    assert lead.startswith(f"{len(escalated)} councillors need escalating: ")
+    above = sum(risk.above_recorded for risk in escalated)
+    out_of_date = sum(risk.assessment_out_of_date for risk in escalated)
+    assert f"{above} have a suggested risk above" in lead and f"{out_of_date} have a risk assessment" in lead
+
+
+def test_the_escalation_table_lists_the_same_councillors_in_order(sample_page):
+    app, escalated = sample_page
+    table = table_with(app, "Why escalate")
+    assert table["Councillor"].tolist() == [risk.name for risk in escalated]
+    stale = table[table["Councillor"] == "Amara Okonkwo-Hale"].iloc[0]
+    assert (stale["Recorded"], stale["Last assessed"]) == ("low", "9 May 2023")
+
+
+def test_the_repeat_perpetrators_include_fernwicktruth_with_their_timeline(sample_page):
+    app, _ = sample_page
+    people = table_with(app, "Why listed")
+    assert "fernwicktruth" in people["Person"].tolist()
+    fernwicktruth = people[people["Person"] == "fernwicktruth"].iloc[0]
+    assert "@FernwickTruth" in fernwicktruth["Written as"]
+    assert any(label.startswith("fernwicktruth: ") for label in (expander.label for expander in app.expander)), (
+        "expected an expander for fernwicktruth"
+    )
+    assert "fernwicktruth is linked to" in text_of(app)
+
+
+def test_every_councillor_is_listed_with_suggested_and_recorded_levels(sample_page):
+    app, _ = sample_page
+    register = table_with(app, "Own risk assessment")
+    assert len(register) == 50
+    assert set(register["Suggested"]) <= {"low", "medium", "high"}
+    assert "How the suggested level is worked out" in [expander.label for expander in app.expander]
+
+
+def test_an_empty_database_says_what_to_import(database):
+    app = open_app(PAGE)
+    assert app.title[0].value == "Whose risk has risen?"
+    assert "Import your councillor register on the Import page to see risk levels." in text_of(app)
+    assert "No incidents yet: import your incident log on the Import page." in text_of(app)
+    assert not app.dataframe
