@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from pages.common import cursor, draw_filters
+
+PAGES_WITHOUT_FILTERS = {"import", "data"}
+
 st.set_page_config(page_title="Councillor safety dashboard", page_icon=":material/shield_person:", layout="wide")
 
 navigation = st.navigation(
@@ -29,4 +33,6 @@ navigation = st.navigation(
         ],
     }
 )
+if navigation.url_path not in PAGES_WITHOUT_FILTERS:
+    draw_filters(cursor())
 navigation.run()

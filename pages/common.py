@@ -10,6 +10,7 @@ from analytics.filters import IncidentFilter
 from analytics.incidents import date_extent, ward_names
 from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 
+_FILTER_KEY = "chosen_incident_filter"
 COUNCILLOR_GROUPS = [
     "gender:women",
     "gender:men",
@@ -61,8 +62,18 @@ def _group_label(group: str) -> str:
     return name.capitalize() if dimension != "role" else f"Role: {name}"
 
 
-def incident_filter(con: duckdb.DuckDBPyConnection) -> IncidentFilter:
-    """The sidebar filters, the same on every page and kept in the link so a view can be shared."""
+def chosen_filter() -> IncidentFilter:
+    """The filter the sidebar holds for this run (app.py draws it before the page runs)."""
+    return st.session_state.get(_FILTER_KEY, IncidentFilter())
+
+
+def draw_filters(con: duckdb.DuckDBPyConnection) -> None:
+    """The sidebar filters. Drawn by app.py, the entrypoint, so that they are the same widgets on every page and
+    keep their values from page to page; they are also kept in the link, so a view can be shared."""
+    st.session_state[_FILTER_KEY] = _filter_widgets(con)
+
+
+def _filter_widgets(con: duckdb.DuckDBPyConnection) -> IncidentFilter:
     first, last = date_extent(con)
     sidebar = st.sidebar
     sidebar.header("Filters")

@@ -23,7 +23,7 @@ from analytics.risk import (
     needing_escalation,
     rules_in_words,
 )
-from pages.common import cursor, data_version, incident_filter, open_page
+from pages.common import chosen_filter, cursor, data_version, open_page
 
 
 @st.cache_data(show_spinner=False)
@@ -182,7 +182,7 @@ def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, peopl
 
 
 con = open_page()
-chosen = incident_filter(con)
+chosen = chosen_filter()
 st.title("Whose risk has risen?")
 as_of = date.today()
 version = data_version(con)

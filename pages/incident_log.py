@@ -20,7 +20,7 @@ from analytics.incident_log import (
     incident_page,
     page_count,
 )
-from pages.common import cursor, data_version, incident_filter, open_page
+from pages.common import chosen_filter, cursor, data_version, open_page
 
 PAGE_SIZE = 50
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")  # characters markdown would act on
@@ -208,7 +208,7 @@ def _show_incident(detail: dict | None) -> None:
 
 con = open_page()
 st.title("Which incidents are behind the figures?")
-chosen = incident_filter(con)
+chosen = chosen_filter()
 version = data_version(con)
 total, derived = _counts(version, chosen)
 

@@ -6,7 +6,7 @@ from analytics.dates import display
 from analytics.filters import IncidentFilter
 from analytics.incidents import headline, monthly_counts
 from pages.charts import monthly_trend
-from pages.common import cursor, data_version, incident_filter, open_page
+from pages.common import chosen_filter, cursor, data_version, open_page
 
 
 @st.cache_data(show_spinner=False)
@@ -17,7 +17,7 @@ def _overview(version: str, incident_filter: IncidentFilter):
 
 con = open_page()
 st.title("How much abuse are our councillors facing?")
-summary, months = _overview(data_version(con), incident_filter(con))
+summary, months = _overview(data_version(con), chosen_filter())
 
 if summary.incidents == 0:
     st.info("No incidents yet: import your incident log on the Import page.", icon=":material/upload_file:")

@@ -8,10 +8,10 @@ from analytics.patterns import characteristic_breakdown, describe_concentration,
 from pages import charts
 from pages.common import (
     chart_with_numbers,
+    chosen_filter,
     cursor,
     data_version,
     empty_log_notice,
-    incident_filter,
     no_match_notice,
     open_page,
 )
@@ -30,7 +30,7 @@ def _patterns(version: str, chosen: IncidentFilter):
 
 
 con = open_page()
-chosen = incident_filter(con)
+chosen = chosen_filter()
 st.title("Where is abuse concentrated?")
 if not log_has_incidents(con):
     empty_log_notice()

@@ -8,10 +8,10 @@ from analytics.trends import SPLITS, biggest_rises, counts_over_time, describe_y
 from pages import charts
 from pages.common import (
     chart_with_numbers,
+    chosen_filter,
     cursor,
     data_version,
     empty_log_notice,
-    incident_filter,
     no_match_notice,
     open_page,
 )
@@ -35,7 +35,7 @@ def _year_on_year(version: str, chosen: IncidentFilter):
 
 
 con = open_page()
-chosen = incident_filter(con)
+chosen = chosen_filter()
 st.title("Is abuse getting worse?")
 version = data_version(con)
 if not log_has_incidents(con):

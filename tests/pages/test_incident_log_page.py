@@ -30,10 +30,11 @@ def sample(database):
 
 
 def open_log(**query: str) -> AppTest:
-    """The page opened from a link: the filters in its query parameters apply from the first run."""
+    """A shared link opened, then the incident log chosen: the link's filters follow the user to the page."""
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.switch_page(PAGE)
     app.query_params.update(query)
+    app.run()
+    app.switch_page(PAGE)
     app.run()
     assert not app.exception, app.exception
     return app
