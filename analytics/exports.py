@@ -20,6 +20,12 @@ def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def without_formula_guard(cells: pd.Series) -> pd.Series:
+    """Undo `formula_safe` on cells read back in, so an exported '@handle' imports as the same person."""
+    guarded = cells.str.startswith(tuple("'" + start for start in _FORMULA_START)).fillna(False).astype(bool)
+    return cells.where(~guarded, cells.str.slice(1)) if guarded.any() else cells
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens accented names correctly."""
     return formula_safe(frame).to_csv(index=False).encode("utf-8-sig")

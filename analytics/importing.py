@@ -23,6 +23,7 @@ from analytics import registers
 from analytics.datasets import DATASETS, Dataset, field_for_header
 from analytics.dates import parse_dates
 from analytics.errors import ImportRefused
+from analytics.exports import without_formula_guard
 from analytics.reading import RawTable, read_table
 from analytics.vocabulary import (
     VALUE_LISTS,
@@ -329,7 +330,9 @@ def check(con: duckdb.DuckDBPyConnection, upload: Upload) -> Prepared:
     ignored = [header for header, target in chosen.items() if not target]
     if ignored:
         warnings.append(f"These columns were not imported: {', '.join(ignored)}.")
-    field_cells = {target: raw.frame[header].astype(str) for header, target in chosen.items() if target}
+    field_cells = {
+        target: without_formula_guard(raw.frame[header].astype(str)) for header, target in chosen.items() if target
+    }
     field_headers = {target: header for header, target in chosen.items() if target}
     checker = _Checker(raw.frame.index)
     clean = _normalise(field_cells, dataset, field_headers, raw.frame.index, checker, warnings)

@@ -3,7 +3,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from analytics.exports import formula_safe, to_csv_bytes, to_excel_bytes
+from analytics.exports import formula_safe, to_csv_bytes, to_excel_bytes, without_formula_guard
 
 RISKY = ['=HYPERLINK("http://x")', "+1+2", "-3+4", "@SUM(A1)", "\tTAB", "\rCR"]
 
@@ -25,3 +25,8 @@ def test_excel_export_holds_formulas_as_text():
 def test_csv_export_starts_every_risky_cell_with_an_apostrophe():
     text = to_csv_bytes(pd.DataFrame({"cell": ['=HYPERLINK("http://x")']})).decode("utf-8-sig")
     assert text.splitlines()[1] == '"\'=HYPERLINK(""http://x"")"'
+
+
+def test_guarded_cells_read_back_as_they_were():
+    cells = pd.Series([*RISKY, "'quoted", "plain"])
+    assert without_formula_guard(formula_safe(pd.DataFrame({"cell": cells}))["cell"]).tolist() == cells.tolist()

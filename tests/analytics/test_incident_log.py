@@ -259,12 +259,6 @@ def test_an_export_imports_again_unchanged(council, write, name):
     assert council.execute("SELECT incident_key, content_hash FROM incidents ORDER BY 1").fetchall() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the export guards '@jdoe' as \"'@jdoe\" against spreadsheet formulas and the import keeps the "
-    "apostrophe: an incident with a reference is updated and loses its link to the perpetrator, one without a "
-    "reference (keyed on its perpetrator) comes back as a second copy",
-)
 @pytest.mark.parametrize("reference", ["INC-5", ""])
 def test_an_exported_handle_imports_again_as_the_same_person(council, reference):
     handled = incident("2026-03-01", "Ann Abbot", "Abbey", "email", "other", perpetrator_ref="@jdoe")
