@@ -8,13 +8,15 @@ The windows end on as_of and include it. "The last 90 days" (RECENT_DAYS) starts
 12 months" (LOOKBACK_MONTHS) starts on the same day a year before. An incident on either first day counts.
 
 The suggested level is the highest level whose rule fires (RULES):
-- high: a high or critical threat in the last 90 days; or an unwanted visit to home, or any incident at the
-  councillor's home or doorstep, in the last 12 months; or targeted in the last 12 months by a repeat perpetrator
-  (REPEAT_INCIDENTS or more incidents) whose threat is rising, as analytics.perpetrators decides;
-- medium: any incident in the last 90 days; or SEVERAL_INCIDENTS (3) or more in the last 12 months; or a visible
-  role (one naming a word in VISIBLE_ROLE_WORDS: leader, deputy leader, cabinet member, mayor, committee chair)
-  and any incident in the last 12 months;
+- high: a critical threat, or SEVERAL_SERIOUS (2) or more high or critical threats, in the last 90 days; or an
+  unwanted visit to home, or any incident at the councillor's home or doorstep, in the last 12 months; or targeted
+  in the last 12 months by a repeat perpetrator (REPEAT_INCIDENTS or more incidents) whose threat is rising, as
+  analytics.perpetrators decides;
+- medium: a high threat in the last 90 days; or SEVERAL_INCIDENTS (6) or more incidents in the last 12 months; or
+  a visible role (one naming a word in VISIBLE_ROLE_WORDS: leader, deputy leader, cabinet member, mayor, committee
+  chair) and VISIBLE_ROLE_INCIDENTS (3) or more incidents in the last 12 months;
 - low: otherwise.
+Threat levels are the recorded ones, or those worked out by the triage rules where none was recorded.
 
 A councillor needs escalating when the suggested level is above the recorded one (no recorded level counts as below
 low), or the council's risk assessment is out of date: never done (or undated), or done more than
@@ -43,7 +45,9 @@ LOOKBACK_MONTHS = 12
 ASSESSMENT_VALID_MONTHS = 12
 HOME_CHANNEL = "at home / doorstep"
 HOME_ABUSE_TYPE = "unwanted visit to home"
-SEVERAL_INCIDENTS = 3  # in the last 12 months
+SEVERAL_INCIDENTS = 6  # in the last 12 months
+SEVERAL_SERIOUS = 2  # high or critical threats in the last 90 days
+VISIBLE_ROLE_INCIDENTS = 3  # in the last 12 months, for a councillor in a visible role
 VISIBLE_ROLE_WORDS = ("leader", "cabinet", "mayor", "chair")  # matched anywhere in the role, any case
 
 
@@ -74,8 +78,17 @@ class Rule:
     reason: Callable[[dict], str | None]  # why it fired for one councillor's exposure, or None
 
 
+def _critical_recently(exposure: dict) -> str | None:
+    if exposure["critical_recent"]:
+        return (
+            f"{counted(exposure['critical_recent'], 'critical threat')} in the last {RECENT_DAYS} days, "
+            f"the latest on {display(exposure['last_critical'])}"
+        )
+    return None
+
+
 def _serious_recently(exposure: dict) -> str | None:
-    if exposure["serious_recent"]:
+    if exposure["serious_recent"] >= SEVERAL_SERIOUS:
         return (
             f"{counted(exposure['serious_recent'], 'high or critical threat')} in the last {RECENT_DAYS} days, "
             f"the latest on {display(exposure['last_serious'])}"
@@ -101,9 +114,9 @@ def _rising_perpetrator(exposure: dict) -> str | None:
     return None
 
 
-def _recent(exposure: dict) -> str | None:
-    if exposure["incidents_recent"]:
-        return f"{counted(exposure['incidents_recent'], 'incident')} in the last {RECENT_DAYS} days"
+def _one_serious_recently(exposure: dict) -> str | None:
+    if exposure["serious_recent"] == 1 and not exposure["critical_recent"]:
+        return f"a high threat in the last {RECENT_DAYS} days, on {display(exposure['last_serious'])}"
     return None
 
 
@@ -114,16 +127,21 @@ def _several(exposure: dict) -> str | None:
 
 
 def _visible(exposure: dict) -> str | None:
-    if exposure["visible_role"] and exposure["incidents_12_months"]:
+    if exposure["visible_role"] and exposure["incidents_12_months"] >= VISIBLE_ROLE_INCIDENTS:
         return (
-            f"a visible role ({exposure['role']}) and {counted(exposure['incidents_12_months'], 'incident')} "
+            f"a visible role ({exposure['role']}) and {exposure['incidents_12_months']} incidents "
             f"in the last {LOOKBACK_MONTHS} months"
         )
     return None
 
 
 RULES = (
-    Rule("high", f"a {' or '.join(SERIOUS_THREATS)} threat in the last {RECENT_DAYS} days", _serious_recently),
+    Rule("high", f"a critical threat in the last {RECENT_DAYS} days", _critical_recently),
+    Rule(
+        "high",
+        f"{SEVERAL_SERIOUS} or more {' or '.join(SERIOUS_THREATS)} threats in the last {RECENT_DAYS} days",
+        _serious_recently,
+    ),
     Rule(
         "high",
         f"an incident at their home or doorstep, or an {HOME_ABUSE_TYPE}, in the last {LOOKBACK_MONTHS} months",
@@ -135,12 +153,12 @@ RULES = (
         "whose threat is rising (see who is listed under People linked to several incidents)",
         _rising_perpetrator,
     ),
-    Rule("medium", f"any incident in the last {RECENT_DAYS} days", _recent),
+    Rule("medium", f"a high threat in the last {RECENT_DAYS} days", _one_serious_recently),
     Rule("medium", f"{SEVERAL_INCIDENTS} or more incidents in the last {LOOKBACK_MONTHS} months", _several),
     Rule(
         "medium",
-        f"a visible role (one naming {', '.join(VISIBLE_ROLE_WORDS)}) and any incident in the last "
-        f"{LOOKBACK_MONTHS} months",
+        f"a visible role (one naming {', '.join(VISIBLE_ROLE_WORDS)}) and {VISIBLE_ROLE_INCIDENTS} or more "
+        f"incidents in the last {LOOKBACK_MONTHS} months",
         _visible,
     ),
 )
@@ -169,6 +187,8 @@ exposure AS (
            count(*) AS incidents_12_months,
            count(*) FILTER (WHERE occurred_on >= $recent_from) AS incidents_recent,
            count(*) FILTER (WHERE occurred_on >= $recent_from AND list_contains($serious, threat)) AS serious_recent,
+           count(*) FILTER (WHERE occurred_on >= $recent_from AND threat = 'critical') AS critical_recent,
+           max(occurred_on) FILTER (WHERE occurred_on >= $recent_from AND threat = 'critical') AS last_critical,
            max(occurred_on) FILTER (WHERE occurred_on >= $recent_from AND list_contains($serious, threat))
                AS last_serious,
            count(*) FILTER (WHERE channel = '{HOME_CHANNEL}' OR list_contains(abuse_types, '{HOME_ABUSE_TYPE}'))
@@ -184,6 +204,7 @@ SELECT councillor_key, name, ward, role, risk_level, risk_assessed_on, own_asses
        coalesce(incidents_12_months, 0) AS incidents_12_months,
        coalesce(incidents_recent, 0) AS incidents_recent,
        coalesce(serious_recent, 0) AS serious_recent, last_serious,
+       coalesce(critical_recent, 0) AS critical_recent, last_critical,
        coalesce(at_home, 0) AS at_home, last_at_home,
        coalesce(rising_perpetrators, []) AS rising_perpetrators,
        coalesce(regexp_matches(lower(role), $visible), false) AS visible_role

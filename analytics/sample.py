@@ -521,10 +521,17 @@ def _perpetrators(
 
 
 def _random_handles(rng: np.random.Generator, n: int) -> np.ndarray:
-    head, tail = _pick(rng, _HANDLE_HEADS, None, n), _pick(rng, _HANDLE_TAILS, None, n)
-    digits = np.where(rng.random(n) < 0.4, "", rng.integers(1, 100, n).astype(str)).astype(object)
-    snake = _lower(head) + "_" + _lower(tail) + digits
-    return np.where(rng.random(n) < 0.7, head + tail + digits, snake)
+    """One-off accounts: distinct from each other while the pool lasts, so only the planned repeats link up."""
+    heads, tails, digits = np.meshgrid(
+        np.array(_HANDLE_HEADS, dtype=object),
+        np.array(_HANDLE_TAILS, dtype=object),
+        np.array(["", *map(str, range(1, 100))], dtype=object),
+        indexing="ij",
+    )
+    chosen = _distinct(rng, heads.size, n)
+    head, tail, digit = heads.ravel()[chosen], tails.ravel()[chosen], digits.ravel()[chosen]
+    snake = _lower(head) + "_" + _lower(tail) + digit
+    return np.where(rng.random(n) < 0.7, head + tail + digit, snake)
 
 
 def _handle_forms(rng: np.random.Generator, handle: np.ndarray, platform: np.ndarray) -> np.ndarray:
@@ -536,7 +543,15 @@ def _handle_forms(rng: np.random.Generator, handle: np.ndarray, platform: np.nda
 
 
 def _random_names(rng: np.random.Generator, n: int) -> np.ndarray:
-    return _pick(rng, _FIRST_NAMES, None, n) + " " + _pick(rng, _SURNAMES, None, n)
+    """One-off members of the public: distinct people while the pool of names lasts."""
+    firsts, lasts = np.meshgrid(np.array(_FIRST_NAMES, dtype=object), np.array(_SURNAMES, dtype=object))
+    chosen = _distinct(rng, firsts.size, n)
+    return firsts.ravel()[chosen] + " " + lasts.ravel()[chosen]
+
+
+def _distinct(rng: np.random.Generator, pool: int, n: int) -> np.ndarray:
+    """n positions in a pool, none twice unless the pool is smaller than n."""
+    return rng.choice(pool, n, replace=n > pool)
 
 
 def _random_emails(rng: np.random.Generator, n: int) -> np.ndarray:

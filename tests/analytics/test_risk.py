@@ -40,14 +40,19 @@ def council(con):
         con,
         [
             incident("2026-07-01", "Quiet Quinn", "Abbey", "email", "death threat"),  # after as_of: not counted
-            incident("2026-04-01", "Serious Sam", "Abbey", "email", "verbal abuse", threat_level="high"),  # day 90
+            incident("2026-04-01", "Serious Sam", "Abbey", "email", "verbal abuse", threat_level="critical"),  # day 90
             incident("2026-03-31", "Just Outside Jo", "Brook", "email", "verbal abuse", threat_level="high"),  # 91
             incident("2025-06-30", "Home Hana", "Brook", "at home / doorstep", "verbal abuse", threat_level="low"),
             incident("2025-06-29", "Old Olly", "Abbey", "email", "unwanted visit to home", threat_level="low"),
-            incident("2025-12-01", "Cabinet Cal", "Abbey", "email", "verbal abuse", threat_level="low"),
+            incident("2025-10-01", "Cabinet Cal", "Abbey", "email", "verbal abuse", threat_level="low"),
+            incident("2025-11-01", "Cabinet Cal", "Abbey", "phone", "verbal abuse", threat_level="low"),
+            incident("2025-12-01", "Cabinet Cal", "Abbey", "letter", "verbal abuse", threat_level="low"),
             incident("2025-10-01", "Busy Bea", "Brook", "email", "verbal abuse", threat_level="low"),
             incident("2025-11-01", "Busy Bea", "Brook", "phone", "verbal abuse", threat_level="low"),
             incident("2025-12-01", "Busy Bea", "Brook", "letter", "verbal abuse", threat_level="low"),
+            incident("2026-01-01", "Busy Bea", "Brook", "email", "misinformation", threat_level="low"),
+            incident("2026-02-01", "Busy Bea", "Brook", "phone", "misinformation", threat_level="low"),
+            incident("2026-03-01", "Busy Bea", "Brook", "letter", "misinformation", threat_level="low"),
             incident("2025-08-01", "Targeted Tia", "Abbey", "email", "verbal abuse", perpetrator_ref="@Riser",
                      threat_level="low"),
             incident("2025-09-01", "Targeted Tia", "Abbey", "email", "verbal abuse", perpetrator_ref="riser",
@@ -80,7 +85,7 @@ def test_everyone_in_the_register_gets_a_suggested_level(council):
         "Old Olly": "low",
         "Quiet Quinn": "low",
         "Serious Sam": "high",
-        "Steady Stu": "medium",
+        "Steady Stu": "low",
         "Targeted Tia": "high",
         "Undated Uri": "low",
     }
@@ -88,19 +93,15 @@ def test_everyone_in_the_register_gets_a_suggested_level(council):
 
 def test_the_reasons_that_fired_are_given_with_numbers(council):
     risks = by_name(councillor_risks(council, AS_OF))
-    assert risks["Serious Sam"].reasons == [
-        "1 high or critical threat in the last 90 days, the latest on 1 April 2026",
-        "1 incident in the last 90 days",
-    ]
+    assert risks["Serious Sam"].reasons == ["1 critical threat in the last 90 days, the latest on 1 April 2026"]
+    assert risks["Busy Bea"].reasons == ["6 incidents in the last 12 months"]
     assert risks["Home Hana"].reasons == [
         "1 incident at their home or doorstep in the last 12 months, the latest on 30 June 2025"
     ]
-    assert risks["Targeted Tia"].reasons == [
-        "targeted by riser, a repeat perpetrator whose threat is rising",
-        "3 incidents in the last 12 months",
-    ]
-    assert risks["Steady Stu"].reasons == ["3 incidents in the last 12 months"]  # their perpetrator is not rising
-    assert risks["Cabinet Cal"].reasons == ["a visible role (Cabinet member) and 1 incident in the last 12 months"]
+    assert risks["Targeted Tia"].reasons == ["targeted by riser, a repeat perpetrator whose threat is rising"]
+    # Stu's perpetrator is a repeat one but not rising, and three incidents in a year are not several
+    assert risks["Steady Stu"].reasons == ["3 incidents in the last 12 months, none in the last 90 days"]
+    assert risks["Cabinet Cal"].reasons == ["a visible role (Cabinet member) and 3 incidents in the last 12 months"]
     assert risks["Just Outside Jo"].reasons == ["1 incident in the last 12 months, none in the last 90 days"]
 
 
@@ -142,8 +143,8 @@ def test_the_escalation_list_is_exact_and_highest_suggested_first(council):
         ("Undated Uri", ["no date recorded for the risk assessment"]),
     ]
     assert escalated[1].sentence == (
-        "Serious Sam needs escalating (suggested high, recorded medium): suggested high because of 1 high or critical "
-        "threat in the last 90 days, the latest on 1 April 2026; 1 incident in the last 90 days."
+        "Serious Sam needs escalating (suggested high, recorded medium): suggested high because of 1 critical "
+        "threat in the last 90 days, the latest on 1 April 2026."
     )
 
 
@@ -167,8 +168,11 @@ def test_no_register_means_no_risks(con):
 
 def test_the_rules_are_written_from_the_constants():
     rules = rules_in_words()
-    assert rules["high"][0] == "a high or critical threat in the last 90 days"
-    assert rules["medium"][1] == "3 or more incidents in the last 12 months"
+    assert rules["high"][:2] == [
+        "a critical threat in the last 90 days",
+        "2 or more high or critical threats in the last 90 days",
+    ]
+    assert rules["medium"][1] == "6 or more incidents in the last 12 months"
 
 
 @pytest.mark.parametrize(
