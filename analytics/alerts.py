@@ -12,7 +12,9 @@ from datetime import date
 import duckdb
 
 from analytics.filters import IncidentFilter
+from analytics.perpetrators import repeat_perpetrators
 from analytics.rises import Rise, unusual_rises
+from analytics.risk import escalations
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ def current_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Alert]:
     """Every alert as of `as_of`, one kind after another, each kind in its own order of importance."""
     return [
         *_rise_alerts(con, as_of),
+        *_repeat_alerts(con, as_of),
+        *_escalation_alerts(con, as_of),
     ]
 
 
@@ -51,3 +55,44 @@ def _figures(rise: Rise) -> dict:
         "baseline_periods": rise.baseline_periods,
         "p_value": float(f"{rise.p_value:.3g}"),
     }
+
+
+def _repeat_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Alert]:
+    """People linked to several incidents, several councillors or a rising threat: referral candidates."""
+    return [
+        Alert(
+            "repeat perpetrator",
+            person.perpetrator_key,
+            {
+                "incidents": person.incidents,
+                "councillors": person.councillors,
+                "first_seen": person.first_seen.isoformat(),
+                "last_seen": person.last_seen.isoformat(),
+                "highest_threat": person.highest_threat,
+                "threat_rising": person.threat_rising,
+                "reported_to_police": person.reported_to_police,
+            },
+            person.sentence,
+        )
+        for person in repeat_perpetrators(con, IncidentFilter(), as_of)
+    ]
+
+
+def _escalation_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Alert]:
+    """Councillors whose suggested risk is above the recorded one, or whose assessment is out of date."""
+    return [
+        Alert(
+            "escalation",
+            risk.name,
+            {
+                "ward": risk.ward,
+                "suggested": risk.suggested,
+                "recorded": risk.recorded,
+                "assessed_on": risk.assessed_on.isoformat() if risk.assessed_on else None,
+                "incidents_12_months": risk.incidents_12_months,
+                "reasons": risk.escalation_reasons,
+            },
+            risk.sentence,
+        )
+        for risk in escalations(con, as_of)
+    ]

@@ -5,14 +5,14 @@ import json
 from analytics.alerts import Alert, current_alerts
 from analytics.cli import main
 from tests.analytics.test_rises import AS_OF, load_council
+from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 
 FIELDS = {"kind", "concerns", "figures", "sentence"}
 
 
 def test_the_digest_lists_each_unusual_rise_with_its_figures(con):
     load_council(con)
-    alerts = current_alerts(con, AS_OF)
-    assert {alert.kind for alert in alerts} == {"unusual rise"}
+    alerts = [alert for alert in current_alerts(con, AS_OF) if alert.kind == "unusual rise"]
     assert [alert.concerns for alert in alerts] == [
         "characteristic: race",
         "ward: Castle Hill",
@@ -43,7 +43,8 @@ def test_the_alerts_command_prints_one_json_object_a_line(capsys, con, db_path):
     out, err = capsys.readouterr()
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and err == ""
-    assert all(set(line) == FIELDS and line["kind"] == "unusual rise" for line in lines)
+    assert all(set(line) == FIELDS for line in lines)
+    assert {line["kind"] for line in lines} <= {"unusual rise", "repeat perpetrator", "escalation"}
     assert [Alert(**line) for line in lines] == current_alerts(con, AS_OF)
 
 
@@ -58,3 +59,23 @@ def test_a_bad_as_of_date_is_refused_in_one_line(capsys, db_path):
         out, err = capsys.readouterr()
         assert out == "" and err.count("\n") == 1
         assert err.startswith(f"error: --as-of '{written}' is not a date") and "YYYY-MM-DD" in err
+
+
+def test_the_digest_names_repeat_perpetrators_and_councillors_to_escalate(con):
+    load_wards(con, {"Abbey": 1})
+    load_councillors(con, [councillor("Ann Abbot", "Abbey", risk_level="low", risk_assessed_on="2026-09-01")])
+    ann = ("Ann Abbot", "Abbey", "email")
+    load_incidents(con, [
+        incident("2026-08-01", *ann, "verbal abuse", perpetrator_ref="@Riser", threat_level="low"),
+        incident("2026-09-01", *ann, "verbal abuse", perpetrator_ref="riser", threat_level="low"),
+        incident("2026-10-01", *ann, "death threat", perpetrator_ref="https://x.com/Riser"),
+    ])  # fmt: skip
+    alerts = {alert.kind: alert for alert in current_alerts(con, AS_OF)}
+    repeat, escalation = alerts["repeat perpetrator"], alerts["escalation"]
+    assert repeat.concerns == "riser"
+    assert (repeat.figures["incidents"], repeat.figures["highest_threat"], repeat.figures["threat_rising"]) == (
+        3, "critical", True)  # fmt: skip
+    assert "consider referral to the police" in repeat.sentence
+    assert escalation.concerns == "Ann Abbot"
+    assert escalation.figures["suggested"] == "high" and escalation.figures["recorded"] == "low"
+    assert escalation.sentence.startswith("Ann Abbot needs escalating (suggested high, recorded low)")
