@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from analytics.dates import display
 from analytics.filters import IncidentFilter
 
 
@@ -63,3 +64,24 @@ def date_extent(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | Non
 
 def log_has_incidents(con: duckdb.DuckDBPyConnection) -> bool:
     return con.execute("SELECT EXISTS (SELECT 1 FROM incidents)").fetchone()[0]
+
+
+def describe_period(current: Headline, previous: Headline | None, incident_filter: IncidentFilter) -> str:
+    """The answer in one sentence: how many incidents in the chosen period, and how that compares with the period
+    of the same length just before it (when the filter has a date range)."""
+    start, end = incident_filter.start or current.first, incident_filter.end or current.last
+    sentence = (
+        f"**{current.incidents:,} incidents** against **{current.councillors_affected} councillors** in "
+        f"{current.wards_affected} {'ward' if current.wards_affected == 1 else 'wards'} "
+        f"between {display(start)} and {display(end)}."
+    )
+    if previous is None:
+        return sentence
+    if not previous.incidents:
+        return sentence + " The log has no incidents in the period of the same length before it to compare with."
+    change = 100 * (current.incidents - previous.incidents) / previous.incidents
+    direction = "up" if change >= 0 else "down"
+    return sentence + (
+        f" That is {direction} {abs(change):.0f}% on the {incident_filter.days:,} days before "
+        f"({previous.incidents:,} incidents)."
+    )
