@@ -41,10 +41,10 @@ def open_app(page: str | None = None) -> AppTest:
 
 
 def chart_values(values) -> list:
-    """Plotly sends numeric arrays as base64 typed arrays; give them back as a list."""
+    """Plotly sends numeric arrays as base64 typed arrays; give them back as a flat list."""
     if isinstance(values, dict):
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
-    return list(values)
+    return list(np.ravel(values))
 
 
 def table_with(app: AppTest, column: str):
