@@ -1,7 +1,7 @@
 """Views every question is asked of: incidents with their derived facts, and councillors with their groups.
 
 The views are recreated from this code each time the database is opened, so the rules below are always the
-ones in force. They are documented in docs/rules.md.
+ones in force (docs/rules.md is the index of every rule the dashboard applies).
 
 Perpetrator key: how the council refers to the person, normalised so the same person links across incidents:
 lower case; a profile URL on a common platform reduced to its handle; a leading '@' dropped; spaces collapsed;
