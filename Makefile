@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test lint clean
 
@@ -14,6 +15,11 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium; install it once where it is missing (needs root, as on CI).
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 run: $(STAMP)
 	$(BIN)/python -m analytics load-sample
 	$(BIN)/python -m streamlit run app.py
@@ -22,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 
-test: lint
+test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 clean:
