@@ -81,6 +81,14 @@ def sheet_names(data: bytes, filename: str) -> list[str]:
     return _workbook_sheet_names(data)
 
 
+@dataclass(frozen=True)
+class RawRows:
+    grid: pd.DataFrame  # every non-blank row as a grid (see the module docstring), no header chosen
+    sheet: str | None  # worksheet name for workbooks, None for CSV
+    is_workbook: bool
+    warnings: list[str]  # plain-English sentences for the user
+
+
 def read_table(
     data: bytes, filename: str, *, sheet: str | None = None, header_score: HeaderScorer | None = None
 ) -> RawTable:
@@ -89,14 +97,27 @@ def read_table(
     `sheet` is ignored for CSV files. Without `sheet`, a workbook is read from its first sheet that has
     data, or, when `header_score` is given, from the sheet whose best header row scores highest.
     """
+    rows = read_rows(data, filename, sheet=sheet, header_score=header_score)
+    frame, header_row, table_notes = _tabulate(rows.grid, header_score)
+    return RawTable(frame=frame, sheet=rows.sheet, header_row=header_row, warnings=rows.warnings + table_notes)
+
+
+def read_rows(
+    data: bytes, filename: str, *, sheet: str | None = None, header_score: HeaderScorer | None = None
+) -> RawRows:
+    """Read a CSV file or one sheet of a workbook as read_table does, but leave every row in the grid.
+
+    For files with more than one header row (survey exports), whose caller decides what the rows mean.
+    """
     is_workbook, notes = _detect_format(data, filename)
     if is_workbook:
         chosen, rows, more = _read_workbook(data, sheet, header_score)
     else:
         chosen = None
         rows, more = _read_csv(data, PurePath(filename).suffix.lower())
-    frame, header_row, table_notes = _tabulate(rows, header_score)
-    return RawTable(frame=frame, sheet=chosen, header_row=header_row, warnings=notes + more + table_notes)
+    if rows.empty:
+        raise ImportRefused(_NO_ROWS)
+    return RawRows(grid=rows, sheet=chosen, is_workbook=is_workbook, warnings=notes + more)
 
 
 # --- format ---------------------------------------------------------------------------------------------

@@ -122,6 +122,33 @@ MIGRATIONS: list[str] = [
         source_row INTEGER NOT NULL
     );
     """,
+    """
+    CREATE TABLE survey_waves (
+        wave_id VARCHAR PRIMARY KEY,
+        label VARCHAR NOT NULL UNIQUE,
+        survey_name VARCHAR,
+        tool VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,
+        file_sha256 VARCHAR NOT NULL,
+        imported_at TIMESTAMP NOT NULL,
+        respondents INTEGER NOT NULL,
+        questions INTEGER NOT NULL
+    );
+    CREATE TABLE survey_questions (
+        wave_id VARCHAR NOT NULL,
+        question_id VARCHAR NOT NULL,
+        position INTEGER NOT NULL,
+        text VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('single', 'multi', 'text', 'number', 'date')),
+        options VARCHAR[]
+    );
+    CREATE TABLE survey_answers (
+        wave_id VARCHAR NOT NULL,
+        respondent VARCHAR NOT NULL,
+        question_id VARCHAR NOT NULL,
+        answer VARCHAR NOT NULL
+    );
+    """,
 ]
 
 

@@ -611,3 +611,12 @@ def test_every_refusal_is_one_plain_sentence(realworld):
         assert "\n" not in message, message
         assert ". " not in message.rstrip("."), message
         assert "Traceback" not in message and "Error" not in message, message
+
+
+def test_read_rows_keeps_every_header_row_and_the_file_positions():
+    data = "Title,,\nQuestion,,\n,Response,Other\n\n1,Yes,x\n".encode("cp1252")
+    rows = reading.read_rows(data, "two_headers.csv")
+    assert rows.sheet is None and not rows.is_workbook
+    assert rows.grid.index.tolist() == [0, 1, 2, 4]
+    assert rows.grid.loc[2].tolist() == ["", "Response", "Other"]
+    assert read_table(data, "two_headers.csv").header_row == 3  # read_table still picks its one header row

@@ -8,7 +8,6 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import store
 from analytics.alerts import current_alerts
-from analytics.demo import load_sample
 from analytics.filters import IncidentFilter
 from analytics.incident_log import count_incidents
 from analytics.patterns import describe_concentration, heatmap, ward_rates
@@ -17,14 +16,12 @@ from tests.conftest import REPO
 from tests.pages.test_pages import chart_values, open_app, text_of
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The sample council in its own database, and the figures the pages should show, worked out directly."""
-    db_path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    con = store.connect(db_path)
-    load_sample(con)
+@pytest.fixture(scope="session")
+def expected(sample_database):
+    """The figures the pages should show over the sample council, worked out directly."""
+    con = store.connect(sample_database)
     comparison = latest_year_on_previous(con, IncidentFilter())
-    expected = {
+    figures = {
         "alerts": current_alerts(con, date.today()),
         "trend_lead": describe_year_on_year(
             comparison,
@@ -38,44 +35,42 @@ def sample(tmp_path_factory):
         "email": count_incidents(con, IncidentFilter(channels=("email",))),
     }
     con.close()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(store.DB_ENV, str(db_path))
-        yield expected
+    return figures
 
 
 def figure(app, index: int = 0) -> dict:
     return json.loads(app.get("plotly_chart")[index].proto.spec)
 
 
-def test_overview_shows_what_needs_attention_from_the_digest(sample):
+def test_overview_shows_what_needs_attention_from_the_digest(sample, expected):
     app = open_app()
-    rises = [alert.sentence for alert in sample["alerts"] if alert.kind == "unusual rise"]
+    rises = [alert.sentence for alert in expected["alerts"] if alert.kind == "unusual rise"]
     assert rises and [warning.value for warning in app.warning] == rises
     assert any("Castle Hill" in sentence for sentence in rises)
     labels = [expander.label for expander in app.expander]
-    people = sum(alert.kind == "repeat perpetrator" for alert in sample["alerts"])
+    people = sum(alert.kind == "repeat perpetrator" for alert in expected["alerts"])
     assert f"{people} people are linked to several incidents: consider referral to the police" in labels
 
 
-def test_a_shared_link_opens_the_overview_with_its_filters(sample):
-    assert {metric.label: metric.value for metric in open_app().metric}["Incidents"] == f"{sample['total']:,}"
+def test_a_shared_link_opens_the_overview_with_its_filters(sample, expected):
+    assert {metric.label: metric.value for metric in open_app().metric}["Incidents"] == f"{expected['total']:,}"
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     app.query_params["channels"] = "email"
     app.run()
-    assert {metric.label: metric.value for metric in app.metric}["Incidents"] == f"{sample['email']:,}"
+    assert {metric.label: metric.value for metric in app.metric}["Incidents"] == f"{expected['email']:,}"
     assert app.multiselect(key="channels").value == ["email"]
 
 
-def test_trends_lead_with_the_year_on_year_change_and_draw_every_month(sample):
+def test_trends_lead_with_the_year_on_year_change_and_draw_every_month(sample, expected):
     app = open_app("pages/trends.py")
     assert app.title[0].value == "Is abuse getting worse?"
-    assert app.markdown[0].value == sample["trend_lead"]
+    assert app.markdown[0].value == expected["trend_lead"]
     bars = figure(app)["data"][0]
-    assert sum(chart_values(bars["y"])) == sample["total"]
+    assert sum(chart_values(bars["y"])) == expected["total"]
     assert len(chart_values(bars["y"])) == 36  # November 2023 to October 2026, months with none included
 
 
-def test_trends_split_by_channel_draws_a_line_for_social_media(sample):
+def test_trends_split_by_channel_draws_a_line_for_social_media(sample, expected):
     app = open_app("pages/trends.py")
     app.selectbox(key="split").select("channel")
     app.run()
@@ -84,10 +79,10 @@ def test_trends_split_by_channel_draws_a_line_for_social_media(sample):
     assert figure(app)["layout"]["title"]["text"] == "Incidents each month by channel"
 
 
-def test_patterns_lead_with_the_ward_and_channel_that_carry_most(sample):
+def test_patterns_lead_with_the_ward_and_channel_that_carry_most(sample, expected):
     app = open_app("pages/patterns.py")
     assert app.title[0].value == "Where is abuse concentrated?"
-    assert app.markdown[0].value == sample["patterns_lead"]
+    assert app.markdown[0].value == expected["patterns_lead"]
     titles = [figure(app, index)["layout"]["title"]["text"] for index in range(len(app.get("plotly_chart")))]
     assert titles == [
         "Incidents per councillor in each ward",
@@ -95,5 +90,5 @@ def test_patterns_lead_with_the_ward_and_channel_that_carry_most(sample):
         "Incidents targeting a protected characteristic",
         "Incidents per councillor, by group of councillors",
     ]
-    assert sum(chart_values(figure(app, 1)["data"][0]["z"])) == sample["total"]
+    assert sum(chart_values(figure(app, 1)["data"][0]["z"])) == expected["total"]
     assert "fictional sample data" in text_of(app)

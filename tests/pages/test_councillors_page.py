@@ -5,29 +5,20 @@ from datetime import date
 import pytest
 
 from analytics import store
-from analytics.demo import load_sample
 from analytics.risk import escalation_summary, escalations
 from tests.pages.test_pages import open_app, table_with, text_of
 
 PAGE = "pages/councillors.py"
 
 
-@pytest.fixture
-def database(db_path, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV, str(db_path))
-    return db_path
-
-
 @pytest.fixture(scope="module")
-def sample_page(tmp_path_factory):
+def sample_page(sample_database):
     """The page once over the sample council, shared by the tests that only read it."""
-    db_path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    con = store.connect(db_path)
-    load_sample(con)
+    con = store.connect(sample_database)
     escalated = escalations(con, date.today())
     con.close()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(store.DB_ENV, str(db_path))
+        patch.setenv(store.DB_ENV, str(sample_database))
         yield open_app(PAGE), escalated
 
 

@@ -2,31 +2,15 @@
 
 import re
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
-from analytics.demo import load_sample
 from analytics.facts import RESPONSES
 from analytics.filters import IncidentFilter
 from analytics.incident_log import count_incidents, incident_page
 from tests.conftest import REPO
 
 PAGE = "pages/incident_log.py"
-
-
-@pytest.fixture
-def database(db_path, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV, str(db_path))
-    return db_path
-
-
-@pytest.fixture
-def sample(database):
-    con = store.connect(database)
-    load_sample(con)
-    con.close()
-    return database
 
 
 def open_log(**query: str) -> AppTest:

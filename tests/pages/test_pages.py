@@ -17,12 +17,6 @@ BAD_ROW = "INC-9,31/02/2026,Ann Lee,Castle Hill,Email,Verbal abuse,,,Open"
 
 
 @pytest.fixture
-def database(db_path, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV, str(db_path))
-    return db_path
-
-
-@pytest.fixture
 def loaded(database):
     con = store.connect(database)
     import_file(con, "incidents", csv_bytes(*ROWS, BAD_ROW), "log.csv")
