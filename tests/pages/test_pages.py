@@ -100,13 +100,11 @@ def test_data_page_lists_imports_and_offers_rejected_rows_for_download(loaded):
     assert app.get("download_button")
 
 
-def test_every_page_says_when_the_sample_council_is_loaded(database):
-    con = store.connect(database)
-    load_sample(con)
-    con.close()
-    for page in (None, "pages/import_data.py", "pages/data.py"):
+def test_every_page_says_when_the_sample_council_is_loaded(sample):
+    pages = ["trends", "patterns", "councillors", "incident_log", "import_data", "data"]
+    for page in [None, *(f"pages/{name}.py" for name in pages)]:
         app = open_app(page)
-        assert "fictional sample data" in text_of(app)
+        assert "fictional sample data" in text_of(app), page
     overview = open_app()
     assert {metric.label: metric.value for metric in overview.metric}["Incidents"] == "1,495"
 
