@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import batches, demo, store
 from analytics.filters import IncidentFilter
@@ -43,9 +44,20 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
 
 def open_page() -> duckdb.DuckDBPyConnection:
     """Start a page: its cursor, and the notice that the data is fictional while the sample council is loaded."""
+    _leave_pages_folder_mode()
     con = cursor()
     _sample_notice(con)
     return con
+
+
+def _leave_pages_folder_mode() -> None:
+    """Streamlit keeps its old pages-folder mode (every script in pages/ a page of its own, run without app.py)
+    until st.navigation has run once in the process. So when a freshly started dashboard's first visitor arrives by
+    a link to a page, that page runs bare: no navigation, no filters. Switch the old mode off and run again, so that
+    app.py draws the navigation and filters and then runs this page, found by the same address."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def _sample_notice(con: duckdb.DuckDBPyConnection) -> None:

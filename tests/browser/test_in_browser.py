@@ -22,7 +22,7 @@ from tests.conftest import REPO
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]  # fmt: skip
-PAGES = ["", "trends", "patterns", "councillors", "incidents", "import", "data"]
+PAGES = ["councillors", "", "trends", "patterns", "incident_log", "import_data", "data"]  # a link first
 
 
 def _free_port() -> int:
@@ -86,6 +86,7 @@ def page(browser):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_renders_under_its_own_navigation_without_an_error(dashboard, page, path):
+    """The first visit is by a link to a page, as a shared link is, on a freshly started dashboard."""
     url, _ = dashboard
     page.goto(f"{url}/{path}")
     expect(page.locator("h1").first).to_be_visible(timeout=30_000)
@@ -102,4 +103,4 @@ def test_a_filter_follows_the_user_to_another_page(dashboard, page):
     expect(page.get_by_test_id("stMetricValue").first).to_have_text(f"{emails:,}", timeout=30_000)
     page.get_by_test_id("stSidebarNav").get_by_text("Incident log").click()
     expect(page.get_by_text(f"{emails:,} incidents match").first).to_be_visible(timeout=30_000)
-    assert page.url.endswith("/incidents?channels=email")
+    assert page.url.endswith("/incident_log?channels=email")

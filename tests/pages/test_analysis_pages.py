@@ -92,3 +92,13 @@ def test_patterns_lead_with_the_ward_and_channel_that_carry_most(sample, expecte
     ]
     assert sum(chart_values(figure(app, 1)["data"][0]["z"])) == expected["total"]
     assert "fictional sample data" in text_of(app)
+
+
+def test_a_channel_chosen_in_the_sidebar_narrows_this_page_and_the_next(sample, expected):
+    app = open_app()
+    app.multiselect(key="channels").set_value(["email"])
+    app.run()
+    assert {metric.label: metric.value for metric in app.metric}["Incidents"] == f"{expected['email']:,}"
+    app.switch_page("pages/incident_log.py")
+    app.run()
+    assert app.markdown[0].value.startswith(f"**{expected['email']:,} incidents match**")
