@@ -1,6 +1,7 @@
 """Command line for scheduled and bulk work, on the same code path as the dashboard's pages.
 
 python -m analytics import incidents|councillors|wards FILE [--db PATH] [--sheet NAME] [--mapping FILE]
+python -m analytics import survey FILE --wave LABEL [--tool NAME] [--db PATH] [--sheet NAME]
 python -m analytics summary [--db PATH]
 python -m analytics batches [--db PATH]
 python -m analytics rejected --batch ID --out FILE [--db PATH]
@@ -26,6 +27,7 @@ from analytics.errors import ImportRefused
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.importing import import_file, load_mapping_file
 from analytics.sample import write_sample
+from analytics.surveys import TOOLS, import_survey
 
 
 class BadArgument(Exception):
@@ -36,13 +38,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics", description="Councillor safety dashboard tools.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    importing = commands.add_parser("import", help="import an incident log, councillor register or ward register")
-    importing.add_argument("dataset", choices=["incidents", "councillors", "wards"])
+    importing = commands.add_parser(
+        "import", help="import an incident log, councillor register, ward register or survey export"
+    )
+    importing.add_argument("dataset", choices=["incidents", "councillors", "wards", "survey"])
     importing.add_argument("file", type=Path)
     importing.add_argument("--db", help="database file (default: $SAFETY_DASHBOARD_DB or data/safety.duckdb)")
     importing.add_argument("--sheet", help="worksheet to read (default: the one that holds the data)")
     importing.add_argument("--mapping", type=Path, help='JSON file: {"Header in the file": "field"}')
     importing.add_argument("--authority", help="for wards: the local authority (name or code) that is this council")
+    importing.add_argument("--wave", help='for survey: the label of this survey wave, e.g. "2025"')
+    importing.add_argument("--tool", choices=list(TOOLS), help="for survey: default recognised from the file")
 
     summary = commands.add_parser("summary", help="print the number of rows in each table as JSON")
     summary.add_argument("--db")
@@ -71,10 +77,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _import(args) -> dict:
+    if args.dataset == "survey" and not args.wave:
+        raise BadArgument("import survey needs --wave LABEL, the survey wave the file holds, e.g. --wave 2025.")
     try:
         data = args.file.read_bytes()
     except OSError as exc:
         raise ImportRefused(f"Cannot read {args.file}: {exc.strerror}; check the path and try again.") from exc
+    if args.dataset == "survey":
+        result = import_survey(
+            store.connect(args.db), data, args.file.name, wave=args.wave, tool=args.tool, sheet=args.sheet
+        )
+        return result.summary()
     mapping = load_mapping_file(args.mapping.read_text(encoding="utf-8")) if args.mapping else None
     con = store.connect(args.db)
     result = import_file(con, args.dataset, data, args.file.name, sheet=args.sheet, mapping=mapping)
