@@ -215,5 +215,8 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "wards",
         "import_batches",
         "quarantine",
+        "survey_waves",
+        "survey_questions",
+        "survey_answers",
     ]
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
