@@ -8,7 +8,7 @@ import streamlit as st
 
 from pages.common import cursor, draw_filters
 
-PAGES_WITHOUT_FILTERS = {"import_data", "data"}
+PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys"}
 
 st.set_page_config(page_title="Councillor safety dashboard", page_icon=":material/shield_person:", layout="wide")
 
@@ -20,6 +20,7 @@ navigation = st.navigation(
             st.Page("pages/patterns.py", title="Patterns", icon=":material/grid_on:"),
             st.Page("pages/councillors.py", title="Councillors and risk", icon=":material/person_alert:"),
             st.Page("pages/incident_log.py", title="Incident log", icon=":material/list_alt:"),
+            st.Page("pages/surveys.py", title="Councillor surveys", icon=":material/forum:"),
         ],
         "Manage data": [
             st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
