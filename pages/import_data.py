@@ -8,13 +8,16 @@ from analytics.datasets import DATASETS
 from analytics.errors import ImportRefused
 from analytics.importing import IGNORE, Upload, check, commit, read_upload
 from analytics.reading import sheet_names
+from analytics.surveys import TOOLS, import_survey
 from pages.common import open_page
 
 KINDS = {
     "incidents": "Incident log",
     "councillors": "Councillor register",
     "wards": "Ward register (ONS lookup)",
+    "survey": "Councillor survey export",
 }
+RECOGNISE_TOOL = "Recognise it from the file"
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"]
 FIND_SHEET = "Find the sheet with the data"
 DO_NOT_IMPORT = "(do not import)"
@@ -41,6 +44,40 @@ dataset_name = st.segmented_control(
     required=True,
     key="kind",
 )
+
+
+def _import_survey() -> None:
+    """A survey export goes in whole, as the tool produced it: one upload is one wave of the survey."""
+    st.markdown(
+        "Upload the export exactly as Microsoft Forms, Google Forms, SurveyMonkey or Qualtrics produced it. "
+        "Names, e-mail addresses and IP addresses the tools add are not stored."
+    )
+    wave = st.text_input("Which wave is this? (for example the year of the survey)", key="wave")
+    tool = st.selectbox("Survey tool", [RECOGNISE_TOOL, *TOOLS], format_func=lambda name: TOOLS.get(name, name),
+                        key="tool")  # fmt: skip
+    upload = st.file_uploader("Your survey export", type=FILE_TYPES, key="survey_upload")
+    if upload is None or not st.button("Import the survey", type="primary", key="import_survey"):
+        return
+    try:
+        with st.spinner(f"Importing {upload.name}"):
+            result = import_survey(con, upload.getvalue(), upload.name, wave=wave,
+                                   tool=None if tool == RECOGNISE_TOOL else tool)  # fmt: skip
+    except ImportRefused as exc:
+        st.error(str(exc))
+        return
+    st.cache_data.clear()
+    st.success(
+        f"Imported wave {result.wave} from {result.file_name} ({TOOLS[result.tool]}): {result.respondents:,} "
+        f"respondents and {result.questions} questions; {result.inserted:,} new, {result.updated:,} updated, "
+        f"{result.unchanged:,} already held unchanged."
+    )
+    for warning in result.warnings:
+        st.warning(warning)
+
+
+if dataset_name == "survey":
+    _import_survey()
+    st.stop()
 dataset = DATASETS[dataset_name]
 upload_file = st.file_uploader(
     f"Your {dataset.label} (Excel or CSV)",

@@ -149,3 +149,33 @@ def test_the_sample_council_can_be_removed_from_the_data_page(database):
     assert not app.exception
     assert "Nothing has been imported yet" in text_of(app)
     assert "fictional sample data" not in text_of(app)
+
+
+def test_a_survey_export_is_imported_as_a_wave_from_the_import_page(database, realworld):
+    app = open_app("pages/import_data.py")
+    app.segmented_control(key="kind").set_value("survey")
+    app.run()
+    export = realworld / "survey-exports" / "qualtrics_three_header_rows.csv"
+    app.text_input(key="wave").input("2024")
+    app.file_uploader(key="survey_upload").upload(export.name, export.read_bytes(), "text/csv")
+    app.run()
+    app.button(key="import_survey").click()
+    app.run()
+    assert not app.exception
+    assert "Imported wave 2024 from qualtrics_three_header_rows.csv (Qualtrics): 1 respondents" in text_of(app)
+    assert any("identify people" in warning.value and "IPAddress" in warning.value for warning in app.warning)
+    assert store.table_counts(store.connect(database))["survey_waves"] == 1
+
+
+def test_a_survey_without_a_wave_is_refused_in_one_sentence(database, realworld):
+    app = open_app("pages/import_data.py")
+    app.segmented_control(key="kind").set_value("survey")
+    app.run()
+    export = realworld / "survey-exports" / "google_forms.csv"
+    app.file_uploader(key="survey_upload").upload(export.name, export.read_bytes(), "text/csv")
+    app.run()
+    app.button(key="import_survey").click()
+    app.run()
+    assert [error.value for error in app.error] == [
+        "A survey import needs a wave label, such as the year of the survey, e.g. 2025."
+    ]
