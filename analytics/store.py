@@ -149,6 +149,13 @@ MIGRATIONS: list[str] = [
         answer VARCHAR NOT NULL
     );
     """,
+    """
+    CREATE TABLE survey_measure_mappings (
+        question_key VARCHAR PRIMARY KEY,
+        measure VARCHAR,  -- NULL: the user said this question is none of the measures
+        saved_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 
