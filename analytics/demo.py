@@ -1,4 +1,9 @@
-"""The fictional sample council: loading it into an empty database, and knowing when it is what is shown."""
+"""The fictional sample council: loading it into an empty database, and knowing when it is what is shown.
+
+One setting, `sample_data_loaded`, records every id the sample brought in, comma-separated: the import batches
+of its three files, then each of its survey waves as "wave:<wave_id>". Removing the sample deletes exactly
+those batches and waves, so a council's own imports and survey waves are never touched.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import duckdb
 from analytics import registers
 from analytics.importing import ImportResult, import_file
 from analytics.store import get_setting, set_setting
+from analytics.surveys import SurveyImportResult, import_survey
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 SAMPLE_AUTHORITY = "Fernwick"
@@ -18,19 +24,38 @@ _FILES = [
     ("councillors", "councillor_register.csv"),
     ("incidents", "incident_log.xlsx"),
 ]
+SURVEY_WAVES = [("2025", "councillor_survey_2025.xlsx"), ("2026", "councillor_survey_2026.csv")]  # label, file
+SURVEY_NAME = "Fernwick councillor safety survey (fictional sample)"
+_WAVE = "wave:"  # marks a survey wave's id among the sample's import batch ids
+
+
+def _sample_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [item for item in (get_setting(con, _SETTING) or "").split(",") if item]
 
 
 def sample_batches(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The imports that brought in the sample council; empty once it is removed (or was never loaded)."""
-    return [batch for batch in (get_setting(con, _SETTING) or "").split(",") if batch]
+    return [item for item in _sample_ids(con) if not item.startswith(_WAVE)]
+
+
+def sample_waves(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The ids of the survey waves the sample brought in (see load_sample)."""
+    return [item.removeprefix(_WAVE) for item in _sample_ids(con) if item.startswith(_WAVE)]
 
 
 def sample_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(sample_batches(con))
 
 
-def load_sample(con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR) -> list[ImportResult]:
-    """Import the sample files, but only into a database that holds no incidents yet."""
+def load_sample(
+    con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR
+) -> list[ImportResult | SurveyImportResult]:
+    """Import the sample files, then its two survey waves, but only into a database that holds no incidents yet.
+
+    Returns every import (what `python -m analytics load-sample` prints); the waves' ids are recorded with the
+    batches' (sample_waves). A wave whose label the council already uses is left out rather than merged into the
+    council's own survey.
+    """
     if con.execute("SELECT count(*) FROM incidents").fetchone()[0]:
         return []
     results = []
@@ -39,7 +64,16 @@ def load_sample(con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR) -> li
         results.append(import_file(con, dataset, path.read_bytes(), path.name))
         if dataset == "wards":
             registers.choose_authority(con, SAMPLE_AUTHORITY)
-    set_setting(con, _SETTING, ",".join(result.batch_id for result in results))
+    ids = [result.batch_id for result in results]
+    set_setting(con, _SETTING, ",".join(ids))
+    for label, name in SURVEY_WAVES:
+        if con.execute("SELECT count(*) FROM survey_waves WHERE label = ?", [label]).fetchall()[0][0]:
+            continue
+        path = folder / name
+        wave = import_survey(con, path.read_bytes(), path.name, wave=label, survey_name=SURVEY_NAME)
+        results.append(wave)
+        ids.append(_WAVE + wave.wave_id)
+        set_setting(con, _SETTING, ",".join(ids))  # recorded as soon as it is in
     return results
 
 
@@ -52,11 +86,13 @@ _SAMPLE_TABLES = [
     "quarantine",
     "import_batches",
 ]
+_SURVEY_TABLES = ["survey_answers", "survey_questions", "survey_waves"]
 
 
 def remove_sample(con: duckdb.DuckDBPyConnection) -> None:
-    """Delete every record the sample imports brought in, in one transaction, so a council starts clean."""
-    batches = sample_batches(con)
+    """Delete every record the sample imports brought in, its survey waves too, in one transaction, so a council
+    starts clean."""
+    batches, waves = sample_batches(con), sample_waves(con)
     sample_authorities = [
         code
         for (code,) in con.execute(
@@ -67,6 +103,8 @@ def remove_sample(con: duckdb.DuckDBPyConnection) -> None:
     try:
         for table in _SAMPLE_TABLES:
             con.execute(f"DELETE FROM {table} WHERE list_contains(?, batch_id)", [batches])
+        for table in _SURVEY_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, wave_id)", [waves])
         con.execute(
             "DELETE FROM settings WHERE name = ? AND list_contains(?, value)",
             [registers.AUTHORITY_SETTING, sample_authorities],
