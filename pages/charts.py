@@ -170,3 +170,142 @@ def group_rates(rates: pd.DataFrame) -> go.Figure:
     figure.for_each_annotation(lambda note: note.update(text=note.text.split("=")[-1].capitalize()))
     figure.update_layout(height=460)
     return _layout(figure)
+
+
+# --- survey answers ---------------------------------------------------------------------------------------------
+
+# Paul Tol's blue-to-red diverging scheme: ordered, colour-blind safe; the pale middle is the neutral point.
+SCALE_COLOURS = ["#2166AC", "#4393C3", "#92C5DE", "#D1E5F0", "#F7F7F7", "#FDDBC7", "#F4A582", "#D6604D", "#B2182B"]
+
+
+def scale_colours(points: int) -> list[str]:
+    """`points` colours from one end of the ordered scale to the other (the middle one neutral when odd)."""
+    if points <= 1:
+        return [PRIMARY]
+    steps = [round(i * (len(SCALE_COLOURS) - 1) / (points - 1)) for i in range(points)]
+    if points % 2 == 0:  # no neutral point: keep clear of the pale middle
+        half = points // 2
+        steps = [round(i * 3 / max(half - 1, 1)) for i in range(half)]
+        steps = steps + [len(SCALE_COLOURS) - 1 - step for step in reversed(steps)]
+    return [SCALE_COLOURS[step] for step in steps]
+
+
+def _share_text(percent, count) -> str:
+    if pd.isna(percent) or pd.isna(count):
+        return "hidden (small number)"
+    return f"{percent:.0f}% (n={int(count)})"
+
+
+def answer_shares(counts: pd.DataFrame, title: str, axis_title: str) -> go.Figure:
+    """One bar an answer (columns answer, count, percent), its % with n beside it, top to bottom in the order of
+    the rows (biggest first, or the answers' own order for numbers and dates). A hidden number has no bar."""
+    shown = counts.assign(
+        percent=pd.to_numeric(counts["percent"], errors="coerce").astype("float64"),
+        label=[_share_text(p, c) for p, c in zip(counts["percent"], counts["count"], strict=True)],
+    )
+    figure = go.Figure(
+        go.Bar(
+            x=shown["percent"],
+            y=shown["answer"],
+            orientation="h",
+            text=shown["label"],
+            textposition="outside",
+            marker_color=PRIMARY,
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    figure.update_layout(title=title, height=max(260, 36 * len(shown) + 140), showlegend=False)
+    figure.update_xaxes(title=axis_title, range=[0, 115], ticksuffix="%")
+    figure.update_yaxes(title="", categoryorder="array", categoryarray=list(reversed(shown["answer"].tolist())))
+    return _layout(figure)
+
+
+def diverging_scale(shares: pd.DataFrame, points: list[str], title: str) -> go.Figure:
+    """A scale question as diverging stacked bars, one bar per row of `shares` (rows: groups or 'All who answered';
+    columns: the scale's points, in scale order, as % of the row). The first half of the scale runs left of the
+    zero line and the second half right; an odd scale's middle point straddles it."""
+    colours = scale_colours(len(points))
+    middle = len(points) // 2 if len(points) % 2 else None
+    left = list(range((len(points) - 1) // 2 if middle is not None else len(points) // 2))
+    right = list(range(len(left) + (middle is not None), len(points)))
+    rows = [str(row) for row in shares.index]
+    figure = go.Figure()
+
+    def add(index: int, sign: float, half: bool, legend: bool) -> None:
+        values = pd.to_numeric(shares[points[index]], errors="coerce").astype("float64")
+        x = sign * values * (0.5 if half else 1.0)
+        figure.add_trace(
+            go.Bar(
+                x=x,
+                y=rows,
+                orientation="h",
+                name=points[index],
+                legendgroup=points[index],
+                showlegend=legend,
+                marker_color=colours[index],
+                marker_line={"color": "#666666", "width": 0.5},
+                customdata=values,
+                hovertemplate=f"{points[index]}: %{{customdata:.0f}}%<extra>%{{y}}</extra>",
+                legendrank=index,
+            )
+        )
+
+    if middle is not None:  # drawn first so it sits either side of the zero line
+        add(middle, -1, True, True)
+        add(middle, 1, True, False)
+    for index in reversed(left):  # the one nearest the middle first, so it sits against the zero line
+        add(index, -1, False, True)
+    for index in right:
+        add(index, 1, False, True)
+    figure.update_layout(
+        title=title,
+        barmode="relative",
+        height=max(240, 48 * len(rows) + 170),
+        legend={"orientation": "h", "traceorder": "normal", "y": -0.2},
+    )
+    figure.update_xaxes(title="% of those answering (left and right of the line)", ticksuffix="%", range=[-100, 100])
+    figure.update_yaxes(title="", categoryorder="array", categoryarray=list(reversed(rows)))
+    figure.add_vline(x=0, line_color="#444444", line_width=1)
+    return _layout(figure)
+
+
+def group_shares(long: pd.DataFrame, title: str, group_title: str) -> go.Figure:
+    """Each answer's % within each group, side by side (answers down, one colour a group)."""
+    shown = long.assign(percent=pd.to_numeric(long["percent"], errors="coerce").astype("float64"))
+    shown = shown.assign(group=shown["group"].astype(str))
+    answers = list(dict.fromkeys(shown["answer"]))
+    figure = px.bar(
+        shown,
+        x="percent",
+        y="answer",
+        color="group",
+        barmode="group",
+        orientation="h",
+        color_discrete_sequence=TOL_MUTED,
+        title=title,
+        labels={"percent": "% of the group", "answer": "", "group": group_title},
+        hover_data={"count": True, "n_group": True},
+    )
+    figure.update_xaxes(ticksuffix="%", range=[0, 100])
+    figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(answers)))
+    figure.update_layout(height=max(300, 22 * len(shown) + 160))
+    return _layout(figure)
+
+
+def wave_shares(labels: list[str], shares: list[float], counts: list[int], title: str) -> go.Figure:
+    """The share choosing an answer in each wave, oldest first, with n beside each %."""
+    figure = go.Figure(
+        go.Bar(
+            x=labels,
+            y=shares,
+            text=[f"{share:.0f}% (n={count})" for share, count in zip(shares, counts, strict=True)],
+            textposition="outside",
+            marker_color=PRIMARY,
+            cliponaxis=False,
+        )
+    )
+    figure.update_layout(title=title, height=320)
+    figure.update_xaxes(title="Survey wave", type="category")
+    figure.update_yaxes(title="% of those answering", ticksuffix="%", range=[0, 110])
+    return _layout(figure)

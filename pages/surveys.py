@@ -1,8 +1,177 @@
-"""Surveys: what do our councillors tell us?"""
+"""Surveys: what do our councillors tell us? One question of one wave at a time, split by another, and compared
+with an earlier wave that asked it."""
 
+import pandas as pd
 import streamlit as st
 
-from pages.common import open_page
+from analytics import survey_results
+from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
+from pages.common import chart_with_numbers, cursor, open_page
+
+IMPORT_HINT = (
+    "No survey yet: import your survey export on the Import page (choose **Councillor survey export**), "
+    "or with `python -m analytics import survey FILE --wave LABEL`."
+)
+ALL = "All who answered"
+
+
+@st.cache_data(show_spinner=False)
+def _waves(version: str) -> pd.DataFrame:
+    return survey_results.waves(cursor())
+
+
+@st.cache_data(show_spinner=False)
+def _questions(version: str, wave_id: str) -> pd.DataFrame:
+    return survey_results.questions(cursor(), wave_id)
+
+
+@st.cache_data(show_spinner=False)
+def _summary(version: str, wave_id: str, question_id: str) -> survey_results.Summary:
+    return survey_results.question_summary(cursor(), wave_id, question_id)
+
+
+@st.cache_data(show_spinner=False)
+def _free_text(version: str, wave_id: str, question_id: str) -> list[str]:
+    return survey_results.free_text(cursor(), wave_id, question_id)
+
+
+@st.cache_data(show_spinner=False)
+def _crosstab(version: str, wave_id: str, question_id: str, by: str) -> survey_results.Crosstab:
+    return survey_results.crosstab(cursor(), wave_id, question_id, by)
+
+
+@st.cache_data(show_spinner=False)
+def _comparable(version: str, wave_id: str, question_id: str) -> pd.DataFrame:
+    return survey_results.comparable_waves(cursor(), wave_id, question_id)
+
+
+@st.cache_data(show_spinner=False)
+def _change(version: str, question_text: str, options: tuple[str, ...], wave_a: str, wave_b: str):
+    return survey_results.wave_change(cursor(), question_text, options, wave_a, wave_b)
+
+
+def _note(note: str) -> None:
+    if note:
+        st.caption(f"{note} A dash (–) marks a hidden number.")
+
+
+def _scale_shares(counts: pd.DataFrame, summary: survey_results.Summary) -> tuple[pd.DataFrame, list[str]]:
+    points = [answer for answer in counts["answer"] if answer not in summary.off_scale]
+    shares = counts.set_index("answer")["percent"].reindex(points).to_frame(ALL).T
+    return shares, points
+
+
+def _draw_summary(summary: survey_results.Summary) -> None:
+    key = f"chart_{summary.kind}"
+    if summary.kind == "scale":
+        shares, points = _scale_shares(summary.counts, summary)
+        chart_with_numbers(diverging_scale(shares, points, summary.text), summary.table(), key=key)
+        if summary.off_scale:
+            st.caption(f"Not drawn on the scale: {', '.join(summary.off_scale)} (see the numbers).")
+    elif summary.kind == "multi":
+        title = f"{summary.text} (% of the {summary.answered} who answered)"
+        chart_with_numbers(answer_shares(summary.counts, title, "% of respondents"), summary.table(), key=key)
+        st.caption("Councillors could choose more than one answer, so the percentages do not add up to 100%.")
+    else:
+        title = f"{summary.text} (% of the {summary.answered} who answered)"
+        chart_with_numbers(answer_shares(summary.counts, title, "% of those answering"), summary.table(), key=key)
+    _note(summary.note)
+
+
+def _draw_crosstab(wave_id: str, question_id: str, listed: pd.DataFrame) -> None:
+    others = listed[(listed["question_id"] != question_id) & (listed["kind"] != "text")]
+    if others.empty:
+        return
+    st.subheader("Split by another question")
+    texts = dict(zip(others["question_id"], others["text"], strict=True))
+    by = st.selectbox(
+        "Split the answers by", list(texts), index=None, format_func=texts.get, key="survey_by",
+        placeholder="Choose a question, for example gender or party",
+    )  # fmt: skip
+    if by is None or by == question_id:
+        return
+    table = _crosstab(version, wave_id, question_id, by)
+    long = table.long()
+    if table.kind == "scale" and table.scale is not None:
+        on_scale = table.scale_points()
+        chart_with_numbers(
+            diverging_scale(table.percent[on_scale], on_scale, f"{table.question} by {table.by.lower()}"),
+            table.display(),
+            key="chart_crosstab",
+        )
+    else:
+        chart_with_numbers(
+            group_shares(long, f"{table.question} by {table.by.lower()}", table.by), table.display(),
+            key="chart_crosstab",
+        )  # fmt: skip
+    st.caption("Each group's percentages are of the councillors in that group who answered.")
+    _note(table.note)
+
+
+def _draw_change(summary: survey_results.Summary, wave_id: str, question_id: str) -> None:
+    if summary.kind not in ("single", "scale", "multi"):
+        return
+    comparable = _comparable(version, wave_id, question_id)
+    if comparable.empty:
+        return
+    st.subheader("Compared with another wave")
+    labels = dict(zip(comparable["wave_id"], comparable["label"], strict=True))
+    other = st.selectbox("Compare with wave", list(labels), format_func=labels.get, key="survey_compare")
+    answers = [answer for answer in summary.counts["answer"] if answer not in summary.off_scale]
+    default = list(summary.scale.lead) if summary.scale is not None and summary.scale.lead else answers[:1]
+    chosen = st.multiselect(
+        "Share choosing",
+        answers,
+        default=[a for a in default if a in answers],
+        key=f"survey_compare_options_{question_id}",
+    )
+    if not chosen:
+        st.caption("Choose one or more answers to compare.")
+        return
+    change = _change(version, summary.text, tuple(chosen), other, wave_id)
+    st.markdown(change.sentence)
+    if change.share_a is not None:
+        figure = wave_shares(
+            [change.label_a, change.label_b],
+            [change.share_a, change.share_b],
+            [change.n_a, change.n_b],
+            f"Share answering {' or '.join(chosen)}",
+        )
+        chart_with_numbers(figure, change.table(), key="chart_change")
+
 
 con = open_page()
 st.title("What do our councillors tell us?")
+version = survey_results.data_version(con)
+waves = _waves(version)
+if waves.empty:
+    st.info(IMPORT_HINT, icon=":material/upload_file:")
+    st.page_link("pages/import_data.py", label="Go to Import", icon=":material/upload_file:")
+    st.stop()
+
+wave_labels = dict(zip(waves["wave_id"], waves["label"], strict=True))
+columns = st.columns([1, 3])
+wave_id = columns[0].selectbox("Survey wave", list(wave_labels), format_func=wave_labels.get, key="survey_wave")
+listed = _questions(version, wave_id)
+if listed.empty:
+    st.info("This wave has no questions: import the survey export again.")
+    st.stop()
+question_texts = {row.question_id: f"{row.position}. {row.text}" for row in listed.itertuples()}
+question_id = columns[1].selectbox(
+    "Question", list(question_texts), format_func=question_texts.get, key="survey_question"
+)
+respondents = int(waves.loc[waves["wave_id"] == wave_id, "respondents"].iloc[0])
+st.caption(f"Wave {wave_labels[wave_id]}: {respondents:,} councillors responded.")
+
+summary = _summary(version, wave_id, question_id)
+st.markdown(f"**{summary.lead}**")
+if summary.kind == "text":
+    if summary.answered:
+        st.caption("Free-text answers are shown as written, in alphabetical order; they are never split by group.")
+        written = pd.DataFrame({"What councillors wrote": _free_text(version, wave_id, question_id)})
+        st.dataframe(written, hide_index=True)
+    st.stop()
+_draw_summary(summary)
+if summary.answered:
+    _draw_crosstab(wave_id, question_id, listed)
+    _draw_change(summary, wave_id, question_id)
