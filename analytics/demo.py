@@ -47,9 +47,7 @@ def sample_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(sample_batches(con))
 
 
-def load_sample(
-    con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR
-) -> list[ImportResult | SurveyImportResult]:
+def load_sample(con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR) -> list[ImportResult | SurveyImportResult]:
     """Import the sample files, then its two survey waves, but only into a database that holds no incidents yet.
 
     Returns every import (what `python -m analytics load-sample` prints); the waves' ids are recorded with the
