@@ -47,6 +47,7 @@ import duckdb
 import pandas as pd
 
 from analytics import survey_measures, vocabulary
+from analytics.suppression import MIN_BASE, MIN_CELL
 from analytics.survey_measures import measure_answers
 
 _CSV = "reference/national_benchmarks.csv"
@@ -159,3 +160,17 @@ def _council_share(
         base = base.intersection(members)
     chosen = answers.loc[answers["value"].isin(counted) & answers["respondent"].isin(base), "respondent"].nunique()
     return (round(100 * chosen / len(base), 1) if len(base) else float("nan")), len(base)
+
+
+def shown_against_national(con: duckdb.DuckDBPyConnection, wave_id: str) -> pd.DataFrame:
+    """council_against_national as it may be shown: the council's share hidden (missing) where its base is under
+    suppression.MIN_BASE, or where fewer than suppression.MIN_CELL respondents said it or did not, since with the
+    base shown either number would give the other away."""
+    table = council_against_national(con, wave_id)
+    said = (table["council_pct"] * table["council_n"] / 100).round()
+    hidden = (table["council_n"] < MIN_BASE) | _small(said) | _small(table["council_n"] - said)
+    return table.assign(council_pct=table["council_pct"].mask(hidden))
+
+
+def _small(counts: pd.Series) -> pd.Series:
+    return (counts > 0) & (counts < MIN_CELL)

@@ -5,6 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics import survey_results
+from analytics.benchmarks import shown_against_national
+from analytics.survey_measures import MEASURES, save_measures, suggest_measures
 from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
 from pages.common import chart_with_numbers, cursor, open_page
 
@@ -13,6 +15,7 @@ IMPORT_HINT = (
     "or with `python -m analytics import survey FILE --wave LABEL`."
 )
 ALL = "All who answered"
+NOT_A_MEASURE = "(not a measure)"
 
 
 @st.cache_data(show_spinner=False)
@@ -140,6 +143,86 @@ def _draw_change(summary: survey_results.Summary, wave_id: str, question_id: str
         chart_with_numbers(figure, change.table(), key="chart_change")
 
 
+@st.cache_data(show_spinner=False)
+def _national(version: str, wave_id: str) -> pd.DataFrame:
+    return shown_against_national(cursor(), wave_id)
+
+
+def _draw_national(wave_id: str) -> None:
+    st.subheader("How do we compare with councillors nationally?")
+    table = _national(version, wave_id)
+    if table.empty:
+        st.info("Say which questions are which measures (below) to set this wave beside the national figures.")
+        return
+    st.markdown(
+        "Where a question matches a national survey of councillors, the share of this wave's respondents sits "
+        "beside the latest national figure."
+    )
+    shown = table.assign(
+        measure=table["measure"].str.replace("_", " ").str.capitalize(),
+        council_pct=table["council_pct"].round(0),
+    )
+    st.dataframe(
+        shown[
+            ["measure", "group", "council_pct", "council_n", "national_pct", "national_base_n", "source", "year", "url"]
+        ],
+        hide_index=True,
+        column_config={
+            "measure": "Measure",
+            "group": "Councillors",
+            "council_pct": st.column_config.NumberColumn("Ours (%)", format="%.0f"),
+            "council_n": "Ours: answered (n)",
+            "national_pct": st.column_config.NumberColumn("National (%)", format="%.0f"),
+            "national_base_n": "National: answered (n)",
+            "source": "Source",
+            "year": st.column_config.NumberColumn("Year", format="%d"),
+            "url": st.column_config.LinkColumn("Published at"),
+        },
+    )
+    st.caption(
+        "A blank share is hidden: fewer than 10 answered, or fewer than 5 said it (or did not). National figures "
+        "for groups have no published base."
+    )
+
+
+def _draw_measure_mapping(wave_id: str, listed: pd.DataFrame) -> None:
+    with st.expander("Which question is which measure?"):
+        st.markdown(
+            "The comparison with national figures needs to know which question asks what. Suggestions come from "
+            "the wording; correct them and save, and the next wave with the same questions maps itself."
+        )
+        suggested = _measures(version, wave_id)
+        table = pd.DataFrame(
+            {
+                "Question": [f"{row.position}. {row.text}" for row in listed.itertuples()],
+                "Measure": [suggested.get(row.question_id) or NOT_A_MEASURE for row in listed.itertuples()],
+            }
+        )
+        edited = st.data_editor(
+            table,
+            hide_index=True,
+            disabled=["Question"],
+            column_config={
+                "Measure": st.column_config.SelectboxColumn(options=[NOT_A_MEASURE, *MEASURES], required=True)
+            },
+            key=f"measures-{wave_id}",
+        )
+        if st.button("Save these measures", key="save_measures"):
+            chosen = [None if measure == NOT_A_MEASURE else measure for measure in edited["Measure"]]
+            try:
+                save_measures(con, wave_id, dict(zip(listed["question_id"], chosen, strict=True)))
+            except ValueError as exc:
+                st.error(str(exc))
+                return
+            st.cache_data.clear()
+            st.success("Saved: the comparison above now uses these measures, and so will the next wave.")
+
+
+@st.cache_data(show_spinner=False)
+def _measures(version: str, wave_id: str) -> dict[str, str | None]:
+    return suggest_measures(cursor(), wave_id)
+
+
 con = open_page()
 st.title("What do our councillors tell us?")
 version = survey_results.data_version(con)
@@ -170,8 +253,10 @@ if summary.kind == "text":
         st.caption("Free-text answers are shown as written, in alphabetical order; they are never split by group.")
         written = pd.DataFrame({"What councillors wrote": _free_text(version, wave_id, question_id)})
         st.dataframe(written, hide_index=True)
-    st.stop()
-_draw_summary(summary)
-if summary.answered:
-    _draw_crosstab(wave_id, question_id, listed)
-    _draw_change(summary, wave_id, question_id)
+else:
+    _draw_summary(summary)
+    if summary.answered:
+        _draw_crosstab(wave_id, question_id, listed)
+        _draw_change(summary, wave_id, question_id)
+_draw_national(wave_id)
+_draw_measure_mapping(wave_id, listed)

@@ -5,7 +5,7 @@ import io
 
 import pandas as pd
 
-from analytics.benchmarks import COLUMNS, council_against_national, national_benchmarks
+from analytics.benchmarks import COLUMNS, council_against_national, national_benchmarks, shown_against_national
 from analytics.survey_measures import save_measures, suggest_measures
 from analytics.surveys import import_survey
 from tests.conftest import REPO
@@ -122,3 +122,15 @@ def test_a_wave_with_no_mapped_measures_gives_an_empty_table(con):
     wave_id = import_survey(con, b"Respondent ID,Any comments?\nR1,None\n", "c.csv", wave="2025").wave_id
     result = council_against_national(con, wave_id)
     assert result.empty and list(result.columns) == COLUMNS
+
+
+def test_a_share_is_hidden_where_its_base_or_either_count_is_small(con):
+    wave_id = council(con)
+    raw = council_against_national(con, wave_id).set_index(["measure", "group"])
+    shown = shown_against_national(con, wave_id).set_index(["measure", "group"])
+    said = (raw["council_pct"] * raw["council_n"] / 100).round()
+    small = raw["council_n"].lt(10) | said.between(1, 4) | (raw["council_n"] - said).between(1, 4)
+    assert small.any() and not small.all()
+    assert shown.loc[small, "council_pct"].isna().all()
+    assert (shown.loc[~small, "council_pct"] == raw.loc[~small, "council_pct"]).all()
+    assert (shown["council_n"] == raw["council_n"]).all()

@@ -5,6 +5,8 @@ import json
 import pytest
 
 from analytics import store
+from analytics.benchmarks import shown_against_national
+from analytics.demo import load_sample
 from tests.analytics.test_survey_results import ABUSE, CHANNELS, GENDER, HELP, RISK, YEARS, import_waves, question_id
 from tests.pages.test_pages import chart_values, open_app, text_of
 
@@ -141,3 +143,30 @@ def test_no_table_on_the_page_shows_a_number_from_1_to_4(surveyed):
                 app.run()
                 assert not app.exception, app.exception
                 assert small_numbers_shown(app) == [], (text, by)
+
+
+def test_the_sample_survey_sits_beside_the_national_figures(sample):
+    app = open_app("pages/surveys.py")
+    con = store.connect(sample)
+    wave_id = con.execute("SELECT wave_id FROM survey_waves WHERE label = '2026'").fetchall()[0][0]
+    expected = shown_against_national(con, wave_id)
+    table = next(frame.value for frame in app.dataframe if "national_pct" in frame.value.columns)
+    assert len(table) == len(expected) > 0
+    abuse = table[(table["measure"] == "Experienced abuse last 12 months") & (table["group"] == "all")].iloc[0]
+    row = expected[(expected["measure"] == "experienced_abuse_last_12_months") & (expected["group"] == "all")].iloc[0]
+    assert (abuse["council_pct"], abuse["council_n"]) == (round(row["council_pct"]), row["council_n"])
+    assert (abuse["national_pct"], abuse["source"]) == (72, "LGA Debate Not Hate survey")
+    assert table["council_pct"].isna().sum() == expected["council_pct"].isna().sum()
+
+
+def test_a_saved_measure_mapping_is_used_and_remembered(database):
+    con = store.connect(database)
+    load_sample(con)
+    con.close()
+    app = open_app("pages/surveys.py")
+    app.button(key="save_measures").click()
+    app.run()
+    assert not app.exception
+    assert "Saved: the comparison above now uses these measures" in text_of(app)
+    saved = store.connect(database).execute("SELECT count(*) FROM survey_measure_mappings").fetchall()[0][0]
+    assert saved == 15
