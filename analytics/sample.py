@@ -808,7 +808,7 @@ def _write_xlsx(log: pd.DataFrame, path: Path) -> None:
         ws.append([_xlsx_value(ws, value) for value in row])
     ws.append([])
     ws.append([])
-    _save_stable(wb, path)
+    save_workbook_stable(wb, path, _STAMP)
 
 
 def _styled(ws, value: str, font: Font) -> WriteOnlyCell:
@@ -828,17 +828,17 @@ def _xlsx_value(ws, value: object) -> object:
     return int(value) if value.isdigit() else value
 
 
-def _save_stable(wb: Workbook, path: Path) -> None:
+def save_workbook_stable(wb: Workbook, path: Path, stamp: datetime) -> None:
     """openpyxl stamps the save time in docProps/core.xml and the zip entries; fix both so reruns are identical."""
     buffer = io.BytesIO()
     wb.save(buffer)
-    stamp = _STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    written = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            target.writestr(zipfile.ZipInfo(info.filename, _STAMP.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + written, data)
+            target.writestr(zipfile.ZipInfo(info.filename, stamp.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
 
 
 # --- small helpers -----------------------------------------------------------------------------------------------

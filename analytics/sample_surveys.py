@@ -25,7 +25,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,7 +34,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from analytics.sample import _councillors  # the register itself, so respondents are Fernwick's own councillors
+from analytics.sample import _councillors, save_workbook_stable  # respondents are Fernwick's own councillors
 
 FILE_NAMES = {"2025": "councillor_survey_2025.xlsx", "2026": "councillor_survey_2026.csv"}
 EMAIL_DOMAIN = "fernwick.example"  # .example is reserved for examples (RFC 2606)
@@ -298,7 +297,7 @@ def _write_ms_forms(responses: pd.DataFrame, path: Path, stamp: datetime) -> Non
             cell.number_format = "m/d/yy h:mm:ss"
     for letter, width in zip("ABCDE", (6, 18, 18, 36, 24), strict=True):
         ws.column_dimensions[letter].width = width
-    _save_stable(wb, path, stamp)
+    save_workbook_stable(wb, path, stamp)
 
 
 def _forms_cell(value: str | tuple[str, ...]) -> str | None:
@@ -306,19 +305,6 @@ def _forms_cell(value: str | tuple[str, ...]) -> str | None:
     if isinstance(value, tuple):
         value = "".join(f"{option};" for option in value)
     return value or None
-
-
-def _save_stable(wb: Workbook, path: Path, stamp: datetime) -> None:
-    """As analytics.sample does: fix the save time in docProps/core.xml and the zip entries, so reruns match."""
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    text = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + text, data)
-            target.writestr(zipfile.ZipInfo(info.filename, stamp.timetuple()[:6]), data, zipfile.ZIP_DEFLATED)
 
 
 # --- writing: SurveyMonkey -----------------------------------------------------------------------------------------
