@@ -13,7 +13,7 @@ import duckdb
 
 from analytics import registers
 from analytics.importing import ImportResult, import_file
-from analytics.store import get_setting, set_setting
+from analytics.store import get_setting, set_setting, transaction
 from analytics.surveys import SurveyImportResult, import_survey
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
@@ -97,8 +97,7 @@ def remove_sample(con: duckdb.DuckDBPyConnection) -> None:
             "SELECT DISTINCT authority_code FROM wards WHERE list_contains(?, batch_id)", [batches]
         ).fetchall()
     ]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in _SAMPLE_TABLES:
             con.execute(f"DELETE FROM {table} WHERE list_contains(?, batch_id)", [batches])
         for table in _SURVEY_TABLES:
@@ -108,7 +107,3 @@ def remove_sample(con: duckdb.DuckDBPyConnection) -> None:
             [registers.AUTHORITY_SETTING, sample_authorities],
         )
         con.execute("DELETE FROM settings WHERE name = ?", [_SETTING])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise

@@ -25,6 +25,7 @@ from analytics.dates import parse_dates
 from analytics.errors import ImportRefused
 from analytics.exports import without_formula_guard
 from analytics.reading import RawTable, read_table
+from analytics.store import transaction
 from analytics.vocabulary import (
     VALUE_LISTS,
     key,
@@ -488,31 +489,27 @@ def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, progress: Progres
     staged = f"staged_{token}"
     accepted = prepared.clean.loc[prepared.reasons == ""]
     con.register(frames["accepted"], accepted)
-    con.execute("BEGIN TRANSACTION")
     try:
-        report(0.5, "Checking which records are new, changed or unchanged")
-        _stage(con, dataset, frames["accepted"], staged)
-        report(0.7, f"Saving {len(accepted):,} rows")
-        counts = _merge(con, dataset, staged, batch_id)
-        report(0.9, "Keeping the rows that could not be imported")
-        rejected = _quarantine(con, prepared, batch_id, frames["rejected"])
-        result = ImportResult(
-            batch_id=batch_id,
-            dataset=dataset.name,
-            file_name=prepared.upload.file_name,
-            rows_read=len(prepared.raw.frame),
-            inserted=counts["insert"],
-            updated=counts["update"],
-            unchanged=counts["unchanged"],
-            rejected=rejected,
-            warnings=prepared.warnings,
-        )
-        _record_batch(con, prepared, result)
-        save_mapping(con, dataset.name, prepared.upload.mapping)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            report(0.5, "Checking which records are new, changed or unchanged")
+            _stage(con, dataset, frames["accepted"], staged)
+            report(0.7, f"Saving {len(accepted):,} rows")
+            counts = _merge(con, dataset, staged, batch_id)
+            report(0.9, "Keeping the rows that could not be imported")
+            rejected = _quarantine(con, prepared, batch_id, frames["rejected"])
+            result = ImportResult(
+                batch_id=batch_id,
+                dataset=dataset.name,
+                file_name=prepared.upload.file_name,
+                rows_read=len(prepared.raw.frame),
+                inserted=counts["insert"],
+                updated=counts["update"],
+                unchanged=counts["unchanged"],
+                rejected=rejected,
+                warnings=prepared.warnings,
+            )
+            _record_batch(con, prepared, result)
+            save_mapping(con, dataset.name, prepared.upload.mapping)
     finally:
         for name in frames.values():
             con.unregister(name)

@@ -6,6 +6,8 @@ One read-write connection per process (DuckDB allows one writer per file); threa
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -169,18 +171,25 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All of the block's writes, or (on any failure) none of them."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Bring an older file up to this code's schema, each step in its own transaction; returns the version."""
     current = schema_version(con)
     for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(script)
             con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [version])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     return len(MIGRATIONS)
 
 

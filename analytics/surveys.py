@@ -26,6 +26,7 @@ import pandas as pd
 
 from analytics.errors import ImportRefused
 from analytics.reading import read_rows
+from analytics.store import transaction
 
 TOOLS = {
     "microsoft_forms": "Microsoft Forms",
@@ -456,17 +457,13 @@ def _commit(
     plan = f"survey_plan_{token}"
     con.register(names["answers"], answers)
     con.register(names["questions"], _question_frame(questions))
-    con.execute("BEGIN TRANSACTION")
     try:
-        result.batch_id = _wave(con, result, sha256, survey_name)
-        _replace_questions(con, result, names["questions"])
-        counts = _merge_answers(con, result.batch_id, names["answers"], plan)
-        result.inserted, result.updated, result.unchanged = counts
-        _update_wave(con, result.batch_id)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            result.batch_id = _wave(con, result, sha256, survey_name)
+            _replace_questions(con, result, names["questions"])
+            counts = _merge_answers(con, result.batch_id, names["answers"], plan)
+            result.inserted, result.updated, result.unchanged = counts
+            _update_wave(con, result.batch_id)
     finally:
         for name in names.values():
             con.unregister(name)
