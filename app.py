@@ -8,7 +8,7 @@ import streamlit as st
 
 from pages.common import cursor, draw_filters
 
-PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys"}
+PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys", "assessment", "review"}
 
 st.set_page_config(page_title="Councillor safety dashboard", page_icon=":material/shield_person:", layout="wide")
 
@@ -21,6 +21,10 @@ navigation = st.navigation(
             st.Page("pages/councillors.py", title="Councillors and risk", icon=":material/person_alert:"),
             st.Page("pages/incident_log.py", title="Incident log", icon=":material/list_alt:"),
             st.Page("pages/surveys.py", title="Councillor surveys", icon=":material/forum:"),
+        ],
+        "Act": [
+            st.Page("pages/assessment.py", title="Self-assessment", icon=":material/checklist:"),
+            st.Page("pages/review.py", title="Post-incident review", icon=":material/groups:"),
         ],
         "Manage data": [
             st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),

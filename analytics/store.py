@@ -158,6 +158,63 @@ MIGRATIONS: list[str] = [
         saved_at TIMESTAMP NOT NULL
     );
     """,
+    """
+    CREATE TABLE assessments (
+        assessment_id VARCHAR PRIMARY KEY,
+        assessed_on DATE NOT NULL,
+        assessed_by VARCHAR,
+        saved_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE assessment_sections (
+        assessment_id VARCHAR NOT NULL,
+        section_id VARCHAR NOT NULL,
+        evidence VARCHAR,
+        PRIMARY KEY (assessment_id, section_id)
+    );
+    CREATE TABLE assessment_scores (
+        assessment_id VARCHAR NOT NULL,
+        section_id VARCHAR NOT NULL,
+        statement_id VARCHAR NOT NULL,
+        score INTEGER NOT NULL CHECK (score IN (0, 1, 2)),
+        evidence VARCHAR,
+        PRIMARY KEY (assessment_id, section_id, statement_id)
+    );
+    CREATE TABLE improvement_actions (
+        action_id VARCHAR PRIMARY KEY,
+        assessment_id VARCHAR NOT NULL,
+        section_id VARCHAR NOT NULL,
+        statement_id VARCHAR,  -- NULL: an action for the whole section
+        action VARCHAR NOT NULL,
+        owner VARCHAR,
+        due_on DATE,
+        done_on DATE
+    );
+    CREATE TABLE incident_reviews (
+        review_id VARCHAR PRIMARY KEY,
+        incident_key VARCHAR NOT NULL,
+        reviewed_on DATE NOT NULL,
+        attendees VARCHAR[] NOT NULL,  -- by role: "monitoring officer", "safety champion", ...
+        what_happened VARCHAR,
+        what_worked VARCHAR,
+        lessons VARCHAR,
+        saved_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE review_mitigations (
+        review_id VARCHAR NOT NULL,
+        mitigation VARCHAR NOT NULL,
+        effectiveness VARCHAR NOT NULL
+            CHECK (effectiveness IN ('effective', 'partly effective', 'not effective', 'not tried')),
+        PRIMARY KEY (review_id, mitigation)
+    );
+    CREATE TABLE review_actions (
+        action_id VARCHAR PRIMARY KEY,
+        review_id VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        owner VARCHAR,
+        due_on DATE,
+        done_on DATE
+    );
+    """,
 ]
 
 
