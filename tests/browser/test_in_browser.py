@@ -22,7 +22,19 @@ from tests.conftest import REPO
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]  # fmt: skip
-PAGES = ["councillors", "", "trends", "patterns", "incident_log", "surveys", "assessment", "review", "import_data", "data"]  # a link first
+# The first visit is a link to a page, as a shared link would be.
+PAGES = [
+    "councillors",
+    "",
+    "trends",
+    "patterns",
+    "incident_log",
+    "surveys",
+    "assessment",
+    "review",
+    "import_data",
+    "data",
+]
 
 
 def _free_port() -> int:
