@@ -1,8 +1,217 @@
 """Self-assessment: how well does our approach meet the toolkit's statements?"""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from pages.common import open_page
+from analytics import assessment
+from analytics.assessment import Action
+from analytics.dates import display
+from pages.charts import assessment_history
+from pages.common import chart_with_numbers, open_page
+
+_SAVED_KEY = "assessment_saved_message"
+_WHOLE_SECTION = "Whole section"
+
+
+def _framework() -> list[assessment.Section]:
+    try:
+        return assessment.load_framework()
+    except ValueError as exc:
+        st.error(f"{exc} The self-assessment cannot be shown until the framework file is put right.")
+        st.stop()
+
+
+def _actions_from(section: assessment.Section, edited: pd.DataFrame) -> list[Action]:
+    actions = []
+    for row in edited.to_dict("records"):
+        text = str(row.get("Action") or "").strip()
+        if not text or text == "nan":
+            continue
+        due = row.get("Due date")
+        statement = row.get("Statement")
+        owner = row.get("Owner")
+        actions.append(
+            Action(
+                section_id=section.section_id,
+                action=text,
+                owner=str(owner).strip() if owner is not None and not pd.isna(owner) else None,
+                due_on=pd.Timestamp(due).date() if due is not None and not pd.isna(due) else None,
+                statement_id=statement if statement and statement != _WHOLE_SECTION else None,
+            )
+        )
+    return actions
+
+
+def _form(sections: list[assessment.Section]) -> None:
+    with st.form("assessment_form"):
+        st.subheader("Score each statement")
+        scores, evidence, section_evidence, edited = {}, {}, {}, {}
+        for section in sections:
+            st.markdown(f"#### {section.theme}")
+            st.caption(section.aim_statement)
+            with st.expander("The aim of this section"):
+                st.write(section.aim)
+            points = {point.score: point for point in section.scale}
+            for statement in section.statements:
+                key = f"{section.section_id}_{statement.id}"
+                scores[(section.section_id, statement.id)] = st.radio(
+                    f"**{statement.id}** {statement.text}",
+                    list(points),
+                    index=None,
+                    format_func=lambda score, points=points: f"{score}: {points[score].label}",
+                    captions=[points[score].description for score in points],
+                    horizontal=True,
+                    key=f"score_{key}",
+                )
+                evidence[(section.section_id, statement.id)] = st.text_area(
+                    f"Evidence for statement {statement.id}", key=f"evidence_{key}", height=68
+                )
+            section_evidence[section.section_id] = st.text_area(
+                f"Evidence for the section as a whole ({section.theme})", key=f"section_evidence_{section.section_id}"
+            )
+            st.markdown("Improvement actions (add a row for each)")
+            edited[section.section_id] = st.data_editor(
+                pd.DataFrame(
+                    {
+                        "Action": pd.Series(dtype="str"),
+                        "Owner": pd.Series(dtype="str"),
+                        "Due date": pd.Series(dtype="datetime64[s]"),
+                        "Statement": pd.Series(dtype="str"),
+                    }
+                ),
+                num_rows="dynamic",
+                hide_index=True,
+                column_config={
+                    "Action": st.column_config.TextColumn("Action", required=True),
+                    "Due date": st.column_config.DateColumn("Due date", format="DD/MM/YYYY"),
+                    "Statement": st.column_config.SelectboxColumn(
+                        "Statement", options=[_WHOLE_SECTION, *[s.id for s in section.statements]]
+                    ),
+                },
+                key=f"actions_{section.section_id}",
+            )
+        assessed_on = st.date_input(
+            "Date of this assessment", value=date.today(), format="DD/MM/YYYY", key="assessed_on"
+        )
+        assessed_by = st.text_input("Who took part (optional)", key="assessed_by")
+        submitted = st.form_submit_button("Save assessment", type="primary", key="save_assessment")
+    if not submitted:
+        return
+    unscored = [statement for (_, statement), score in scores.items() if score is None]
+    if unscored:
+        verb = "has" if len(unscored) == 1 else "have"
+        st.error(f"Score every statement before saving: {', '.join(unscored)} still {verb} no score.")
+        return
+    actions = [action for section in sections for action in _actions_from(section, edited[section.section_id])]
+    try:
+        saved = assessment.save_assessment(
+            con,
+            assessed_on,
+            scores,
+            evidence={key: text.strip() for key, text in evidence.items() if text and text.strip()},
+            section_evidence={key: text.strip() for key, text in section_evidence.items() if text and text.strip()},
+            actions=actions,
+            assessed_by=assessed_by.strip() or None,
+            sections=sections,
+        )
+    except ValueError as exc:
+        st.error(str(exc))
+        return
+    total = assessment.total_of(con, saved, sections)
+    st.session_state[_SAVED_KEY] = (
+        f"Saved the assessment of {display(assessed_on)}: {total} / {assessment.max_score(sections)}."
+    )
+    st.rerun()
+
+
+def _history(sections: list[assessment.Section]) -> None:
+    history = assessment.assessment_history(con, sections)
+    if history.empty:
+        return
+    st.subheader("How our score has changed")
+    most = assessment.max_score(sections)
+    if len(history) < 2:
+        st.info("Only one assessment is saved so far: save another to see how the score changes over time.")
+    else:
+        numbers = history.drop(columns=["assessment_id"]).assign(assessed_on=history["assessed_on"].map(display))
+        chart_with_numbers(
+            assessment_history(history, most),
+            numbers.rename(columns={"assessed_on": "Date", "total": "Total", "max": "Out of"}),
+            key="chart_assessment_history",
+        )
+    statements = assessment.statement_history(con)
+    table = statements.assign(date=statements["assessed_on"].map(lambda day: f"{day:%d/%m/%Y}")).pivot_table(
+        index="statement", columns="date", values="score", aggfunc="last", sort=False
+    )
+    st.markdown("Each statement's score at each assessment (0 not addressed, 1 partial, 2 comprehensive)")
+    st.dataframe(table.reset_index().rename(columns={"statement": "Statement"}), hide_index=True)
+
+    st.subheader("What changed since the previous assessment")
+    latest = history["assessment_id"].iloc[-1]
+    for sentence in assessment.changes_since_previous(con, latest, sections):
+        st.markdown(f"- {sentence}")
+
+
+def _actions() -> None:
+    st.subheader("Open improvement actions")
+    today = date.today()
+    actions = assessment.open_actions(con, today)
+    if actions.empty:
+        st.info("No open improvement actions: add them in the form above when you save an assessment.")
+        return
+    overdue = int(actions["overdue"].sum())
+    if overdue:
+        st.warning(f"{overdue} of {len(actions)} open actions are past their due date.", icon=":material/schedule:")
+    shown = pd.DataFrame(
+        {
+            "Overdue": actions["overdue"].map({True: "Overdue", False: ""}),
+            "Action": actions["action"],
+            "Owner": actions["owner"],
+            "Due": actions["due_on"].map(lambda day: f"{day:%d/%m/%Y}" if pd.notna(day) else ""),
+            "Statement": actions["statement"].fillna(_WHOLE_SECTION),
+            "From the assessment of": actions["assessed_on"].map(display),
+        }
+    )
+    st.dataframe(shown, hide_index=True)
+
+
+def _downloads(sections: list[assessment.Section]) -> None:
+    latest = assessment.latest_assessment_id(con)
+    if latest is None:
+        return
+    st.subheader("Download the latest assessment")
+    left, right = st.columns(2)
+    left.download_button(
+        "Excel, in the toolkit's layout",
+        assessment.export_excel(con, latest, sections),
+        file_name="self-assessment.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key="download_assessment_excel",
+    )
+    right.download_button(
+        "CSV, a row a statement",
+        assessment.export_csv(con, latest, sections),
+        file_name="self-assessment.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download_assessment_csv",
+    )
+
 
 con = open_page()
 st.title("Score our approach")
+framework = _framework()
+st.markdown(assessment.describe_latest(con, framework))
+if message := st.session_state.pop(_SAVED_KEY, None):
+    st.success(message, icon=":material/check_circle:")
+
+# Indicators from the incident log and surveys (analytics/indicators.py, another developer's work) go here,
+# beside the statements they inform, once that module lands.
+
+_form(framework)
+_history(framework)
+_actions()
+_downloads(framework)

@@ -309,3 +309,22 @@ def wave_shares(labels: list[str], shares: list[float], counts: list[int], title
     figure.update_xaxes(title="Survey wave", type="category")
     figure.update_yaxes(title="% of those answering", ticksuffix="%", range=[0, 110])
     return _layout(figure)
+
+
+# --- self-assessment --------------------------------------------------------------------------------------------
+
+
+def assessment_history(history: pd.DataFrame, most: int) -> go.Figure:
+    """The self-assessment's total at each saved assessment, oldest first, on an axis from 0 to the most possible."""
+    figure = px.line(
+        history,
+        x="assessed_on",
+        y="total",
+        markers=True,
+        color_discrete_sequence=[PRIMARY],
+        title=f"Our self-assessment total at each assessment (out of {most})",
+        labels={"assessed_on": "Date of the assessment", "total": f"Total score (out of {most})"},
+    )
+    figure.update_yaxes(range=[0, most], dtick=2 if most <= 20 else None)
+    figure.update_xaxes(tickformat="%d/%m/%Y")
+    return _layout(figure)

@@ -1,0 +1,61 @@
+"""The self-assessment page as a user meets it: score the statements, save, and see the history."""
+
+import json
+from datetime import date
+
+from analytics import assessment, store
+from tests.pages.test_pages import open_app, text_of
+
+IDS = ["2.1.1", "2.1.2", "2.1.3", "2.1.4", "2.1.5"]
+
+
+def fill_and_save(app, scores: list[int], on: date, evidence: str = ""):
+    for statement, score in zip(IDS, scores, strict=True):
+        app.radio(key=f"score_2_{statement}").set_value(score)
+    if evidence:
+        app.text_area(key="evidence_2_2.1.1").input(evidence)
+    app.text_area(key="section_evidence_2").input("Reviewed at the member safety group.")
+    app.date_input(key="assessed_on").set_value(on)
+    app.button(key="save_assessment").click()
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_an_empty_database_says_what_to_do(database):
+    app = open_app("pages/assessment.py")
+    assert app.title[0].value == "Score our approach"
+    assert "No assessment saved yet: score the five statements below." in text_of(app)
+    assert not app.get("plotly_chart")
+
+
+def test_saving_then_saving_again_shows_the_total_history_and_changes(database):
+    app = fill_and_save(open_app("pages/assessment.py"), [1, 1, 1, 1, 1], date(2025, 1, 10), evidence="=cmd|x")
+    text = text_of(app)
+    assert "Our latest assessment scored **5 / 10** on 10 January 2025." in text
+    assert "Saved the assessment of 10 January 2025: 5 / 10." in text
+    assert not app.get("plotly_chart")
+    con = store.connect(database)
+    assert con.execute("SELECT evidence FROM assessment_scores WHERE statement_id = '2.1.1'").fetchone()[0] == "=cmd|x"
+    con.close()
+
+    app = fill_and_save(app, [1, 1, 2, 2, 1], date(2025, 4, 3))
+    text = text_of(app)
+    assert "Our latest assessment scored **7 / 10** on 3 April 2025." in text
+    assert "Total rose from 5 to 7 out of 10." in text
+    assert "Statement 2.1.3 rose from 1 (partial) to 2 (comprehensive)." in text
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["yaxis"]["range"] == [0, 10]
+    assert [button.proto.label for button in app.get("download_button")] == [
+        "Excel, in the toolkit's layout",
+        "CSV, a row a statement",
+    ]
+
+
+def test_an_unscored_statement_is_refused(database):
+    app = open_app("pages/assessment.py")
+    app.radio(key="score_2_2.1.1").set_value(2)
+    app.button(key="save_assessment").click()
+    app.run()
+    assert "Score every statement before saving: 2.1.2, 2.1.3, 2.1.4, 2.1.5 still have no score." in text_of(app)
+    assert assessment.latest_assessment_id(store.connect(database)) is None
