@@ -268,7 +268,8 @@ def _previous_id(con: duckdb.DuckDBPyConnection, assessment_id: str) -> str | No
     return ids[position - 1] if position > 0 else None
 
 
-def _scores_of(con: duckdb.DuckDBPyConnection, assessment_id: str) -> dict[tuple[str, str], int]:
+def scores_of(con: duckdb.DuckDBPyConnection, assessment_id: str) -> dict[tuple[str, str], int]:
+    """(section, statement) -> the score an assessment gave it."""
     rows = con.execute(
         "SELECT section_id, statement_id, score FROM assessment_scores WHERE assessment_id = ?", [assessment_id]
     ).fetchall()
@@ -282,7 +283,7 @@ def _total(scores: dict[tuple[str, str], int], sections: list[Section]) -> int:
 
 def total_of(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: list[Section] | None = None) -> int:
     sections = sections if sections is not None else load_framework()
-    return _total(_scores_of(con, assessment_id), sections)
+    return _total(scores_of(con, assessment_id), sections)
 
 
 def changes_since_previous(
@@ -293,7 +294,7 @@ def changes_since_previous(
     previous_id = _previous_id(con, assessment_id)
     if previous_id is None:
         return ["This is the first assessment saved, so there is nothing to compare it with yet."]
-    now, before = _scores_of(con, assessment_id), _scores_of(con, previous_id)
+    now, before = scores_of(con, assessment_id), scores_of(con, previous_id)
     sentences = []
     for section in sections:
         for statement in section.statements:

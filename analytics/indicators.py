@@ -31,7 +31,7 @@ LOOKBACK_MONTHS = 12
 
 @dataclass(frozen=True)
 class Indicator:
-    statement: int  # 1 to 5, the statement's position in section 2
+    statement: str  # the statement of section 2 it informs, as the framework file numbers it ("2.1.1" to "2.1.5")
     name: str
     value: float | None  # a percentage, or days, or a count (see unit); None when there is nothing to count
     unit: str  # "%", "days" or "councillors"
@@ -47,7 +47,7 @@ class Indicator:
         return "good" if self.value >= GOOD_SHARE else "poor" if self.value < POOR_SHARE else "fair"
 
 
-def _share(statement: int, name: str, part: int, whole: int, describe: str, none: str) -> Indicator:
+def _share(statement: str, name: str, part: int, whole: int, describe: str, none: str) -> Indicator:
     if not whole:
         return Indicator(statement, name, None, "%", 0, 0, none)
     value = 100 * part / whole
@@ -66,7 +66,7 @@ def own_assessments(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
         [since, as_of],
     )
     return _share(
-        1, "Own risk assessment in the last 12 months", done, everyone,
+        "2.1.1", "Own risk assessment in the last 12 months", done, everyone,
         "councillors have done their own risk assessment in the last 12 months",
         "No councillor register yet: import it to see who has done their own risk assessment.",
     )  # fmt: skip
@@ -80,7 +80,7 @@ def mitigated_risks(con: duckdb.DuckDBPyConnection) -> Indicator:
         [],
     )
     return _share(
-        2, "Mitigations recorded for identified risks", mitigated, at_risk,
+        "2.1.2", "Mitigations recorded for identified risks", mitigated, at_risk,
         "councillors with a medium or high recorded risk have mitigations recorded",
         "No councillor has a medium or high recorded risk.",
     )  # fmt: skip
@@ -95,10 +95,10 @@ def reporting_delay(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
         [since, as_of],
     )
     if not counted:
-        return Indicator(3, "Days from incident to report", None, "days", 0, 0,
+        return Indicator("2.1.3", "Days from incident to report", None, "days", 0, 0,
                          "No incident of the last 12 months has a date reported.")  # fmt: skip
     return Indicator(
-        3, "Days from incident to report", float(median), "days", None, counted,
+        "2.1.3", "Days from incident to report", float(median), "days", None, counted,
         f"Incidents reached the council a median of {float(median):.0f} "
         f"{'day' if float(median) == 1 else 'days'} after they happened "
         f"({counted} incidents of the last 12 months with both dates).",
@@ -109,7 +109,7 @@ def escalations_needed(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator
     risks = councillor_risks(con, as_of)
     needed = sum(risk.needs_escalation for risk in risks)
     return Indicator(
-        3, "Councillors needing escalation now", float(needed), "councillors", needed, len(risks),
+        "2.1.3", "Councillors needing escalation now", float(needed), "councillors", needed, len(risks),
         f"{needed} of {len(risks)} councillors need their risk escalating or reassessing now.",
     )  # fmt: skip
 
@@ -124,7 +124,7 @@ def supported_high_risk(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicato
         [keys],
     )[0]
     return _share(
-        4, "Individual support for high-risk councillors", supported, len(high),
+        "2.1.4", "Individual support for high-risk councillors", supported, len(high),
         "councillors at high risk (recorded or suggested) have individual support recorded",
         "No councillor is at high risk, recorded or suggested.",
     )  # fmt: skip
@@ -141,7 +141,7 @@ def reviewed_incidents(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator
         [since, as_of],
     )
     return _share(
-        5, "High and critical incidents reviewed", reviewed, serious,
+        "2.1.5", "High and critical incidents reviewed", reviewed, serious,
         "high or critical incidents of the last 12 months have a post-incident review",
         "No high or critical incident in the last 12 months.",
     )  # fmt: skip
@@ -155,7 +155,7 @@ def effective_mitigations(con: duckdb.DuckDBPyConnection) -> Indicator:
         [],
     )
     return _share(
-        5, "Reviewed mitigations rated effective", effective, rated,
+        "2.1.5", "Reviewed mitigations rated effective", effective, rated,
         "mitigations rated in post-incident reviews were rated effective",
         "No post-incident review has rated a mitigation yet.",
     )  # fmt: skip
@@ -174,7 +174,7 @@ def indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
     ]
 
 
-def contradictions(scores: dict[int, int], found: list[Indicator]) -> list[str]:
+def contradictions(scores: dict[str, int], found: list[Indicator]) -> list[str]:
     """Sentences where a statement's score and its data disagree: 2 beside a poor share, 0 beside a good one."""
     said = []
     for indicator in found:

@@ -8,8 +8,9 @@ import streamlit as st
 from analytics import assessment
 from analytics.assessment import Action
 from analytics.dates import display
+from analytics.indicators import Indicator, contradictions, indicators
 from pages.charts import assessment_history
-from pages.common import chart_with_numbers, open_page
+from pages.common import chart_with_numbers, cursor, data_version, open_page
 
 _SAVED_KEY = "assessment_saved_message"
 _WHOLE_SECTION = "Whole section"
@@ -201,6 +202,30 @@ def _downloads(sections: list[assessment.Section]) -> None:
     )
 
 
+@st.cache_data(show_spinner=False)
+def _indicators(version: str, as_of: date) -> list[Indicator]:
+    return indicators(cursor(), as_of)
+
+
+def _what_the_data_says(sections: list[assessment.Section]) -> None:
+    """Beside each statement, what the council's own data says, and where it disagrees with the latest score."""
+    st.subheader("What the data says")
+    found = _indicators(data_version(con), date.today())
+    latest = assessment.latest_assessment_id(con)
+    scores = {statement: score for (_, statement), score in assessment.scores_of(con, latest).items()} if latest else {}
+    for warning in contradictions(scores, found):
+        st.warning(warning, icon=":material/report:")
+    for section in sections:
+        for statement in section.statements:
+            about = [indicator for indicator in found if indicator.statement == statement.id]
+            if not about:
+                continue
+            with st.expander(f"{statement.id} {statement.text[:90]}…"):
+                for indicator in about:
+                    rating = f" ({indicator.rating})" if indicator.rating else ""
+                    st.markdown(f"- **{indicator.name}**{rating}: {indicator.sentence}")
+
+
 con = open_page()
 st.title("Score our approach")
 framework = _framework()
@@ -208,8 +233,7 @@ st.markdown(assessment.describe_latest(con, framework))
 if message := st.session_state.pop(_SAVED_KEY, None):
     st.success(message, icon=":material/check_circle:")
 
-# Indicators from the incident log and surveys (analytics/indicators.py, another developer's work) go here,
-# beside the statements they inform, once that module lands.
+_what_the_data_says(framework)
 
 _form(framework)
 _history(framework)

@@ -66,14 +66,14 @@ def test_each_statement_has_its_known_figure(council):
 def test_a_comprehensive_score_beside_poor_data_is_named():
     from analytics.indicators import Indicator
 
-    poor = Indicator(5, "High and critical incidents reviewed", 10.0, "%", 1, 10, "1 of 10 reviewed (10%).")
-    good = Indicator(1, "Own risk assessment", 90.0, "%", 9, 10, "9 of 10 (90%).")
-    said = contradictions({5: 2, 1: 0}, [poor, good])
+    poor = Indicator("2.1.5", "High and critical incidents reviewed", 10.0, "%", 1, 10, "1 of 10 reviewed (10%).")
+    good = Indicator("2.1.1", "Own risk assessment", 90.0, "%", 9, 10, "9 of 10 (90%).")
+    said = contradictions({"2.1.5": 2, "2.1.1": 0}, [poor, good])
     assert said == [
-        "Statement 5 is scored 2 (comprehensive), but the data says: 1 of 10 reviewed (10%).",
-        "Statement 1 is scored 0 (not addressed), but the data says: 9 of 10 (90%).",
+        "Statement 2.1.5 is scored 2 (comprehensive), but the data says: 1 of 10 reviewed (10%).",
+        "Statement 2.1.1 is scored 0 (not addressed), but the data says: 9 of 10 (90%).",
     ]
-    assert contradictions({5: 1, 1: 2}, [poor, good]) == []
+    assert contradictions({"2.1.5": 1, "2.1.1": 2}, [poor, good]) == []
 
 
 def test_an_empty_database_says_what_is_missing(con):

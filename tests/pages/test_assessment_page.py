@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 from analytics import assessment, store
+from analytics.demo import load_sample
 from tests.pages.test_pages import open_app, text_of
 
 IDS = ["2.1.1", "2.1.2", "2.1.3", "2.1.4", "2.1.5"]
@@ -59,3 +60,20 @@ def test_an_unscored_statement_is_refused(database):
     app.run()
     assert "Score every statement before saving: 2.1.2, 2.1.3, 2.1.4, 2.1.5 still have no score." in text_of(app)
     assert assessment.latest_assessment_id(store.connect(database)) is None
+
+
+def test_the_data_is_set_beside_the_statements_and_a_contradiction_is_named(database):
+    con = store.connect(database)
+    load_sample(con)
+    every = {("2", f"2.1.{number}"): 2 for number in range(1, 6)}
+    assessment.save_assessment(con, date.today(), every)
+    con.close()
+    app = open_app("pages/assessment.py")
+    assert "What the data says" in [header.value for header in app.subheader]
+    assert any(expander.label.startswith("2.1.5 ") for expander in app.expander)
+    warnings = [warning.value for warning in app.warning]
+    assert any(
+        warning.startswith("Statement 2.1.5 is scored 2 (comprehensive), but the data says: 0 of ")
+        and "have a post-incident review (0%)" in warning
+        for warning in warnings
+    )
