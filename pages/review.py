@@ -1,8 +1,309 @@
 """Post-incident review: prepare and record the review meeting for one incident."""
 
+import re
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from pages.common import open_page
+from analytics.dates import display
+from analytics.incident_log import RELATED_MONTHS
+from analytics.reviews import (
+    ATTENDEE_ROLES,
+    EFFECTIVENESS,
+    SERIOUS,
+    as_text,
+    meeting_pack,
+    open_review_actions,
+    record_review,
+    review_candidates,
+    review_context,
+)
+from analytics.vocabulary import MITIGATIONS
+from pages.common import cursor, empty_log_notice, open_page
+
+MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")  # characters markdown would act on
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORM_KEYS = ("reviewed_on", "attendees", "what_happened", "what_worked", "lessons", "mitigations", "actions")
+SAVED = "review_saved_message"
+
+DETAIL_LABELS = {
+    "reported_on": "Reported to the council",
+    "councillor": "Councillor",
+    "ward": "Ward",
+    "channel": "How",
+    "platform": "Platform",
+    "abuse_types": "Type of abuse",
+    "protected_characteristics": "Protected characteristic",
+    "perpetrator_ref": "Perpetrator",
+    "reported_to_police": "Reported to the police",
+    "police_reference": "Crime reference",
+    "council_action": "Council action",
+    "status": "Status",
+    "description": "What happened",
+}
+TIMELINE_COLUMNS = {
+    "incident_key": None,
+    "incident_ref": "Ref",
+    "occurred_on": st.column_config.DateColumn("Date", format="DD/MM/YYYY"),
+    "councillor": "Councillor",
+    "ward": "Ward",
+    "channel": "How",
+    "abuse_types": "Type of abuse",
+    "threat": "Threat",
+    "related_by": "Related by",
+}
+
+
+def _plain(text: str) -> str:
+    """Text from the log or a review shown as written, never as markdown."""
+    return MARKDOWN.sub(r"\\\1", text)
+
+
+def _shown(value) -> str:
+    text = as_text(value)
+    return "not recorded" if text is None else _plain(text)
+
+
+def _label(row) -> str:
+    reference = row.incident_ref if isinstance(row.incident_ref, str) and row.incident_ref else "No reference"
+    reviewed = " (reviewed)" if row.reviewed else ""
+    return f"{reference} {display(row.occurred_on)}, {row.ward}, {row.threat}{reviewed}"
+
+
+def _clear_form() -> None:
+    for key in FORM_KEYS:
+        st.session_state.pop(key, None)
+
+
+def _lead(candidates: pd.DataFrame) -> str:
+    serious = candidates[candidates["threat"].isin(SERIOUS)]
+    if serious.empty:
+        return "No incident in the log is rated high or critical; you can still review any incident below."
+    reviewed = int(serious["reviewed"].sum())
+    return (
+        f"**{reviewed} of the {len(serious)} high or critical incidents** listed here have been reviewed. "
+        "Choose an incident to prepare its review meeting."
+    )
+
+
+def _show_incident(detail: dict) -> None:
+    reference = _plain(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
+    st.subheader(f"{reference}, {display(detail['occurred_on'])}")
+    worked_out = " (worked out from the triage rules)" if detail["threat_derived"] else ""
+    st.markdown(f"**Threat: {detail['threat']}**{worked_out}. **Response:** {detail['response']}.")
+    labels = list(DETAIL_LABELS.items())
+    half = (len(labels) + 1) // 2
+    for column, part in zip(st.columns(2), (labels[:half], labels[half:]), strict=True):
+        column.markdown("\n".join(f"- **{label}:** {_shown(detail[name])}" for name, label in part))
+
+
+def _show_timeline(timeline: pd.DataFrame) -> None:
+    st.subheader(f"Related incidents in the {RELATED_MONTHS} months before")
+    if timeline.empty:
+        st.markdown(
+            f"No other incident in the {RELATED_MONTHS} months up to this one was against the same councillor, "
+            "by the same perpetrator or in the same ward."
+        )
+        return
+    counts = {
+        relation: int(timeline["related_by"].str.contains(relation).sum())
+        for relation in ("same councillor", "same perpetrator", "same ward")
+    }
+    st.markdown(
+        f"**{len(timeline)} related incident{'s' if len(timeline) != 1 else ''}**: "
+        + "; ".join(f"{count} {relation}" for relation, count in counts.items())
+        + " (an incident can be related in more than one way)."
+    )
+    st.dataframe(timeline, column_config=TIMELINE_COLUMNS, hide_index=True)
+
+
+def _show_councillor(councillor: dict) -> None:
+    st.subheader("The councillor's risk assessment")
+    if not councillor["in_register"]:
+        st.markdown(f"{_plain(councillor['name'])} is not in the councillor register: import it on the Import page.")
+        return
+    level = councillor["risk_level"] or "not recorded"
+    assessed = display(councillor["risk_assessed_on"]) if councillor["risk_assessed_on"] else "no date recorded"
+    mitigations = ", ".join(councillor["mitigations"]) or "none recorded"
+    st.markdown(
+        f"- **Councillor:** {_plain(councillor['name'])}, {_plain(councillor['ward'])}\n"
+        f"- **Risk level:** {level} (assessed: {assessed})\n"
+        f"- **Mitigations in place:** {mitigations}"
+    )
+
+
+def _show_reviews(reviews: list[dict]) -> None:
+    st.subheader("Earlier reviews")
+    if not reviews:
+        st.markdown("No earlier review of this incident or of others against the same councillor.")
+        return
+    for review in reviews:
+        which = "this incident" if review["this_incident"] else (review["incident_ref"] or "an incident")
+        label = f"Review of {which}, held {display(review['reviewed_on'])}"
+        with st.expander(label):
+            lines = [
+                f"- **Incident:** {_shown(review['incident_ref'])}, {display(review['occurred_on'])}",
+                f"- **Attendees:** {', '.join(review['attendees']) or 'not recorded'}",
+                f"- **What happened:** {_shown(review['what_happened'])}",
+                f"- **What worked:** {_shown(review['what_worked'])}",
+                f"- **Lessons:** {_shown(review['lessons'])}",
+            ]
+            ratings = "; ".join(f"{name}: {rating}" for name, rating in review["mitigations"].items())
+            lines.append(f"- **Mitigations:** {ratings or 'none rated'}")
+            st.markdown("\n".join(lines))
+            for action in review["actions"]:
+                done = f"done {display(action['done_on'])}" if action["done_on"] else "open"
+                due = f", due {display(action['due_on'])}" if action["due_on"] else ""
+                owner = f" ({_plain(action['owner'])})" if action["owner"] else ""
+                st.markdown(f"- Action: {_plain(action['action'])}{owner}{due}, {done}")
+
+
+def _mitigation_rows(councillor: dict) -> pd.DataFrame:
+    ordered = list(dict.fromkeys([*councillor["mitigations"], *MITIGATIONS]))
+    in_place = set(councillor["mitigations"])
+    return pd.DataFrame(
+        {
+            "mitigation": ordered,
+            "in_place": [name in in_place for name in ordered],
+            "effectiveness": pd.Series([None] * len(ordered), dtype=object),
+        }
+    )
+
+
+def _review_form(incident_key: str, councillor: dict) -> None:
+    st.subheader("Record the review")
+    with st.form("review_form"):
+        reviewed_on = st.date_input("Date of the review", value=date.today(), format="DD/MM/YYYY", key="reviewed_on")
+        attendees = st.multiselect("Who attended (by role)", ATTENDEE_ROLES, key="attendees")
+        what_happened = st.text_area("What happened", key="what_happened")
+        what_worked = st.text_area("What worked", key="what_worked")
+        lessons = st.text_area("Lessons learned", key="lessons")
+        st.markdown("How well did each mitigation work? Leave it blank if it does not apply.")
+        mitigations = st.data_editor(
+            _mitigation_rows(councillor),
+            column_config={
+                "mitigation": st.column_config.TextColumn("Mitigation", disabled=True),
+                "in_place": st.column_config.CheckboxColumn("Recorded for the councillor", disabled=True),
+                "effectiveness": st.column_config.SelectboxColumn("How well it worked", options=EFFECTIVENESS),
+            },
+            hide_index=True,
+            key="mitigations",
+        )
+        st.markdown("Actions agreed: one a row, with who will do it and by when.")
+        actions = st.data_editor(
+            pd.DataFrame(
+                {
+                    "action": pd.Series(dtype=object),
+                    "owner": pd.Series(dtype=object),
+                    "due_on": pd.Series(dtype=object),
+                }
+            ),
+            column_config={
+                "action": st.column_config.TextColumn("Action"),
+                "owner": st.column_config.TextColumn("Owner"),
+                "due_on": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
+            },
+            num_rows="dynamic",
+            hide_index=True,
+            key="actions",
+        )
+        submitted = st.form_submit_button("Save the review", type="primary")
+    if not submitted:
+        return
+    rated = {
+        row.mitigation: row.effectiveness
+        for row in mitigations.itertuples(index=False)
+        if isinstance(row.effectiveness, str) and row.effectiveness
+    }
+    agreed = [
+        {
+            "action": row.action,
+            "owner": row.owner if isinstance(row.owner, str) else None,
+            "due_on": None if pd.isna(row.due_on) else pd.Timestamp(row.due_on).date(),
+        }
+        for row in actions.itertuples(index=False)
+        if isinstance(row.action, str) and row.action.strip() or isinstance(row.owner, str) and row.owner.strip()
+    ]
+    try:
+        record_review(
+            cursor(), incident_key, reviewed_on, attendees, what_happened, what_worked, lessons, rated, agreed
+        )
+    except ValueError as exc:
+        st.error(f"The review was not saved. {exc}")
+        return
+    st.session_state[SAVED] = (
+        f"Review saved: {len(rated)} mitigation{'s' if len(rated) != 1 else ''} rated and "
+        f"{len(agreed)} action{'s' if len(agreed) != 1 else ''} agreed. It is listed under Earlier reviews."
+    )
+    _clear_form()
+    st.rerun()
+
+
+def _meeting_pack_button(incident_key: str, reference: str | None) -> None:
+    st.download_button(
+        "Download the meeting pack (Excel)",
+        lambda: meeting_pack(cursor(), incident_key),
+        f"review-pack-{reference or 'incident'}-{date.today():%Y-%m-%d}.xlsx",
+        EXCEL,
+        key="meeting_pack",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _open_actions() -> None:
+    st.subheader("Open actions from reviews")
+    today = date.today()
+    actions = open_review_actions(cursor(), today)
+    if actions.empty:
+        st.markdown("No open actions: every action agreed at a review is done.")
+        return
+    overdue = int(actions["overdue"].sum())
+    st.markdown(
+        f"**{len(actions)} open action{'s' if len(actions) != 1 else ''}**, "
+        f"**{overdue} overdue** (due before {display(today)})."
+    )
+    shown = actions.assign(overdue=actions["overdue"].map({True: "overdue", False: ""}))
+    st.dataframe(
+        shown,
+        column_config={
+            "action_id": None,
+            "incident_key": None,
+            "overdue": "Overdue",
+            "action": "Action",
+            "owner": "Owner",
+            "due_on": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
+            "incident_ref": "Incident",
+            "reviewed_on": st.column_config.DateColumn("Reviewed", format="DD/MM/YYYY"),
+        },
+        column_order=["overdue", "action", "owner", "due_on", "incident_ref", "reviewed_on"],
+        hide_index=True,
+    )
+
 
 con = open_page()
 st.title("Prepare a post-incident review")
+candidates = review_candidates(con)
+if candidates.empty:
+    empty_log_notice()
+    st.stop()
+
+if SAVED in st.session_state:
+    st.success(st.session_state.pop(SAVED), icon=":material/check_circle:")
+
+st.markdown(_lead(candidates))
+labels = {row.incident_key: _label(row) for row in candidates.itertuples(index=False)}
+chosen = st.selectbox("Incident to review", list(labels), format_func=labels.get, key="incident", on_change=_clear_form)
+context = review_context(con, chosen)
+if context is None:
+    st.warning("That incident is no longer in the log: an import may have replaced it. Choose another.")
+    st.stop()
+
+_show_incident(context["incident"])
+_meeting_pack_button(chosen, context["incident"]["incident_ref"])
+_show_timeline(context["timeline"])
+_show_councillor(context["councillor"])
+_show_reviews(context["reviews"])
+_review_form(chosen, context["councillor"])
+_open_actions()

@@ -1,0 +1,117 @@
+"""The post-incident review page as a user meets it: choose an incident, read its history, record the review."""
+
+from datetime import date
+
+import pytest
+
+from analytics import store
+from tests.analytics.test_reviews import LOG
+from tests.builders import councillor, load_councillors, load_incidents, load_wards
+from tests.pages.test_pages import open_app, table_with, text_of
+
+
+@pytest.fixture
+def council(database):
+    con = store.connect(database)
+    load_wards(con, {"Abbey": 2, "Brook": 1})
+    load_councillors(
+        con,
+        [
+            councillor(
+                "Ann Abbot",
+                "Abbey",
+                risk_level="high",
+                risk_assessed_on="2025-01-15",
+                mitigations="personal safety alarm; cctv or video doorbell",
+            ),
+            councillor("Bob Brook", "Brook"),
+            councillor("Cat Cross", "Abbey"),
+        ],
+    )
+    load_incidents(con, LOG)
+    con.close()
+    return database
+
+
+def test_an_empty_database_says_what_to_do(database):
+    app = open_app("pages/review.py")
+    assert app.title[0].value == "Prepare a post-incident review"
+    assert "No incidents yet: import your incident log on the Import page." in text_of(app)
+    assert not app.selectbox
+
+
+def test_choose_an_incident_see_its_history_and_record_its_review(council):
+    app = open_app("pages/review.py")
+    assert app.title[0].value == "Prepare a post-incident review"
+    picker = app.selectbox(key="incident")
+    assert picker.value == "ref:INC-5"  # the most serious first
+    assert picker.format_func("ref:INC-5") == "INC-5 10 June 2025, Abbey, critical"
+    assert "0 of the 3 high or critical incidents" in text_of(app)
+
+    timeline = table_with(app, "related_by")
+    assert timeline["incident_ref"].tolist() == ["INC-3", "INC-4", "INC-6"]
+    assert timeline["related_by"].tolist() == ["same perpetrator", "same ward", "same councillor, same ward"]
+    assert "Risk level:** high (assessed: 15 January 2025)" in text_of(app)
+    assert "No earlier review of this incident" in text_of(app)
+
+    app.date_input(key="reviewed_on").set_value(date(2025, 7, 15))
+    app.multiselect(key="attendees").set_value(["councillor", "monitoring officer"])
+    app.text_area(key="what_happened").input("Threats after the planning meeting")
+    app.text_area(key="what_worked").input("Police came the same day")
+    app.text_area(key="lessons").input("=Remove addresses from the website")
+    app.session_state["mitigations"] = {
+        "edited_rows": {0: {"effectiveness": "effective"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.session_state["actions"] = {
+        "edited_rows": {},
+        "added_rows": [{"action": "Move surgeries to the library", "owner": "Member services", "due_on": "2025-01-01"}],
+        "deleted_rows": [],
+    }
+    app.button(key="FormSubmitter:review_form-Save the review").click()
+    app.run()
+    assert not app.exception, app.exception
+
+    assert "Review saved: 1 mitigation rated and 1 action agreed." in text_of(app)
+    assert [expander.label for expander in app.expander] == ["Review of this incident, held 15 July 2025"]
+    shown = text_of(app)
+    assert "Lessons:** =Remove addresses from the website" in shown
+    assert "personal safety alarm: effective" in shown
+    assert "**1 open action**, **1 overdue**" in shown
+    actions = table_with(app, "overdue")
+    assert actions["action"].tolist() == ["Move surgeries to the library"]
+    assert actions["overdue"].tolist() == ["overdue"]
+    assert app.selectbox(key="incident").format_func("ref:INC-5").endswith("(reviewed)")
+
+
+def test_a_review_with_a_nameless_action_is_not_saved_and_says_why(council):
+    app = open_app("pages/review.py")
+    app.session_state["actions"] = {
+        "edited_rows": {},
+        "added_rows": [{"owner": "Member services"}],
+        "deleted_rows": [],
+    }
+    app.button(key="FormSubmitter:review_form-Save the review").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert "The review was not saved. Action 1 has no description" in text_of(app)
+    assert not app.expander
+
+
+def test_choosing_another_incident_shows_its_timeline(council):
+    app = open_app("pages/review.py")
+    app.selectbox(key="incident").set_value("ref:INC-8")
+    app.run()
+    assert not app.exception, app.exception
+    assert app.subheader[0].value == "INC\\-8, 1 March 2025"
+    assert table_with(app, "related_by")["incident_ref"].tolist() == ["INC-3"]
+    assert "Bob Brook is not in the councillor register" not in text_of(app)
+    assert "Risk level:** not recorded" in text_of(app)
+
+
+def test_the_sample_council_opens_on_its_most_serious_incident(sample):
+    app = open_app("pages/review.py")
+    assert "fictional sample data" in text_of(app)
+    assert app.selectbox(key="incident").format_func(app.selectbox(key="incident").value).endswith("critical")
+    assert app.get("download_button")
