@@ -55,6 +55,8 @@ def test_each_statement_has_its_known_figure(council):
     delay = found["Days from incident to report"]
     assert (delay.value, delay.denominator) == (6.0, 2)  # median of 2 and 10 days; the old incident is outside
     assert delay.sentence.startswith("Incidents reached the council a median of 6 days")
+    escalating = found["Councillors needing escalation now"]
+    assert (escalating.numerator, escalating.denominator) == (2, 4)  # Cal (suggested above recorded) and Dee (never)
     supported = found["Individual support for high-risk councillors"]
     assert (supported.numerator, supported.denominator) == (1, 2)  # Ann (alarm); Cal is suggested high, only "other"
     reviewed = found["High and critical incidents reviewed"]
