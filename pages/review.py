@@ -8,10 +8,10 @@ import streamlit as st
 
 from analytics.dates import display
 from analytics.incident_log import RELATED_MONTHS
+from analytics.indicators import reviewed_incidents
 from analytics.reviews import (
     ATTENDEE_ROLES,
     EFFECTIVENESS,
-    SERIOUS,
     as_text,
     meeting_pack,
     open_review_actions,
@@ -76,15 +76,8 @@ def _clear_form() -> None:
         st.session_state.pop(key, None)
 
 
-def _lead(candidates: pd.DataFrame) -> str:
-    serious = candidates[candidates["threat"].isin(SERIOUS)]
-    if serious.empty:
-        return "No incident in the log is rated high or critical; you can still review any incident below."
-    reviewed = int(serious["reviewed"].sum())
-    return (
-        f"**{reviewed} of the {len(serious)} high or critical incidents** listed here have been reviewed. "
-        "Choose an incident to prepare its review meeting."
-    )
+def _lead() -> str:
+    return f"{reviewed_incidents(con, date.today()).sentence} Choose an incident to prepare its review meeting."
 
 
 def _show_incident(detail: dict) -> None:
@@ -292,7 +285,7 @@ if candidates.empty:
 if SAVED in st.session_state:
     st.success(st.session_state.pop(SAVED), icon=":material/check_circle:")
 
-st.markdown(_lead(candidates))
+st.markdown(_lead())
 labels = {row.incident_key: _label(row) for row in candidates.itertuples(index=False)}
 chosen = st.selectbox("Incident to review", list(labels), format_func=labels.get, key="incident", on_change=_clear_form)
 context = review_context(con, chosen)
