@@ -7,10 +7,13 @@ on different runs.
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pandas as pd
 
 from analytics.datasets import INCIDENTS
+from analytics.dates import display
 from analytics.facts import RESPONSES
 from analytics.filters import IncidentFilter
 
@@ -149,3 +152,36 @@ def export_rows(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter)
             FROM incident_facts WHERE {condition} ORDER BY {_EXPORT_ORDER}""",
         parameters,
     ).df()
+
+
+FIELD_LABELS = {
+    "incident_ref": "Reference",
+    "occurred_on": "Date",
+    "reported_on": "Reported to the council",
+    "councillor": "Councillor",
+    "ward": "Ward",
+    "channel": "How",
+    "platform": "Platform",
+    "abuse_types": "Type of abuse",
+    "protected_characteristics": "Protected characteristic",
+    "perpetrator_ref": "Perpetrator",
+    "perpetrator_type": "Type of perpetrator",
+    "reported_to_police": "Reported to the police",
+    "police_reference": "Crime reference",
+    "council_action": "Council action",
+    "status": "Status",
+    "description": "What happened",
+}  # an incident's fields in plain words, in the order the detail, the page and the meeting pack show them
+
+
+def as_text(value) -> str | None:
+    """A field as the pages and the meeting pack write it: UK dates, lists joined, yes/no; None when not recorded."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (date, pd.Timestamp)):
+        return display(value)
+    if isinstance(value, list):
+        return "; ".join(value) or None
+    return str(value)

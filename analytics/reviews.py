@@ -23,7 +23,7 @@ import pandas as pd
 
 from analytics.dates import display
 from analytics.exports import formula_safe
-from analytics.incident_log import RELATED_MONTHS, incident_detail
+from analytics.incident_log import FIELD_LABELS, RELATED_MONTHS, as_text, incident_detail
 from analytics.store import transaction
 from analytics.vocabulary import MITIGATIONS
 
@@ -309,39 +309,18 @@ def review_coverage(con: duckdb.DuckDBPyConnection, start: date, end: date) -> d
 
 # The meeting pack -------------------------------------------------------------------------------------------------
 
-_INCIDENT_FIELDS = {
-    "incident_ref": "Reference",
-    "occurred_on": "Date",
-    "reported_on": "Reported to the council",
-    "councillor": "Councillor",
-    "ward": "Ward",
-    "channel": "How",
-    "platform": "Platform",
-    "abuse_types": "Type of abuse",
-    "protected_characteristics": "Protected characteristic",
-    "perpetrator_ref": "Perpetrator",
-    "perpetrator_type": "Type of perpetrator",
-    "threat": "Threat",
-    "response": "Response the threat calls for",
-    "reported_to_police": "Reported to the police",
-    "police_reference": "Crime reference",
-    "council_action": "Council action",
-    "status": "Status",
-    "description": "What happened",
-}
+
+def _pack_fields() -> dict[str, str]:
+    """The incident's fields as the detail shows them, with its threat and response after the perpetrator."""
+    fields: dict[str, str] = {}
+    for name, label in FIELD_LABELS.items():
+        fields[name] = label
+        if name == "perpetrator_type":
+            fields |= {"threat": "Threat", "response": "Response the threat calls for"}
+    return fields
 
 
-def as_text(value) -> str | None:
-    """A field as the pack and the page write it: UK dates, lists joined, yes/no."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (date, pd.Timestamp)):
-        return display(value)
-    if isinstance(value, list):
-        return "; ".join(value) or None
-    return str(value)
+_INCIDENT_FIELDS = _pack_fields()
 
 
 def _field_rows(pairs: list[tuple[str, object]]) -> pd.DataFrame:

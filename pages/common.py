@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import batches, demo, store
 from analytics.filters import IncidentFilter
+from analytics.incident_log import FIELD_LABELS, as_text
 from analytics.incidents import date_extent, ward_names
 from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 
@@ -132,3 +135,20 @@ def empty_log_notice() -> None:
 
 def no_match_notice() -> None:
     st.info("No incidents match these filters: widen the period or clear a filter in the sidebar.")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")  # characters markdown would act on
+
+
+def plain_text(text: str) -> str:
+    """Text from the log or a review shown as written: a link, an image or a heading typed into it stays text."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def show_incident_fields(detail: dict) -> None:
+    """Every field of one incident in plain words, in two columns."""
+    labels = list(FIELD_LABELS.items())
+    half = (len(labels) + 1) // 2
+    for column, part in zip(st.columns(2), (labels[:half], labels[half:]), strict=True):
+        lines = [f"- **{label}:** {plain_text(as_text(detail.get(name)) or 'not recorded')}" for name, label in part]
+        column.markdown("\n".join(lines))

@@ -1,6 +1,5 @@
 """Incident log: the incidents behind the figures, a page at a time, each one in full, and all of them to download."""
 
-import re
 from datetime import date
 from functools import partial
 
@@ -20,10 +19,9 @@ from analytics.incident_log import (
     incident_page,
     page_count,
 )
-from pages.common import chosen_filter, cursor, data_version, open_page
+from pages.common import chosen_filter, cursor, data_version, open_page, plain_text, show_incident_fields
 
 PAGE_SIZE = 50
-MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")  # characters markdown would act on
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TABLE_COLUMNS = {
@@ -38,25 +36,6 @@ TABLE_COLUMNS = {
     "reported_to_police": "Reported to police",
     "status": "Status",
     "incident_key": None,
-}
-
-DETAIL_LABELS = {
-    "incident_ref": "Reference",
-    "occurred_on": "Date",
-    "reported_on": "Reported to the council",
-    "councillor": "Councillor",
-    "ward": "Ward",
-    "channel": "How",
-    "platform": "Platform",
-    "abuse_types": "Type of abuse",
-    "protected_characteristics": "Protected characteristic",
-    "perpetrator_ref": "Perpetrator",
-    "perpetrator_type": "Type of perpetrator",
-    "reported_to_police": "Reported to the police",
-    "police_reference": "Crime reference",
-    "council_action": "Council action",
-    "status": "Status",
-    "description": "What happened",
 }
 
 
@@ -165,23 +144,6 @@ def _browse(version: str, chosen: IncidentFilter, total: int) -> None:
     _show_incident(_detail(version, rows["incident_key"].iloc[table.selection.rows[0]]))
 
 
-def _plain(text: str) -> str:
-    """Text from the log shown as written: a link, an image or a heading typed into a description stays text."""
-    return MARKDOWN.sub(r"\\\1", text)
-
-
-def _shown(value) -> str:
-    if value is None:
-        return "not recorded"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return display(value)
-    if isinstance(value, list):
-        return ", ".join(value) or "none recorded"
-    return _plain(str(value))
-
-
 def _related(related: dict) -> str:
     perpetrator = related["same_perpetrator"]
     by_them = "no perpetrator identified" if perpetrator is None else f"{perpetrator:,} by the same perpetrator"
@@ -195,15 +157,12 @@ def _show_incident(detail: dict | None) -> None:
     if detail is None:
         st.warning("That incident is no longer in the log: an import may have replaced it. Choose another row.")
         return
-    reference = _plain(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
+    reference = plain_text(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
     st.subheader(f"{reference}, {display(detail['occurred_on'])}")
     worked_out = " (worked out from the triage rules)" if detail["threat_derived"] else ""
     st.markdown(f"**Threat: {detail['threat']}**{worked_out}. **Response:** {detail['response']}.")
     st.markdown(_related(detail["related"]))
-    labels = list(DETAIL_LABELS.items())
-    half = (len(labels) + 1) // 2
-    for column, part in zip(st.columns(2), (labels[:half], labels[half:]), strict=True):
-        column.markdown("\n".join(f"- **{label}:** {_shown(detail[name])}" for name, label in part))
+    show_incident_fields(detail)
 
 
 con = open_page()

@@ -1,18 +1,16 @@
 """Post-incident review: prepare and record the review meeting for one incident."""
 
-import re
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from analytics.dates import display
-from analytics.incident_log import RELATED_MONTHS
+from analytics.incident_log import RELATED_MONTHS, as_text
 from analytics.indicators import reviewed_incidents
 from analytics.reviews import (
     ATTENDEE_ROLES,
     EFFECTIVENESS,
-    as_text,
     meeting_pack,
     open_review_actions,
     record_review,
@@ -20,28 +18,12 @@ from analytics.reviews import (
     review_context,
 )
 from analytics.vocabulary import MITIGATIONS
-from pages.common import cursor, empty_log_notice, open_page
+from pages.common import cursor, empty_log_notice, open_page, plain_text, show_incident_fields
 
-MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")  # characters markdown would act on
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_KEYS = ("reviewed_on", "attendees", "what_happened", "what_worked", "lessons", "mitigations", "actions")
 SAVED = "review_saved_message"
 
-DETAIL_LABELS = {
-    "reported_on": "Reported to the council",
-    "councillor": "Councillor",
-    "ward": "Ward",
-    "channel": "How",
-    "platform": "Platform",
-    "abuse_types": "Type of abuse",
-    "protected_characteristics": "Protected characteristic",
-    "perpetrator_ref": "Perpetrator",
-    "reported_to_police": "Reported to the police",
-    "police_reference": "Crime reference",
-    "council_action": "Council action",
-    "status": "Status",
-    "description": "What happened",
-}
 TIMELINE_COLUMNS = {
     "incident_key": None,
     "incident_ref": "Ref",
@@ -55,14 +37,9 @@ TIMELINE_COLUMNS = {
 }
 
 
-def _plain(text: str) -> str:
-    """Text from the log or a review shown as written, never as markdown."""
-    return MARKDOWN.sub(r"\\\1", text)
-
-
 def _shown(value) -> str:
     text = as_text(value)
-    return "not recorded" if text is None else _plain(text)
+    return "not recorded" if text is None else plain_text(text)
 
 
 def _label(row) -> str:
@@ -81,14 +58,11 @@ def _lead() -> str:
 
 
 def _show_incident(detail: dict) -> None:
-    reference = _plain(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
+    reference = plain_text(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
     st.subheader(f"{reference}, {display(detail['occurred_on'])}")
     worked_out = " (worked out from the triage rules)" if detail["threat_derived"] else ""
     st.markdown(f"**Threat: {detail['threat']}**{worked_out}. **Response:** {detail['response']}.")
-    labels = list(DETAIL_LABELS.items())
-    half = (len(labels) + 1) // 2
-    for column, part in zip(st.columns(2), (labels[:half], labels[half:]), strict=True):
-        column.markdown("\n".join(f"- **{label}:** {_shown(detail[name])}" for name, label in part))
+    show_incident_fields(detail)
 
 
 def _show_timeline(timeline: pd.DataFrame) -> None:
@@ -114,13 +88,15 @@ def _show_timeline(timeline: pd.DataFrame) -> None:
 def _show_councillor(councillor: dict) -> None:
     st.subheader("The councillor's risk assessment")
     if not councillor["in_register"]:
-        st.markdown(f"{_plain(councillor['name'])} is not in the councillor register: import it on the Import page.")
+        st.markdown(
+            f"{plain_text(councillor['name'])} is not in the councillor register: import it on the Import page."
+        )
         return
     level = councillor["risk_level"] or "not recorded"
     assessed = display(councillor["risk_assessed_on"]) if councillor["risk_assessed_on"] else "no date recorded"
     mitigations = ", ".join(councillor["mitigations"]) or "none recorded"
     st.markdown(
-        f"- **Councillor:** {_plain(councillor['name'])}, {_plain(councillor['ward'])}\n"
+        f"- **Councillor:** {plain_text(councillor['name'])}, {plain_text(councillor['ward'])}\n"
         f"- **Risk level:** {level} (assessed: {assessed})\n"
         f"- **Mitigations in place:** {mitigations}"
     )
@@ -148,8 +124,8 @@ def _show_reviews(reviews: list[dict]) -> None:
             for action in review["actions"]:
                 done = f"done {display(action['done_on'])}" if action["done_on"] else "open"
                 due = f", due {display(action['due_on'])}" if action["due_on"] else ""
-                owner = f" ({_plain(action['owner'])})" if action["owner"] else ""
-                st.markdown(f"- Action: {_plain(action['action'])}{owner}{due}, {done}")
+                owner = f" ({plain_text(action['owner'])})" if action["owner"] else ""
+                st.markdown(f"- Action: {plain_text(action['action'])}{owner}{due}, {done}")
 
 
 def _mitigation_rows(councillor: dict) -> pd.DataFrame:
