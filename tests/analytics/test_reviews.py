@@ -42,8 +42,8 @@ LOG = [
 ]
 
 
-@pytest.fixture
-def council(con):
+def load_council(con) -> None:
+    """Abbey has Ann (high risk, with mitigations) and Cat; Brook has Bob; the log is LOG."""
     load_wards(con, {"Abbey": 2, "Brook": 1})
     load_councillors(
         con,
@@ -60,6 +60,11 @@ def council(con):
         ],
     )
     load_incidents(con, LOG)
+
+
+@pytest.fixture
+def council(con):
+    load_council(con)
     return con
 
 

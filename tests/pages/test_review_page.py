@@ -6,30 +6,14 @@ import pytest
 
 from analytics import store
 from analytics.indicators import reviewed_incidents
-from tests.analytics.test_reviews import LOG
-from tests.builders import councillor, load_councillors, load_incidents, load_wards
+from tests.analytics.test_reviews import load_council
 from tests.pages.test_pages import open_app, table_with, text_of
 
 
 @pytest.fixture
 def council(database):
     con = store.connect(database)
-    load_wards(con, {"Abbey": 2, "Brook": 1})
-    load_councillors(
-        con,
-        [
-            councillor(
-                "Ann Abbot",
-                "Abbey",
-                risk_level="high",
-                risk_assessed_on="2025-01-15",
-                mitigations="personal safety alarm; cctv or video doorbell",
-            ),
-            councillor("Bob Brook", "Brook"),
-            councillor("Cat Cross", "Abbey"),
-        ],
-    )
-    load_incidents(con, LOG)
+    load_council(con)
     con.close()
     return database
 
