@@ -9,7 +9,7 @@ Each indicator is worked out as of a day, over the 12 months before it where it 
 4. Councillors at high risk (recorded high, or suggested high by analytics.risk) who have individual support in
    place: a mitigation other than "other" recorded.
 5. High and critical incidents of the last 12 months with a post-incident review recorded; and, of the mitigations
-   rated in those reviews, the share rated effective.
+   rated in reviews of the last 12 months' incidents, the share rated effective (analytics.reviews.review_coverage).
 
 A share is rated good from GOOD_SHARE (80%), poor below POOR_SHARE (50%), fair between. A score of 2
 (comprehensive) beside a poor indicator, or 0 (not addressed) beside a good one, is a contradiction the page names.
@@ -22,6 +22,7 @@ from datetime import date
 
 import duckdb
 
+from analytics.reviews import review_coverage
 from analytics.risk import councillor_risks, months_before
 
 GOOD_SHARE = 80.0
@@ -131,33 +132,20 @@ def supported_high_risk(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicato
 
 
 def reviewed_incidents(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
-    since = months_before(as_of, LOOKBACK_MONTHS)
-    reviewed, serious = _scalar(
-        con,
-        """SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM incident_reviews r
-                                                 WHERE r.incident_key = f.incident_key)),
-                  count(*)
-           FROM incident_facts f WHERE threat IN ('high', 'critical') AND occurred_on BETWEEN ? AND ?""",
-        [since, as_of],
-    )
+    coverage = review_coverage(con, months_before(as_of, LOOKBACK_MONTHS), as_of)
     return _share(
-        "2.1.5", "High and critical incidents reviewed", reviewed, serious,
+        "2.1.5", "High and critical incidents reviewed", coverage["reviewed"], coverage["high_or_critical"],
         "high or critical incidents of the last 12 months have a post-incident review",
         "No high or critical incident in the last 12 months.",
     )  # fmt: skip
 
 
-def effective_mitigations(con: duckdb.DuckDBPyConnection) -> Indicator:
-    effective, rated = _scalar(
-        con,
-        """SELECT count(*) FILTER (WHERE effectiveness = 'effective'), count(*)
-           FROM review_mitigations WHERE effectiveness <> 'not tried'""",
-        [],
-    )
+def effective_mitigations(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
+    coverage = review_coverage(con, months_before(as_of, LOOKBACK_MONTHS), as_of)
     return _share(
-        "2.1.5", "Reviewed mitigations rated effective", effective, rated,
-        "mitigations rated in post-incident reviews were rated effective",
-        "No post-incident review has rated a mitigation yet.",
+        "2.1.5", "Reviewed mitigations rated effective", coverage["rated_effective"], coverage["mitigations_rated"],
+        "mitigations rated in reviews of the last 12 months' incidents were rated effective",
+        "No post-incident review of the last 12 months' incidents has rated a mitigation yet.",
     )  # fmt: skip
 
 
@@ -170,7 +158,7 @@ def indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
         escalations_needed(con, as_of),
         supported_high_risk(con, as_of),
         reviewed_incidents(con, as_of),
-        effective_mitigations(con),
+        effective_mitigations(con, as_of),
     ]
 
 
