@@ -131,22 +131,22 @@ def supported_high_risk(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicato
     )  # fmt: skip
 
 
-def reviewed_incidents(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
+def review_indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
+    """Statement 5's two indicators, from one count of the last 12 months' reviews."""
     coverage = review_coverage(con, months_before(as_of, LOOKBACK_MONTHS), as_of)
-    return _share(
-        "2.1.5", "High and critical incidents reviewed", coverage["reviewed"], coverage["high_or_critical"],
-        "high or critical incidents of the last 12 months have a post-incident review",
-        "No high or critical incident in the last 12 months.",
-    )  # fmt: skip
-
-
-def effective_mitigations(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
-    coverage = review_coverage(con, months_before(as_of, LOOKBACK_MONTHS), as_of)
-    return _share(
-        "2.1.5", "Reviewed mitigations rated effective", coverage["rated_effective"], coverage["mitigations_rated"],
-        "mitigations rated in reviews of the last 12 months' incidents were rated effective",
-        "No post-incident review of the last 12 months' incidents has rated a mitigation yet.",
-    )  # fmt: skip
+    return [
+        _share(
+            "2.1.5", "High and critical incidents reviewed", coverage["reviewed"], coverage["high_or_critical"],
+            "high or critical incidents of the last 12 months have a post-incident review",
+            "No high or critical incident in the last 12 months.",
+        ),
+        _share(
+            "2.1.5", "Reviewed mitigations rated effective", coverage["rated_effective"],
+            coverage["mitigations_rated"],
+            "mitigations rated in reviews of the last 12 months' incidents were rated effective",
+            "No post-incident review of the last 12 months' incidents has rated a mitigation yet.",
+        ),
+    ]  # fmt: skip
 
 
 def indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
@@ -157,8 +157,7 @@ def indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
         reporting_delay(con, as_of),
         escalations_needed(con, as_of),
         supported_high_risk(con, as_of),
-        reviewed_incidents(con, as_of),
-        effective_mitigations(con, as_of),
+        *review_indicators(con, as_of),
     ]
 
 

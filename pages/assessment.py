@@ -10,7 +10,7 @@ from analytics.assessment import Action
 from analytics.dates import display
 from analytics.indicators import Indicator, contradictions, indicators
 from pages.charts import assessment_history
-from pages.common import chart_with_numbers, cursor, data_version, open_page
+from pages.common import EXCEL, chart_with_numbers, cursor, data_version, open_page
 
 _SAVED_KEY = "assessment_saved_message"
 _WHOLE_SECTION = "Whole section"
@@ -188,7 +188,7 @@ def _downloads(sections: list[assessment.Section]) -> None:
         "Excel, in the toolkit's layout",
         assessment.export_excel(con, latest, sections),
         file_name="self-assessment.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=EXCEL,
         on_click="ignore",
         key="download_assessment_excel",
     )

@@ -14,6 +14,7 @@ from analytics.incident_log import FIELD_LABELS, as_text
 from analytics.incidents import date_extent, ward_names
 from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # the download type of .xlsx
 _FILTER_KEY = "chosen_incident_filter"
 COUNCILLOR_GROUPS = [
     "gender:women",

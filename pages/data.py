@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import demo
 from analytics.batches import list_batches, rejected_rows
 from analytics.exports import to_csv_bytes, to_excel_bytes
-from pages.common import open_page
+from pages.common import EXCEL, open_page
 
 con = open_page()
 st.title("What has been imported?")
@@ -72,6 +72,6 @@ right.download_button(
     "Download as Excel",
     to_excel_bytes(rows, "Rejected rows"),
     f"{stem}.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    EXCEL,
     key="download_xlsx",
 )

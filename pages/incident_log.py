@@ -19,10 +19,9 @@ from analytics.incident_log import (
     incident_page,
     page_count,
 )
-from pages.common import chosen_filter, cursor, data_version, open_page, plain_text, show_incident_fields
+from pages.common import EXCEL, chosen_filter, cursor, data_version, open_page, plain_text, show_incident_fields
 
 PAGE_SIZE = 50
-EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TABLE_COLUMNS = {
     "ref": "Ref",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics.dates import display
 from analytics.incident_log import RELATED_MONTHS, as_text
-from analytics.indicators import reviewed_incidents
+from analytics.indicators import review_indicators
 from analytics.reviews import (
     ATTENDEE_ROLES,
     EFFECTIVENESS,
@@ -18,9 +18,8 @@ from analytics.reviews import (
     review_context,
 )
 from analytics.vocabulary import MITIGATIONS
-from pages.common import cursor, empty_log_notice, open_page, plain_text, show_incident_fields
+from pages.common import EXCEL, cursor, empty_log_notice, open_page, plain_text, show_incident_fields
 
-EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_KEYS = ("reviewed_on", "attendees", "what_happened", "what_worked", "lessons", "mitigations", "actions")
 SAVED = "review_saved_message"
 
@@ -54,7 +53,7 @@ def _clear_form() -> None:
 
 
 def _lead() -> str:
-    return f"{reviewed_incidents(con, date.today()).sentence} Choose an incident to prepare its review meeting."
+    return f"{review_indicators(con, date.today())[0].sentence} Choose an incident to prepare its review meeting."
 
 
 def _show_incident(detail: dict) -> None:
