@@ -1,37 +1,58 @@
 """The councillor safety dashboard: `streamlit run app.py`.
 
 Each page's address is its file name (pages/trends.py is /trends), which Streamlit also uses when it runs a page
-without this file first; see pages.common.open_page.
+without this file first; see pages.common.open_page. Nothing is shown until someone signs in, and the navigation
+offers only the pages their role may open (analytics.access); each page checks again.
 """
 
 import streamlit as st
 
 from pages.common import cursor, draw_filters
+from pages.sign_in import draw_account, sign_in
 
-PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys", "assessment", "review"}
+PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention"}
+SECTIONS = {
+    "Understand": [
+        ("overview", "Overview", ":material/dashboard:"),
+        ("trends", "Trends", ":material/trending_up:"),
+        ("patterns", "Patterns", ":material/grid_on:"),
+        ("councillors", "Councillors and risk", ":material/person_alert:"),
+        ("incident_log", "Incident log", ":material/list_alt:"),
+        ("surveys", "Councillor surveys", ":material/forum:"),
+    ],
+    "Act": [
+        ("assessment", "Self-assessment", ":material/checklist:"),
+        ("review", "Post-incident review", ":material/groups:"),
+    ],
+    "Manage data": [
+        ("import_data", "Import", ":material/upload_file:"),
+        ("data", "Imports and rejected rows", ":material/table_view:"),
+    ],
+}
 
 st.set_page_config(page_title="Councillor safety dashboard", page_icon=":material/shield_person:", layout="wide")
 
-navigation = st.navigation(
-    {
-        "Understand": [
-            st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-            st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:"),
-            st.Page("pages/patterns.py", title="Patterns", icon=":material/grid_on:"),
-            st.Page("pages/councillors.py", title="Councillors and risk", icon=":material/person_alert:"),
-            st.Page("pages/incident_log.py", title="Incident log", icon=":material/list_alt:"),
-            st.Page("pages/surveys.py", title="Councillor surveys", icon=":material/forum:"),
-        ],
-        "Act": [
-            st.Page("pages/assessment.py", title="Self-assessment", icon=":material/checklist:"),
-            st.Page("pages/review.py", title="Post-incident review", icon=":material/groups:"),
-        ],
-        "Manage data": [
-            st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
-            st.Page("pages/data.py", title="Imports and rejected rows", icon=":material/table_view:"),
-        ],
+
+def pages_for(may_open) -> dict[str, list[st.Page]]:
+    """The navigation's sections, holding only the pages `may_open` allows; sections left empty are dropped."""
+    sections = {
+        section: [
+            st.Page(f"pages/{name}.py", title=title, icon=icon, default=name == "overview")
+            for name, title, icon in pages
+            if may_open(name)
+        ]
+        for section, pages in SECTIONS.items()
     }
-)
+    return {section: pages for section, pages in sections.items() if pages}
+
+
+con = cursor()
+user = sign_in(con)
+if user is None:
+    st.navigation(pages_for(lambda name: True), position="hidden")  # keeps the address the visitor came by
+    st.stop()
+navigation = st.navigation(pages_for(user.may_open))
+draw_account(con, user)
 if navigation.url_path not in PAGES_WITHOUT_FILTERS:
-    draw_filters(cursor())
+    draw_filters(con)
 navigation.run()

@@ -8,18 +8,23 @@ python -m analytics rejected --batch ID --out FILE [--db PATH]
 python -m analytics load-sample [--db PATH]
 python -m analytics sample --out DIR [--incidents N] [--seed S]
 python -m analytics alerts [--db PATH] [--as-of YYYY-MM-DD]
+python -m analytics reset-password USER [--db PATH]
+
+The command line needs no sign-in: whoever can run it can read the database file. Its imports and password resets
+are written to the audit trail as the operating-system account that ran them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
-from analytics import registers, store
+from analytics import accounts, audit, registers, store
 from analytics.alerts import current_alerts
 from analytics.batches import batch_exists, list_batches, rejected_rows
 from analytics.demo import load_sample
@@ -73,6 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     alerts = commands.add_parser("alerts", help="print the current alerts, one JSON object a line")
     alerts.add_argument("--db")
     alerts.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to compute them for (default: today)")
+
+    reset = commands.add_parser("reset-password", help="give an account a new random password, printed once")
+    reset.add_argument("user")
+    reset.add_argument("--db")
     return parser
 
 
@@ -83,14 +92,14 @@ def _import(args) -> dict:
         data = args.file.read_bytes()
     except OSError as exc:
         raise ImportRefused(f"Cannot read {args.file}: {exc.strerror}; check the path and try again.") from exc
+    con = store.connect(args.db)
     if args.dataset == "survey":
-        result = import_survey(
-            store.connect(args.db), data, args.file.name, wave=args.wave, tool=args.tool, sheet=args.sheet
-        )
+        result = import_survey(con, data, args.file.name, wave=args.wave, tool=args.tool, sheet=args.sheet)
+        audit.record_import(con, audit.command_line_actor(), "survey", args.file.name, result.summary())
         return result.summary()
     mapping = load_mapping_file(args.mapping.read_text(encoding="utf-8")) if args.mapping else None
-    con = store.connect(args.db)
     result = import_file(con, args.dataset, data, args.file.name, sheet=args.sheet, mapping=mapping)
+    audit.record_import(con, audit.command_line_actor(), args.dataset, args.file.name, result.summary())
     if args.dataset == "wards" and args.authority:
         try:
             registers.choose_authority(con, args.authority)
@@ -123,7 +132,25 @@ def _sample(args) -> dict:
 
 
 def _load_sample(args) -> list[dict]:
-    return [result.summary() | {"file": result.file_name} for result in load_sample(store.connect(args.db))]
+    """Load the sample (when there are no incidents yet) and, on a first run, create the administrator."""
+    con = store.connect(args.db)
+    password = accounts.ensure_administrator(con)
+    if password:
+        print(accounts.first_run_message(password), file=sys.stderr)
+    loaded = load_sample(con)
+    for result in loaded:
+        audit.record_import(con, audit.command_line_actor(), "sample", result.file_name, result.summary())
+    return [result.summary() | {"file": result.file_name} for result in loaded]
+
+
+def _reset_password(args) -> dict:
+    con = store.connect(args.db)
+    password = secrets.token_urlsafe(12)
+    try:
+        accounts.set_password(con, args.user, password, actor=audit.command_line_actor())
+    except accounts.AccountError as exc:
+        raise BadArgument(str(exc)) from None
+    return {"user": args.user.strip().lower(), "password": password}
 
 
 def _alerts(args) -> list[dict]:
@@ -148,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         "sample": _sample,
         "load-sample": _load_sample,
         "alerts": _alerts,
+        "reset-password": _reset_password,
     }
     try:
         output = commands[args.command](args)

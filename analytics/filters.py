@@ -20,6 +20,7 @@ class IncidentFilter:
     abuse_types: tuple[str, ...] = field(default=())
     characteristics: tuple[str, ...] = field(default=())
     councillor_groups: tuple[str, ...] = field(default=())
+    councillors: tuple[str, ...] = field(default=())  # councillor keys: a councillor signed in sees only their own
 
     def where(self) -> tuple[str, list]:
         """A SQL condition over the incident_facts view, and its parameters."""
@@ -42,6 +43,8 @@ class IncidentFilter:
             add("list_has_any(abuse_types, ?)", list(self.abuse_types))
         if self.characteristics:
             add("list_has_any(protected_characteristics, ?)", list(self.characteristics))
+        if self.councillors:
+            add("list_contains(?, councillor_key)", list(self.councillors))
         for dimension, groups in self.groups_by_dimension().items():
             add(
                 "councillor_key IN (SELECT councillor_key FROM councillor_groups "

@@ -215,6 +215,29 @@ MIGRATIONS: list[str] = [
         done_on DATE
     );
     """,
+    """
+    CREATE TABLE users (
+        username VARCHAR PRIMARY KEY,  -- lower case; an e-mail address for people signing in with a council account
+        display_name VARCHAR NOT NULL,
+        role VARCHAR NOT NULL
+            CHECK (role IN ('administrator', 'safety officer', 'safety champion', 'councillor', 'viewer')),
+        councillor_key VARCHAR,  -- the councillor a councillor's account belongs to
+        password_hash VARCHAR,  -- argon2id; NULL for people who sign in only with the council's account
+        active BOOLEAN NOT NULL,
+        failed_sign_ins INTEGER NOT NULL,
+        locked_until TIMESTAMP,
+        created_at TIMESTAMP NOT NULL
+    );
+    CREATE SEQUENCE audit_entries;
+    CREATE TABLE audit_log (
+        entry BIGINT PRIMARY KEY DEFAULT nextval('audit_entries'),
+        logged_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        subject VARCHAR,
+        detail VARCHAR
+    );
+    """,
 ]
 
 

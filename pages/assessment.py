@@ -226,7 +226,7 @@ def _what_the_data_says(sections: list[assessment.Section]) -> None:
                     st.markdown(f"- **{indicator.name}**{rating}: {indicator.sentence}")
 
 
-con = open_page()
+con = open_page("assessment")
 st.title("Score our approach")
 framework = _framework()
 st.markdown(assessment.describe_latest(con, framework))

@@ -8,11 +8,13 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import batches, demo, store
+from analytics import accounts, audit, batches, demo, store
+from analytics.access import User
 from analytics.filters import IncidentFilter
 from analytics.incident_log import FIELD_LABELS, as_text
 from analytics.incidents import date_extent, ward_names
 from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
+from pages.sign_in import signed_in_user
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # the download type of .xlsx
 _FILTER_KEY = "chosen_incident_filter"
@@ -29,7 +31,12 @@ COUNCILLOR_GROUPS = [
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return store.connect(path)
+    """The process's connection; on a first run it also creates the administrator and prints the password once."""
+    con = store.connect(path)
+    password = accounts.ensure_administrator(con)
+    if password:
+        print(accounts.first_run_message(password), flush=True)
+    return con
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -46,12 +53,48 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     return batches.data_version(con)
 
 
-def open_page() -> duckdb.DuckDBPyConnection:
-    """Start a page: its cursor, and the notice that the data is fictional while the sample council is loaded."""
+def open_page(page: str) -> duckdb.DuckDBPyConnection:
+    """Start a page: check the signed-in user may open it (app.py checked, but a page can be reached by its address
+    alone), then its cursor and the notice that the data is fictional while the sample council is loaded."""
     _leave_pages_folder_mode()
+    user = signed_in_user()
+    if user is None or not user.may_open(page):
+        st.warning("You do not have access to this page: ask your dashboard's administrator if you need it.")
+        st.stop()
     con = cursor()
     _sample_notice(con)
     return con
+
+
+def current_user() -> User:
+    """The signed-in user of this run (open_page has stopped any run without one)."""
+    return signed_in_user()
+
+
+def download(label: str, data: bytes, file_name: str, mime: str, *, key: str, what: str, needs: str) -> None:
+    """A download button that is drawn only for a user allowed what it holds, and writes an audit entry when used.
+
+    `what` says what the file holds for the audit trail (e.g. "incident log, 120 rows"); `needs` is the capability
+    the file's content calls for (analytics.access), checked here again whatever page draws the button.
+    """
+    user = current_user()
+    if user is None or not user.may(needs):
+        return
+    st.download_button(
+        label, data, file_name, mime, key=key, on_click=_record_export, args=(user.username, file_name, what)
+    )
+
+
+def _record_export(username: str, file_name: str, what: str) -> None:
+    audit.record(cursor(), username, audit.EXPORTED, file_name, what)
+
+
+def record_incident_viewed(con: duckdb.DuckDBPyConnection, incident_key: str, where: str) -> None:
+    """Write to the audit trail that this user opened this incident's detail, once per incident per session."""
+    seen = st.session_state.setdefault("incidents_viewed", set())
+    if incident_key not in seen:
+        audit.record(con, current_user().username, audit.VIEWED_INCIDENT, incident_key, where)
+        seen.add(incident_key)
 
 
 def _leave_pages_folder_mode() -> None:

@@ -181,7 +181,7 @@ def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, peopl
             st.dataframe(_timeline_table(_timeline(version, person.perpetrator_key)), hide_index=True)
 
 
-con = open_page()
+con = open_page("councillors")
 chosen = chosen_filter()
 st.title("Whose risk has risen?")
 as_of = date.today()

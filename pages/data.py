@@ -7,7 +7,7 @@ from analytics.batches import list_batches, rejected_rows
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from pages.common import EXCEL, open_page
 
-con = open_page()
+con = open_page("data")
 st.title("What has been imported?")
 batches = list_batches(con)
 if batches.empty:

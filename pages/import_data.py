@@ -23,7 +23,7 @@ FIND_SHEET = "Find the sheet with the data"
 DO_NOT_IMPORT = "(do not import)"
 PREVIEW_ROWS = 200
 
-con = open_page()
+con = open_page("import_data")
 st.title("Import your data")
 st.markdown(
     "Upload the spreadsheet you already keep. Nothing is stored until you press **Import**: first you see how "

@@ -164,7 +164,7 @@ def _show_incident(detail: dict | None) -> None:
     show_incident_fields(detail)
 
 
-con = open_page()
+con = open_page("incident_log")
 st.title("Which incidents are behind the figures?")
 chosen = chosen_filter()
 version = data_version(con)

@@ -59,7 +59,7 @@ def _attention(alerts) -> None:
             st.page_link("pages/councillors.py", label="See the escalation list on the Councillors and risk page")
 
 
-con = open_page()
+con = open_page("overview")
 st.title("How much abuse are our councillors facing?")
 if not log_has_incidents(con):
     empty_log_notice()

@@ -29,7 +29,7 @@ def _patterns(version: str, chosen: IncidentFilter):
     }
 
 
-con = open_page()
+con = open_page("patterns")
 chosen = chosen_filter()
 st.title("Where is abuse concentrated?")
 if not log_has_incidents(con):

@@ -250,7 +250,7 @@ def _open_actions() -> None:
     )
 
 
-con = open_page()
+con = open_page("review")
 st.title("Prepare a post-incident review")
 candidates = review_candidates(con)
 if candidates.empty:

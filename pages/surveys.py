@@ -223,7 +223,7 @@ def _measures(version: str, wave_id: str) -> dict[str, str | None]:
     return suggest_measures(cursor(), wave_id)
 
 
-con = open_page()
+con = open_page("surveys")
 st.title("What do our councillors tell us?")
 version = survey_results.data_version(con)
 waves = _waves(version)

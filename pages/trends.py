@@ -34,7 +34,7 @@ def _year_on_year(version: str, chosen: IncidentFilter):
     return describe_year_on_year(comparison, rises["channel"], rises["ward"])
 
 
-con = open_page()
+con = open_page("trends")
 chosen = chosen_filter()
 st.title("Is abuse getting worse?")
 version = data_version(con)

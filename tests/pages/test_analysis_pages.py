@@ -4,7 +4,6 @@ import json
 from datetime import date
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import store
 from analytics.alerts import current_alerts
@@ -12,7 +11,6 @@ from analytics.filters import IncidentFilter
 from analytics.incident_log import count_incidents
 from analytics.patterns import describe_concentration, heatmap, ward_rates
 from analytics.trends import biggest_rises, describe_year_on_year, latest_year_on_previous
-from tests.conftest import REPO
 from tests.pages.test_pages import chart_values, open_app, text_of
 
 
@@ -54,9 +52,7 @@ def test_overview_shows_what_needs_attention_from_the_digest(sample, expected):
 
 def test_a_shared_link_opens_the_overview_with_its_filters(sample, expected):
     assert {metric.label: metric.value for metric in open_app().metric}["Incidents"] == f"{expected['total']:,}"
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.query_params["channels"] = "email"
-    app.run()
+    app = open_app(channels="email")
     assert {metric.label: metric.value for metric in app.metric}["Incidents"] == f"{expected['email']:,}"
     assert app.multiselect(key="channels").value == ["email"]
 

@@ -8,20 +8,14 @@ from analytics import store
 from analytics.facts import RESPONSES
 from analytics.filters import IncidentFilter
 from analytics.incident_log import count_incidents, incident_page
-from tests.conftest import REPO
+from tests.pages.test_pages import open_app
 
 PAGE = "pages/incident_log.py"
 
 
 def open_log(**query: str) -> AppTest:
     """A shared link opened, then the incident log chosen: the link's filters follow the user to the page."""
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.query_params.update(query)
-    app.run()
-    app.switch_page(PAGE)
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_app(PAGE, **query)
 
 
 def counted(database, incident_filter: IncidentFilter) -> int:

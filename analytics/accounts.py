@@ -1,0 +1,229 @@
+"""Accounts: who may sign in, with what role, and the checks on a sign-in.
+
+Passwords are kept only as argon2id hashes. Five wrong passwords in a row lock an account for 15 minutes. People
+who sign in with the council's own account (Microsoft Entra ID and other OpenID Connect providers, through
+`st.login`) are matched to an account here by their e-mail address, which is also their user name.
+Every sign-in, failed sign-in and change to an account is written to the audit trail.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+import duckdb
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from analytics import audit
+from analytics.access import ADMINISTRATOR, COUNCILLOR, ROLES, User
+
+MIN_PASSWORD_LENGTH = 12
+LOCK_AFTER = 5  # failed sign-ins in a row
+LOCKED_FOR = timedelta(minutes=15)
+FIRST_ADMINISTRATOR = "admin"
+
+_HASHER = PasswordHasher()
+_NO_SUCH_ACCOUNT = _HASHER.hash(secrets.token_urlsafe(16))  # checked against, so an unknown name takes as long
+
+
+class SignInRefused(Exception):
+    """A sign-in that did not succeed, in one sentence the person can act on."""
+
+
+class AccountError(Exception):
+    """A change to an account that cannot be made, in one sentence."""
+
+
+_WRONG = "The user name or password is not right; check them and try again."
+
+
+def _user(row) -> User:
+    return User(username=row[0], display_name=row[1], role=row[2], councillor_key=row[3])
+
+
+def _row(con: duckdb.DuckDBPyConnection, username: str):
+    return con.execute(
+        "SELECT username, display_name, role, councillor_key, password_hash, active, failed_sign_ins, locked_until "
+        "FROM users WHERE username = ?",
+        [username.strip().lower()],
+    ).fetchone()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def _check_role(role: str, councillor_key: str | None) -> None:
+    if role not in ROLES:
+        raise AccountError(f"There is no role called {role!r}: choose one of {', '.join(ROLES)}.")
+    if role == COUNCILLOR and not councillor_key:
+        raise AccountError("A councillor's account must say which councillor it belongs to: choose them.")
+
+
+def add_user(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    role: str,
+    *,
+    actor: str,
+    display_name: str = "",
+    password: str | None = None,
+    councillor_key: str | None = None,
+) -> User:
+    """A new account. Without a password, the person can sign in only with the council's account (an e-mail)."""
+    name = username.strip().lower()
+    if not name:
+        raise AccountError("Give the account a user name, or the e-mail address the person signs in with.")
+    if _row(con, name):
+        raise AccountError(f"There is already an account called {name}: change that one instead.")
+    _check_role(role, councillor_key)
+    if password is not None:
+        _check_password(password)
+    con.execute(
+        "INSERT INTO users VALUES (?, ?, ?, ?, ?, TRUE, 0, NULL, ?)",
+        [name, display_name.strip() or name, role, councillor_key if role == COUNCILLOR else None,
+         _HASHER.hash(password) if password is not None else None, datetime.now()],
+    )  # fmt: skip
+    audit.record(con, actor, audit.USER_CHANGED, name, f"added with role {role}")
+    return _user(_row(con, name))
+
+
+def change_user(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    *,
+    actor: str,
+    role: str | None = None,
+    councillor_key: str | None = None,
+    active: bool | None = None,
+) -> None:
+    """Change an account's role (and councillor) or switch it off or on; an administrator cannot lock themselves out."""
+    row = _row(con, username)
+    if row is None:
+        raise AccountError(f"There is no account called {username}.")
+    new_role = role or row[2]
+    new_councillor = councillor_key if role else row[3]
+    _check_role(new_role, new_councillor)
+    switching_off = active is False or new_role != ADMINISTRATOR
+    if row[2] == ADMINISTRATOR and switching_off and _other_administrators(con, row[0]) == 0:
+        raise AccountError("This is the only administrator: make another account an administrator first.")
+    con.execute(
+        "UPDATE users SET role = ?, councillor_key = ?, active = ? WHERE username = ?",
+        [new_role, new_councillor if new_role == COUNCILLOR else None, row[5] if active is None else active, row[0]],
+    )
+    changes = [f"role {row[2]} to {new_role}"] if new_role != row[2] else []
+    if active is not None and active != row[5]:
+        changes.append("switched on" if active else "switched off")
+    if new_role == COUNCILLOR and new_councillor != row[3]:
+        changes.append(f"linked to councillor {new_councillor}")
+    audit.record(con, actor, audit.USER_CHANGED, row[0], "; ".join(changes) or "no change")
+
+
+def _other_administrators(con: duckdb.DuckDBPyConnection, username: str) -> int:
+    return con.execute(
+        "SELECT count(*) FROM users WHERE role = ? AND active AND username <> ?", [ADMINISTRATOR, username]
+    ).fetchone()[0]
+
+
+def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str) -> None:
+    """Set a new password; this also unlocks the account."""
+    row = _row(con, username)
+    if row is None:
+        raise AccountError(f"There is no account called {username}.")
+    _check_password(password)
+    con.execute(
+        "UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE username = ?",
+        [_HASHER.hash(password), row[0]],
+    )
+    audit.record(con, actor, audit.USER_CHANGED, row[0], "password set")
+
+
+def unlock(con: duckdb.DuckDBPyConnection, username: str, *, actor: str) -> None:
+    con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [username])
+    audit.record(con, actor, audit.USER_CHANGED, username, "unlocked")
+
+
+def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime | None = None) -> User:
+    """The account, if the password is right and the account is neither off nor locked; else SignInRefused."""
+    now = now or datetime.now()
+    name = username.strip().lower()
+    row = _row(con, name) if name else None
+    if row is None or row[4] is None:
+        _verify(_NO_SUCH_ACCOUNT, password)
+        audit.record(con, name or "(no name given)", audit.SIGN_IN_FAILED, detail="no such account with a password")
+        raise SignInRefused(_WRONG)
+    if row[7] is not None and row[7] > now:
+        audit.record(con, name, audit.SIGN_IN_FAILED, detail="account locked")
+        raise SignInRefused(
+            f"This account is locked after {LOCK_AFTER} wrong passwords: try again after {row[7]:%H:%M}, "
+            "or ask an administrator to unlock it."
+        )
+    if not _verify(row[4], password):
+        failures = row[6] + 1
+        locked_until = now + LOCKED_FOR if failures >= LOCK_AFTER else None
+        con.execute(
+            "UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE username = ?",
+            [0 if locked_until else failures, locked_until, name],
+        )
+        audit.record(con, name, audit.SIGN_IN_FAILED, detail="wrong password" + (", locked" if locked_until else ""))
+        raise SignInRefused(_WRONG)
+    if not row[5]:
+        audit.record(con, name, audit.SIGN_IN_FAILED, detail="account switched off")
+        raise SignInRefused("This account is switched off: ask an administrator if you still need it.")
+    con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [name])
+    audit.record(con, name, audit.SIGNED_IN, detail="password")
+    return _user(row)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sign_in_with_email(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
+    """The account of someone the council's identity provider has signed in, found by their e-mail address."""
+    name = (email or "").strip().lower()
+    row = _row(con, name) if name else None
+    if row is None or not row[5]:
+        audit.record(con, name or "(no e-mail given)", audit.SIGN_IN_FAILED, detail="council account has no access")
+        raise SignInRefused(
+            f"Your council account ({name or 'no e-mail address'}) has no access to this dashboard: "
+            "ask its administrator to add you."
+        )
+    audit.record(con, name, audit.SIGNED_IN, detail="council account")
+    return _user(row)
+
+
+def ensure_administrator(con: duckdb.DuckDBPyConnection) -> str | None:
+    """On first run, an administrator account with a random password; returns the password (to print once), or None
+    when there are accounts already."""
+    if con.execute("SELECT count(*) FROM users").fetchone()[0]:
+        return None
+    password = secrets.token_urlsafe(12)
+    add_user(
+        con, FIRST_ADMINISTRATOR, ADMINISTRATOR, actor="first run", display_name="Administrator", password=password
+    )
+    return password
+
+
+def first_run_message(password: str) -> str:
+    return (
+        "\n"
+        "  An administrator account has been created for this dashboard.\n"
+        f"    user name: {FIRST_ADMINISTRATOR}\n"
+        f"    password:  {password}\n"
+        "  This is the only time the password is shown: sign in, then add accounts on the Users page.\n"
+    )
+
+
+def users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every account, for the Users page: never the password hashes."""
+    return con.execute(
+        "SELECT username, display_name, role, councillor_key, password_hash IS NOT NULL AS has_password, active, "
+        "locked_until, created_at FROM users ORDER BY role, username"
+    ).df()

@@ -1,0 +1,85 @@
+"""Signing in and out. app.py asks for a signed-in user before it runs any page; every page asks again.
+
+With an `[auth]` section in .streamlit/secrets.toml, people sign in with the council's own account through
+`st.login` (OpenID Connect, e.g. Microsoft Entra ID) and are matched to a dashboard account by e-mail address.
+Dashboard accounts with a password work either way.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from analytics import accounts, audit
+from analytics.access import User
+
+_USER_KEY = "signed_in_user"
+
+
+def signed_in_user() -> User | None:
+    return st.session_state.get(_USER_KEY)
+
+
+def _council_sign_in() -> dict | None:
+    """The `[auth]` settings for signing in with the council's account, if the dashboard has them."""
+    try:
+        return st.secrets.get("auth") or None
+    except FileNotFoundError:
+        return None
+
+
+def _provider(settings: dict) -> str | None:
+    """The named provider ([auth.microsoft]) when there is exactly one; None for settings written in [auth] itself."""
+    named = [name for name, value in settings.items() if isinstance(value, dict)]
+    return named[0] if len(named) == 1 else None
+
+
+def sign_in(con: duckdb.DuckDBPyConnection) -> User | None:
+    """The user of this session; otherwise draws the sign-in form and returns None."""
+    user = signed_in_user()
+    if user is not None:
+        return user
+    settings = _council_sign_in()
+    if settings and st.user.get("is_logged_in"):
+        try:
+            user = accounts.sign_in_with_email(con, st.user.get("email"))
+        except accounts.SignInRefused as refused:
+            st.error(str(refused))
+            st.button("Sign out", on_click=st.logout, key="sign_out_refused")
+            return None
+        st.session_state[_USER_KEY] = user
+        return user
+    _sign_in_form(con, settings)
+    return None
+
+
+def _sign_in_form(con: duckdb.DuckDBPyConnection, settings: dict | None) -> None:
+    st.title("Councillor safety dashboard")
+    st.write("This dashboard holds special category data about councillors and the people who abuse them. Sign in.")
+    if settings:
+        if st.button("Sign in with your council account", type="primary", key="council_sign_in"):
+            st.login(_provider(settings))
+        st.caption("Or sign in with a dashboard account:")
+    with st.form("sign_in", enter_to_submit=True):
+        username = st.text_input("User name", key="sign_in_username", autocomplete="username")
+        password = st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary" if not settings else "secondary")
+    if submitted:
+        try:
+            st.session_state[_USER_KEY] = accounts.sign_in(con, username, password)
+        except accounts.SignInRefused as refused:
+            st.error(str(refused))
+            return
+        st.rerun()
+
+
+def draw_account(con: duckdb.DuckDBPyConnection, user: User) -> None:
+    """Who is signed in, in which role, and the way out; in the sidebar of every page."""
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.display_name}** ({user.role}).")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            audit.record(con, user.username, audit.SIGNED_OUT)
+            del st.session_state[_USER_KEY]
+            if _council_sign_in() and st.user.get("is_logged_in"):
+                st.logout()
+            st.rerun()
