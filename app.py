@@ -28,6 +28,11 @@ SECTIONS = {
         ("import_data", "Import", ":material/upload_file:"),
         ("data", "Imports and rejected rows", ":material/table_view:"),
     ],
+    "Administer": [
+        ("users", "Users", ":material/manage_accounts:"),
+        ("audit", "Audit trail", ":material/history:"),
+        ("retention", "Retention", ":material/auto_delete:"),
+    ],
 }
 
 st.set_page_config(page_title="Councillor safety dashboard", page_icon=":material/shield_person:", layout="wide")

@@ -142,8 +142,18 @@ def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *
 
 
 def unlock(con: duckdb.DuckDBPyConnection, username: str, *, actor: str) -> None:
-    con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [username])
-    audit.record(con, actor, audit.USER_CHANGED, username, "unlocked")
+    row = _row(con, username)
+    if row is None:
+        raise AccountError(f"There is no account called {username}.")
+    con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [row[0]])
+    audit.record(con, actor, audit.USER_CHANGED, row[0], "unlocked")
+
+
+def still_signed_in(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
+    """The account as it is now, for a session signed in earlier: None once it has been switched off, so a change
+    an administrator makes (a new role, switching an account off) takes effect on the person's next click."""
+    row = _row(con, user.username)
+    return _user(row) if row is not None and row[5] else None
 
 
 def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime | None = None) -> User:

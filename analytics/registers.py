@@ -83,3 +83,9 @@ def match_wards(con: duckdb.DuckDBPyConnection, cells: pd.Series) -> tuple[pd.Se
     code = over_distinct(written, code_of)[0]
     matched = code.notna()
     return over_distinct(code, names.get)[0].where(matched, written), code, matched
+
+
+def councillor_choices(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each councillor in the register, by key, as 'Name (Ward)': for linking a councillor's account to them."""
+    rows = con.execute("SELECT councillor_key, name || ' (' || ward || ')' FROM councillors ORDER BY name, ward")
+    return dict(rows.fetchall())

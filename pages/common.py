@@ -172,9 +172,18 @@ def chart_with_numbers(figure, numbers, key: str) -> None:
         st.dataframe(numbers, hide_index=True)
 
 
+def link_to(page: str, label: str, icon: str | None = None) -> None:
+    """A link to another page, drawn only for a user who may open it (the navigation holds only those pages)."""
+    if current_user().may_open(page):
+        st.page_link(f"pages/{page}.py", label=label, icon=icon)
+
+
 def empty_log_notice() -> None:
-    st.info("No incidents yet: import your incident log on the Import page.", icon=":material/upload_file:")
-    st.page_link("pages/import_data.py", label="Go to Import", icon=":material/upload_file:")
+    if current_user().may_open("import_data"):
+        st.info("No incidents yet: import your incident log on the Import page.", icon=":material/upload_file:")
+        link_to("import_data", "Go to Import", ":material/upload_file:")
+    else:
+        st.info("No incidents yet: the council's safety officer imports the incident log.")
 
 
 def no_match_notice() -> None:

@@ -38,7 +38,11 @@ def sign_in(con: duckdb.DuckDBPyConnection) -> User | None:
     """The user of this session; otherwise draws the sign-in form and returns None."""
     user = signed_in_user()
     if user is not None:
-        return user
+        user = accounts.still_signed_in(con, user)
+        if user is not None:
+            st.session_state[_USER_KEY] = user
+            return user
+        del st.session_state[_USER_KEY]
     settings = _council_sign_in()
     if settings and st.user.get("is_logged_in"):
         try:

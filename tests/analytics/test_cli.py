@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -9,6 +10,7 @@ import zipfile
 import pandas as pd
 import pytest
 
+from analytics import accounts, audit, store
 from analytics.cli import main
 from tests.analytics.test_importing import ROWS, csv_bytes
 from tests.conftest import REPO
@@ -136,3 +138,33 @@ def test_import_while_the_dashboard_holds_the_database_points_to_the_import_page
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Import page" in done.stderr
+
+
+def test_load_sample_creates_the_administrator_once_and_prints_the_password_once(capsys, db_path):
+    code, _, err = run(capsys, "load-sample", "--db", db_path)
+    password = re.search(r"password:\s+(\S+)", err)[1]
+    assert code == 0 and "user name: admin" in err
+    assert accounts.sign_in(store.connect(db_path), "admin", password).role == "administrator"
+    assert run(capsys, "load-sample", "--db", db_path)[2] == ""
+
+
+def test_reset_password_gives_a_new_password_that_signs_in(capsys, db_path):
+    run(capsys, "load-sample", "--db", db_path)
+    code, lines, _ = run(capsys, "reset-password", "ADMIN", "--db", db_path)
+    assert code == 0 and lines[0]["user"] == "admin"
+    con = store.connect(db_path)
+    assert accounts.sign_in(con, "admin", lines[0]["password"]).username == "admin"
+    trail = audit.entries(con, actions=(audit.USER_CHANGED,))
+    assert trail.iloc[0]["Who"].startswith("command line (") and trail.iloc[0]["Detail"] == "password set"
+
+
+def test_reset_password_for_no_such_account_is_one_line(capsys, db_path):
+    code, _, err = run(capsys, "reset-password", "nobody", "--db", db_path)
+    assert (code, err) == (2, "error: There is no account called nobody.\n")
+
+
+def test_imports_from_the_command_line_are_in_the_audit_trail(capsys, log_file, db_path):
+    run(capsys, "import", "incidents", log_file, "--db", db_path)
+    trail = audit.entries(store.connect(db_path), actions=(audit.IMPORTED,))
+    assert trail["Which"].tolist() == ["log.csv"]
+    assert trail.iloc[0]["Detail"] == "incidents: 4 rows read, 3 inserted, 0 updated, 0 unchanged, 1 rejected"

@@ -3,16 +3,19 @@
 import datetime as dt
 import io
 import json
+import tomllib
 import zipfile
 from pathlib import Path
 
 import openpyxl
+import openpyxl.xml
 import pandas as pd
 import pytest
 
 from analytics import reading
 from analytics.errors import ImportRefused
 from analytics.reading import RawTable, read_table, sheet_names
+from tests.conftest import REPO
 
 SPECTRUM_FILES = [
     "comma_in_quotes.csv",
@@ -620,3 +623,13 @@ def test_read_rows_keeps_every_header_row_and_the_file_positions():
     assert rows.grid.index.tolist() == [0, 1, 2, 4]
     assert rows.grid.loc[2].tolist() == ["", "Response", "Other"]
     assert read_table(data, "two_headers.csv").header_row == 3  # read_table still picks its one header row
+
+
+def test_workbook_xml_is_parsed_with_defusedxml():
+    """openpyxl uses defusedxml whenever it is installed, which guards against entity-expansion attacks."""
+    assert openpyxl.xml.DEFUSEDXML
+
+
+def test_uploads_are_limited_in_size():
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 200

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import registers, store
+from analytics import accounts, registers, store
 from analytics.access import SAFETY_OFFICER, User
 from analytics.demo import load_sample
 from analytics.importing import import_file
@@ -27,8 +27,14 @@ def loaded(database):
 
 def new_app(role: str = SAFETY_OFFICER, councillor_key: str | None = None) -> AppTest:
     """The dashboard with someone in `role` signed in (the sign-in form itself is tested in test_access)."""
+    username = f"test-{role}" + (f"-{councillor_key}" if councillor_key else "")
+    con = store.connect()  # the database the app under test opens
+    if not con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
+        accounts.add_user(
+            con, username, role, actor="test", display_name=f"Test {role}", councillor_key=councillor_key
+        )
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    app.session_state["signed_in_user"] = User(f"test-{role}", f"Test {role}", role, councillor_key)
+    app.session_state["signed_in_user"] = User(username, f"Test {role}", role, councillor_key)
     return app
 
 
