@@ -109,6 +109,14 @@ def incidents_visible_to(user: User, incident_filter: IncidentFilter) -> Inciden
     return None
 
 
+def reads_description(user: User, councillor_key: str | None) -> bool:
+    """Whether this user may read what happened in an incident against this councillor: with DESCRIPTIONS, any
+    incident; a councillor, the incidents recorded against themselves."""
+    if user.may(DESCRIPTIONS):
+        return True
+    return user.may(OWN_INCIDENTS) and user.councillor_key is not None and councillor_key == user.councillor_key
+
+
 def pseudonym(perpetrator_key: str | None, secret: str) -> str | None:
     """A stable stand-in for a perpetrator: the same person reads the same on every page and in every export, and the
     name cannot be worked back from it without the database's secret."""

@@ -21,6 +21,7 @@ VIEWED_INCIDENT = "viewed incident"
 USER_CHANGED = "changed user"
 SETTING_CHANGED = "changed setting"
 PURGED = "purged"
+REMOVED_SAMPLE = "removed sample data"
 ACTIONS = (
     SIGNED_IN,
     SIGN_IN_FAILED,
@@ -31,6 +32,7 @@ ACTIONS = (
     USER_CHANGED,
     SETTING_CHANGED,
     PURGED,
+    REMOVED_SAMPLE,
 )
 
 

@@ -3,6 +3,10 @@
 Pages of the log are cut in DuckDB (LIMIT/OFFSET), so a log of a million incidents sends the page fifty rows.
 Every order ends on the incident key, so a page boundary never falls between two equal rows in different places
 on different runs.
+
+What a signed-in user is shown of an incident (incident_detail_for, export_rows_for): only the incidents
+analytics.access lets them see one by one; the description only where they may read it (the field left out, not
+blanked); the perpetrator as a pseudonym unless they may see who it is.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from analytics.access import DESCRIPTIONS, IDENTITIES, OWN_INCIDENTS, User, incidents_visible_to, reads_description
 from analytics.datasets import INCIDENTS
 from analytics.dates import display
 from analytics.facts import RESPONSES
 from analytics.filters import IncidentFilter
+from analytics.privacy import perpetrator_shown, perpetrators_shown
 
 SORTS = {
     "newest first": "occurred_on DESC, incident_key",
@@ -43,7 +49,7 @@ _PAGE_COLUMNS = f"""
 
 # Rows without a reference are keyed 'row:<content>:<n>', numbered in file order. Exporting them shortest key
 # first (so ':2' comes before ':10') keeps that order, and re-importing the export finds the same keys.
-_EXPORT_ORDER = "occurred_on, length(incident_key), incident_key"
+_EXPORT_ORDER = "incident_facts.occurred_on, length(incident_key), incident_key"  # the date, not its text
 
 
 def _whole_number(name: str, value: object, least: int) -> int:
@@ -89,42 +95,70 @@ def incident_page(
     ).df()
 
 
-def incident_detail(con: duckdb.DuckDBPyConnection, incident_key: str) -> dict | None:
-    """Everything held about one incident, the threat it was given and the response that calls for; None if unknown.
+def incident_detail(
+    con: duckdb.DuckDBPyConnection, incident_key: str, within: IncidentFilter | None = None
+) -> dict | None:
+    """Everything held about one incident, the threat it was given and the response that calls for; None if unknown
+    or outside `within`.
 
-    "related" counts the other incidents in the twelve months up to and including its day: by the same
-    perpetrator (None when no one is identified) and against the same councillor.
+    "related" counts the other incidents within `within` in the twelve months up to and including its day: by the
+    same perpetrator (None when no one is identified) and against the same councillor. Without `within`, the
+    whole log.
     """
+    within = within or IncidentFilter()
+    condition, parameters = within.where()
     cursor = con.execute(
-        "SELECT * EXCLUDE (content_hash, month) FROM incident_facts WHERE incident_key = ?", [incident_key]
+        f"SELECT * EXCLUDE (content_hash, month) FROM incident_facts WHERE incident_key = ? AND {condition}",
+        [incident_key, *parameters],
     )
     row = cursor.fetchone()
     if row is None:
         return None
     detail = dict(zip([column[0] for column in cursor.description], row, strict=True))
     detail["response"] = RESPONSES[detail["threat"]]
-    detail["related"] = _related(con, detail)
+    detail["related"] = _related(con, detail, within)
     return detail
 
 
-def _related(con: duckdb.DuckDBPyConnection, detail: dict) -> dict[str, int | None]:
+def _related(con: duckdb.DuckDBPyConnection, detail: dict, within: IncidentFilter) -> dict[str, int | None]:
+    condition, parameters = within.where()
     same_perpetrator, same_councillor = con.execute(
-        f"""SELECT count(*) FILTER (WHERE perpetrator_key = $perpetrator),
-                   count(*) FILTER (WHERE councillor_key = $councillor)
+        f"""SELECT count(*) FILTER (WHERE perpetrator_key = ?), count(*) FILTER (WHERE councillor_key = ?)
             FROM incident_facts
-            WHERE occurred_on > $day - INTERVAL {RELATED_MONTHS} MONTH AND occurred_on <= $day
-              AND incident_key <> $key""",
-        {
-            "perpetrator": detail["perpetrator_key"],
-            "councillor": detail["councillor_key"],
-            "day": detail["occurred_on"],
-            "key": detail["incident_key"],
-        },
+            WHERE occurred_on > CAST(? AS DATE) - INTERVAL {RELATED_MONTHS} MONTH AND occurred_on <= ?
+              AND incident_key <> ? AND {condition}""",
+        [
+            detail["perpetrator_key"],
+            detail["councillor_key"],
+            detail["occurred_on"],
+            detail["occurred_on"],
+            detail["incident_key"],
+            *parameters,
+        ],
     ).fetchone()
     return {
         "same_perpetrator": same_perpetrator if detail["perpetrator_key"] else None,
         "same_councillor": same_councillor,
     }
+
+
+def incident_detail_for(con: duckdb.DuckDBPyConnection, user: User, incident_key: str) -> dict | None:
+    """incident_detail as this user may see it; None when it is not one they may see.
+
+    Without the right to read its description, the description is left out of the detail altogether. Without
+    IDENTITIES, the perpetrator (as recorded and as keyed) is the pseudonym of their perpetrator key, so every way
+    the council wrote one person reads the same. Related incidents are counted among those the user may see.
+    """
+    visible = incidents_visible_to(user, IncidentFilter())
+    detail = incident_detail(con, incident_key, visible) if visible is not None else None
+    if detail is None:
+        return None
+    if not user.may(IDENTITIES):
+        shown = perpetrator_shown(con, user, detail["perpetrator_key"])
+        detail.update(perpetrator_ref=shown, perpetrator_key=shown)
+    if not reads_description(user, detail["councillor_key"]):
+        del detail["description"]
+    return detail
 
 
 def _export_column(name: str, kind: str) -> str:
@@ -145,13 +179,45 @@ def export_rows(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter)
     triage rules give an incident with none recorded (blank otherwise). The import does not read threat_derived,
     so a derived level never comes back as a recorded one.
     """
+    return _export(con, incident_filter).drop(columns=list(_EXPORT_KEYS))
+
+
+_EXPORT_KEYS = ("perpetrator_key", "councillor_key")  # read to shape an export for a user, never written out
+
+
+def _export(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> pd.DataFrame:
     columns = ", ".join(_export_column(field.name, field.kind) for field in INCIDENTS.fields)
     condition, parameters = incident_filter.where()
     return con.execute(
-        f"""SELECT {columns}, CASE WHEN threat_derived THEN threat END AS threat_derived
+        f"""SELECT {columns}, CASE WHEN threat_derived THEN threat END AS threat_derived, {", ".join(_EXPORT_KEYS)}
             FROM incident_facts WHERE {condition} ORDER BY {_EXPORT_ORDER}""",
         parameters,
     ).df()
+
+
+def export_rows_for(con: duckdb.DuckDBPyConnection, user: User, incident_filter: IncidentFilter) -> pd.DataFrame | None:
+    """export_rows of the filtered incidents this user may see one by one, as they may see them (see
+    incident_detail_for); None when they may see none.
+
+    The description column is left out for a user who may read none; where they may read some (a councillor,
+    their own), any other is blank.
+    """
+    visible = incidents_visible_to(user, incident_filter)
+    if visible is None:
+        return None
+    rows = _export(con, visible)
+    if not user.may(IDENTITIES):
+        rows["perpetrator_ref"] = perpetrators_shown(con, user, rows["perpetrator_key"])
+    if not user.may(DESCRIPTIONS):
+        rows = _own_descriptions(user, rows)
+    return rows.drop(columns=list(_EXPORT_KEYS))
+
+
+def _own_descriptions(user: User, rows: pd.DataFrame) -> pd.DataFrame:
+    if not user.may(OWN_INCIDENTS):
+        return rows.drop(columns="description")
+    readable = rows["councillor_key"].map(lambda key: reads_description(user, key)).astype(bool)
+    return rows.assign(description=rows["description"].where(readable))
 
 
 FIELD_LABELS = {

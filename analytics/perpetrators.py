@@ -17,7 +17,7 @@ first, then by number of incidents, then by highest threat, then the most recent
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import duckdb
@@ -35,7 +35,8 @@ SERIOUS_THREATS = ("high", "critical")  # listed first
 
 @dataclass(frozen=True)
 class RepeatPerpetrator:
-    perpetrator_key: str
+    perpetrator_key: str  # finds their incidents (perpetrator_timeline); pages show `name`
+    name: str  # the perpetrator key, or its pseudonym for a user who may not see who they are (see named)
     written_as: list[str]  # the distinct ways the council wrote it, most frequent first
     incidents: int
     councillors: int  # distinct councillors targeted
@@ -45,7 +46,7 @@ class RepeatPerpetrator:
     threat_rising: bool
     reported_to_police: int  # incidents already reported
     reasons: list[str]
-    sentence: str
+    sentence: str  # begins with their name
 
 
 _PEOPLE = f"""
@@ -106,6 +107,7 @@ def _person(row: dict) -> RepeatPerpetrator:
     reasons = _reasons(row)
     return RepeatPerpetrator(
         perpetrator_key=row["perpetrator_key"],
+        name=row["perpetrator_key"],
         written_as=row["written_as"],
         incidents=row["incidents"],
         councillors=row["councillors"],
@@ -180,3 +182,13 @@ def perpetrator_timeline(con: duckdb.DuckDBPyConnection, perpetrator_key: str) -
            ORDER BY occurred_on, incident_key""",
         [perpetrator_key],
     ).df()
+
+
+def named(person: RepeatPerpetrator, name: str) -> RepeatPerpetrator:
+    """The person under another name, for a user who may not see who they are (analytics.privacy gives the
+    pseudonym): named so in the sentence, and without the ways the council wrote them. The key stays, so that their
+    timeline can still be found; it is never shown."""
+    if name == person.perpetrator_key:
+        return person
+    sentence = name + person.sentence.removeprefix(person.perpetrator_key)
+    return replace(person, name=name, written_as=[], sentence=sentence)

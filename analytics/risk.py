@@ -106,11 +106,13 @@ def _at_home(exposure: dict) -> str | None:
 
 
 def _rising_perpetrator(exposure: dict) -> str | None:
-    people = exposure["rising_perpetrators"]
-    if len(people) == 1:
-        return f"targeted by {people[0]}, a repeat perpetrator whose threat is rising"
+    """Not named here: a reason is read by roles that may not see who a perpetrator is (they are listed, as each
+    role may see them, under Repeat perpetrators)."""
+    people = len(exposure["rising_perpetrators"])
+    if people == 1:
+        return "targeted by a repeat perpetrator whose threat is rising"
     if people:
-        return f"targeted by {', '.join(people)}, repeat perpetrators whose threat is rising"
+        return f"targeted by {people} repeat perpetrators whose threat is rising"
     return None
 
 

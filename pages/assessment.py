@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import assessment
+from analytics.access import SELF_ASSESSMENT
 from analytics.assessment import Action
 from analytics.dates import display
 from analytics.indicators import Indicator, contradictions, indicators
 from pages.charts import assessment_history
-from pages.common import EXCEL, chart_with_numbers, cursor, data_version, open_page
+from pages.common import EXCEL, chart_with_numbers, cursor, data_version, download, open_page
 
 _SAVED_KEY = "assessment_saved_message"
 _WHOLE_SECTION = "Whole section"
@@ -183,23 +184,28 @@ def _downloads(sections: list[assessment.Section]) -> None:
     if latest is None:
         return
     st.subheader("Download the latest assessment")
+    what = f"self-assessment {latest}"
     left, right = st.columns(2)
-    left.download_button(
-        "Excel, in the toolkit's layout",
-        assessment.export_excel(con, latest, sections),
-        file_name="self-assessment.xlsx",
-        mime=EXCEL,
-        on_click="ignore",
-        key="download_assessment_excel",
-    )
-    right.download_button(
-        "CSV, a row a statement",
-        assessment.export_csv(con, latest, sections),
-        file_name="self-assessment.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="download_assessment_csv",
-    )
+    with left:
+        download(
+            "Excel, in the toolkit's layout",
+            assessment.export_excel(con, latest, sections),
+            "self-assessment.xlsx",
+            EXCEL,
+            key="download_assessment_excel",
+            what=f"{what}, in the toolkit's layout",
+            needs=SELF_ASSESSMENT,
+        )
+    with right:
+        download(
+            "CSV, a row a statement",
+            assessment.export_csv(con, latest, sections),
+            "self-assessment.csv",
+            "text/csv",
+            key="download_assessment_csv",
+            what=f"{what}, a row a statement",
+            needs=SELF_ASSESSMENT,
+        )
 
 
 @st.cache_data(show_spinner=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import duckdb
 import streamlit as st
@@ -71,17 +72,28 @@ def current_user() -> User:
     return signed_in_user()
 
 
-def download(label: str, data: bytes, file_name: str, mime: str, *, key: str, what: str, needs: str) -> None:
+def download(
+    label: str,
+    data: bytes | Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    *,
+    key: str,
+    what: str,
+    needs: str,
+    icon: str | None = ":material/download:",
+) -> None:
     """A download button that is drawn only for a user allowed what it holds, and writes an audit entry when used.
 
     `what` says what the file holds for the audit trail (e.g. "incident log, 120 rows"); `needs` is the capability
-    the file's content calls for (analytics.access), checked here again whatever page draws the button.
+    the file's content calls for (analytics.access), checked here again whatever page draws the button. `data` may
+    be a function that writes the file, run only when the button is pressed.
     """
     user = current_user()
     if user is None or not user.may(needs):
         return
     st.download_button(
-        label, data, file_name, mime, key=key, on_click=_record_export, args=(user.username, file_name, what)
+        label, data, file_name, mime, key=key, icon=icon, on_click=_record_export, args=(user.username, file_name, what)
     )
 
 
@@ -200,7 +212,7 @@ def plain_text(text: str) -> str:
 
 def show_incident_fields(detail: dict) -> None:
     """Every field of one incident in plain words, in two columns."""
-    labels = list(FIELD_LABELS.items())
+    labels = [(name, label) for name, label in FIELD_LABELS.items() if name in detail]  # left out: not theirs to see
     half = (len(labels) + 1) // 2
     for column, part in zip(st.columns(2), (labels[:half], labels[half:]), strict=True):
         lines = [f"- **{label}:** {plain_text(as_text(detail.get(name)) or 'not recorded')}" for name, label in part]

@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from analytics.access import IDENTITIES, User
 from analytics.dates import display
 from analytics.filters import IncidentFilter
 from analytics.incidents import date_extent
@@ -12,9 +13,11 @@ from analytics.perpetrators import (
     SERIOUS_THREATS,
     RepeatPerpetrator,
     listing_rules,
+    named,
     perpetrator_timeline,
     repeat_perpetrators,
 )
+from analytics.privacy import perpetrators_shown
 from analytics.risk import (
     ASSESSMENT_VALID_MONTHS,
     CouncillorRisk,
@@ -23,7 +26,7 @@ from analytics.risk import (
     needing_escalation,
     rules_in_words,
 )
-from pages.common import chosen_filter, cursor, data_version, open_page
+from pages.common import chosen_filter, current_user, cursor, data_version, open_page
 
 
 @st.cache_data(show_spinner=False)
@@ -32,8 +35,12 @@ def _risks(version: str, as_of: date) -> list[CouncillorRisk]:
 
 
 @st.cache_data(show_spinner=False)
-def _people(version: str, incident_filter: IncidentFilter, as_of: date) -> list[RepeatPerpetrator]:
-    return repeat_perpetrators(cursor(), incident_filter, as_of)
+def _people(version: str, incident_filter: IncidentFilter, as_of: date, user: User) -> list[RepeatPerpetrator]:
+    """The repeat perpetrators, each named as this user may see them."""
+    con = cursor()
+    people = repeat_perpetrators(con, incident_filter, as_of)
+    names = perpetrators_shown(con, user, pd.Series([person.perpetrator_key for person in people], dtype=object))
+    return [named(person, name) for person, name in zip(people, names, strict=True)]
 
 
 @st.cache_data(show_spinner=False)
@@ -83,10 +90,11 @@ def _register_table(risks: list[CouncillorRisk]) -> pd.DataFrame:
     )
 
 
-def _people_table(people: list[RepeatPerpetrator]) -> pd.DataFrame:
-    return pd.DataFrame(
+def _people_table(people: list[RepeatPerpetrator], identified: bool) -> pd.DataFrame:
+    """The people listed; how the council wrote each one's name only for a user who may see who they are."""
+    table = pd.DataFrame(
         {
-            "Person": [person.perpetrator_key for person in people],
+            "Person": [person.name for person in people],
             "Written as": [", ".join(person.written_as) for person in people],
             "Incidents": [person.incidents for person in people],
             "Councillors targeted": [person.councillors for person in people],
@@ -98,6 +106,7 @@ def _people_table(people: list[RepeatPerpetrator]) -> pd.DataFrame:
             "Why listed": ["; ".join(person.reasons) for person in people],
         }
     )
+    return table if identified else table.drop(columns="Written as")
 
 
 def _timeline_table(timeline: pd.DataFrame) -> pd.DataFrame:
@@ -164,7 +173,7 @@ def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, peopl
         f"{_period(chosen)}: {serious} of them reached a high or critical threat level, and the threat is rising "
         f"for {rising}. Consider referral to the police for each."
     )
-    st.dataframe(_people_table(people), hide_index=True)
+    st.dataframe(_people_table(people, current_user().may(IDENTITIES)), hide_index=True)
     with st.expander("Who is listed", icon=":material/rule:"):
         rules = listing_rules()
         st.markdown(
@@ -174,9 +183,7 @@ def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, peopl
         )
         st.markdown("In order of priority:\n" + "".join(f"\n- {rule}" for rule in rules["order"]))
     for person in people:
-        with st.expander(
-            f"{person.perpetrator_key}: {person.incidents} incidents, highest threat {person.highest_threat}"
-        ):
+        with st.expander(f"{person.name}: {person.incidents} incidents, highest threat {person.highest_threat}"):
             st.markdown(person.sentence)
             st.dataframe(_timeline_table(_timeline(version, person.perpetrator_key)), hide_index=True)
 
@@ -188,7 +195,7 @@ as_of = date.today()
 version = data_version(con)
 risks = _risks(version, as_of)
 _show_risks(risks)
-people = _people(version, chosen, as_of)
+people = _people(version, chosen, as_of, current_user())
 _show_people(version, chosen, date_extent(con)[0] is None, people)
 if risks:
     st.subheader("Every councillor's suggested and recorded risk")

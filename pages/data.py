@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from analytics import demo
+from analytics import audit, demo
+from analytics.access import IMPORTS
 from analytics.batches import list_batches, rejected_rows
 from analytics.exports import to_csv_bytes, to_excel_bytes
-from pages.common import EXCEL, open_page
+from pages.common import EXCEL, current_user, download, open_page
 
 con = open_page("data")
 st.title("What has been imported?")
@@ -22,6 +23,13 @@ if demo.sample_loaded(con):
         )
         if st.button("Remove the sample data", key="remove_sample", type="primary"):
             demo.remove_sample(con)
+            audit.record(
+                con,
+                current_user().username,
+                audit.REMOVED_SAMPLE,
+                "fictional sample council",
+                "removed its wards, councillors, incidents, imports and survey waves",
+            )
             st.cache_data.clear()
             st.rerun()
 
@@ -66,12 +74,19 @@ batch_id = st.selectbox("Import", list(labels), format_func=labels.get, key="bat
 rows = rejected_rows(con, batch_id)
 st.dataframe(rows, hide_index=True)
 stem = f"rejected-rows-{batch_id}"
+what = f"rejected rows of {labels[batch_id]}"
 left, right = st.columns(2)
-left.download_button("Download as CSV", to_csv_bytes(rows), f"{stem}.csv", "text/csv", key="download_csv")
-right.download_button(
-    "Download as Excel",
-    to_excel_bytes(rows, "Rejected rows"),
-    f"{stem}.xlsx",
-    EXCEL,
-    key="download_xlsx",
-)
+with left:
+    download(
+        "Download as CSV", to_csv_bytes(rows), f"{stem}.csv", "text/csv", key="download_csv", what=what, needs=IMPORTS
+    )
+with right:
+    download(
+        "Download as Excel",
+        to_excel_bytes(rows, "Rejected rows"),
+        f"{stem}.xlsx",
+        EXCEL,
+        key="download_xlsx",
+        what=what,
+        needs=IMPORTS,
+    )

@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import demo, registers
+from analytics import audit, demo, registers
 from analytics.datasets import DATASETS
 from analytics.errors import ImportRefused
 from analytics.importing import IGNORE, Upload, check, commit, read_upload
 from analytics.reading import sheet_names
 from analytics.surveys import TOOLS, import_survey
-from pages.common import open_page
+from pages.common import current_user, open_page
 
 KINDS = {
     "incidents": "Incident log",
@@ -65,6 +65,7 @@ def _import_survey() -> None:
     except ImportRefused as exc:
         st.error(str(exc))
         return
+    audit.record_import(con, current_user().username, "survey", result.file_name, result.summary())
     st.cache_data.clear()
     st.success(
         f"Imported wave {result.wave} from {result.file_name} ({TOOLS[result.tool]}): {result.respondents:,} "
@@ -181,6 +182,7 @@ st.subheader("3. Import")
 if st.button(f"Import {len(prepared.raw.frame):,} rows", type="primary", key="import"):
     bar = st.progress(0.0, text="Starting")
     result = commit(con, prepared, progress=lambda fraction, message: bar.progress(fraction, text=message))
+    audit.record_import(con, current_user().username, dataset_name, result.file_name, result.summary())
     st.cache_data.clear()
     st.success(
         f"Imported {result.file_name}: {result.inserted:,} new, {result.updated:,} updated, "
@@ -204,4 +206,6 @@ if dataset_name == "wards":
         )
         if authority and authority != current and st.button("Use this council's wards", key="choose_authority"):
             registers.choose_authority(con, authority)
+            change = f"{current or 'none chosen'} to {authority} ({labels[authority]})"
+            audit.record(con, current_user().username, audit.SETTING_CHANGED, "ward authority", change)
             st.success(f"Incidents and councillors will now be matched to the wards of {labels[authority]}.")

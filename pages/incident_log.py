@@ -5,6 +5,7 @@ from functools import partial
 
 import streamlit as st
 
+from analytics.access import DESCRIPTIONS, IDENTITIES, INCIDENTS, OWN_INCIDENTS, User, incidents_visible_to
 from analytics.dates import display
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.filters import IncidentFilter
@@ -14,12 +15,25 @@ from analytics.incident_log import (
     SORTS,
     count_derived_threats,
     count_incidents,
-    export_rows,
-    incident_detail,
+    export_rows_for,
+    incident_detail_for,
     incident_page,
     page_count,
 )
-from pages.common import EXCEL, chosen_filter, cursor, data_version, open_page, plain_text, show_incident_fields
+from pages.common import (
+    EXCEL,
+    chosen_filter,
+    current_user,
+    cursor,
+    data_version,
+    download,
+    empty_log_notice,
+    no_match_notice,
+    open_page,
+    plain_text,
+    record_incident_viewed,
+    show_incident_fields,
+)
 
 PAGE_SIZE = 50
 
@@ -50,13 +64,13 @@ def _page(version: str, chosen: IncidentFilter, page: int, sort: str):
 
 
 @st.cache_data(show_spinner=False)
-def _detail(version: str, incident_key: str) -> dict | None:
-    return incident_detail(cursor(), incident_key)
+def _detail(version: str, user: User, incident_key: str) -> dict | None:
+    return incident_detail_for(cursor(), user, incident_key)
 
 
-def _download(chosen: IncidentFilter, write) -> bytes:
-    """Run when the button is pressed, on a thread of its own: the whole filtered log, written as a file."""
-    return write(export_rows(cursor(), chosen))
+def _download(user: User, chosen: IncidentFilter, write) -> bytes:
+    """Run when the button is pressed, on a thread of its own: the whole filtered log as this user may see it."""
+    return write(export_rows_for(cursor(), user, chosen))
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -70,30 +84,55 @@ def _answer(chosen: IncidentFilter, total: int, derived: int) -> str:
     return f"**{matches}** your filters{period}; {worked_out} worked out from the triage rules."
 
 
-def _downloads(chosen: IncidentFilter, total: int) -> None:
+def _downloads(user: User, chosen: IncidentFilter, total: int) -> None:
     stem = f"incident-log-{date.today():%Y-%m-%d}"
+    what = f"incident log, {_plural(total, 'incident', 'incidents')}"
+    needs = INCIDENTS if user.may(INCIDENTS) else OWN_INCIDENTS
     left, right = st.columns(2)
-    left.download_button(
-        "Download these incidents as CSV",
-        partial(_download, chosen, to_csv_bytes),
-        f"{stem}.csv",
-        "text/csv",
-        key="download_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    too_many = total > EXCEL_MAX_ROWS
-    right.download_button(
-        "Download these incidents as Excel",
-        partial(_download, chosen, partial(to_excel_bytes, sheet="Incidents")),
-        f"{stem}.xlsx",
-        EXCEL,
-        key="download_xlsx",
-        on_click="ignore",
-        icon=":material/download:",
-        disabled=too_many,
-        help="More incidents than a worksheet holds: narrow the filters or download as CSV." if too_many else None,
-    )
+    with left:
+        download(
+            "Download these incidents as CSV",
+            partial(_download, user, chosen, to_csv_bytes),
+            f"{stem}.csv",
+            "text/csv",
+            key="download_csv",
+            what=what,
+            needs=needs,
+        )
+    with right:
+        if total > EXCEL_MAX_ROWS:
+            st.caption("More incidents than a worksheet holds: narrow the filters to download as Excel, or use CSV.")
+            return
+        download(
+            "Download these incidents as Excel",
+            partial(_download, user, chosen, partial(to_excel_bytes, sheet="Incidents")),
+            f"{stem}.xlsx",
+            EXCEL,
+            key="download_xlsx",
+            what=what,
+            needs=needs,
+        )
+
+
+def _what_you_see(user: User) -> str | None:
+    """A note, for a user shown less than the whole log, of what is left out and why."""
+    notes = []
+    if not user.may(INCIDENTS):
+        notes.append("you see only the incidents recorded against you")
+    elif not user.may(DESCRIPTIONS):
+        notes.append("descriptions are not shown")
+    if not user.may(IDENTITIES):
+        notes.append("each perpetrator is shown as a pseudonym (Person and six characters), the same everywhere")
+    return f"For your role, {' and '.join(notes)}." if notes else None
+
+
+def _nothing_to_show(version: str, user: User) -> None:
+    if _counts(version, incidents_visible_to(user, IncidentFilter()))[0]:
+        no_match_notice()
+    elif user.may(INCIDENTS):
+        empty_log_notice()
+    else:
+        st.info("No incidents are recorded against you in the log.")
 
 
 def _first_page() -> None:
@@ -125,7 +164,7 @@ def _table_key(chosen: IncidentFilter, sort: str, page: int) -> str:
 
 
 @st.fragment
-def _browse(version: str, chosen: IncidentFilter, total: int) -> None:
+def _browse(version: str, user: User, chosen: IncidentFilter, total: int) -> None:
     sort, page = _paging(total)
     rows = _page(version, chosen, page, sort)
     table = st.dataframe(
@@ -140,7 +179,11 @@ def _browse(version: str, chosen: IncidentFilter, total: int) -> None:
     if not table.selection.rows:
         st.caption("Select a row to see that incident in full.")
         return
-    _show_incident(_detail(version, rows["incident_key"].iloc[table.selection.rows[0]]))
+    incident_key = rows["incident_key"].iloc[table.selection.rows[0]]
+    detail = _detail(version, user, incident_key)
+    if detail is not None:
+        record_incident_viewed(cursor(), incident_key, "incident log")
+    _show_incident(detail)
 
 
 def _related(related: dict) -> str:
@@ -166,18 +209,20 @@ def _show_incident(detail: dict | None) -> None:
 
 con = open_page("incident_log")
 st.title("Which incidents are behind the figures?")
-chosen = chosen_filter()
+user = current_user()
+chosen = incidents_visible_to(user, chosen_filter())
+if chosen is None:
+    st.info("Your account is not linked to a councillor, so there are no incidents to show you: ask an administrator.")
+    st.stop()
 version = data_version(con)
 total, derived = _counts(version, chosen)
 
 if total == 0:
-    if _counts(version, IncidentFilter())[0] == 0:
-        st.info("No incidents yet: import your incident log on the Import page.", icon=":material/upload_file:")
-        st.page_link("pages/import_data.py", label="Go to Import", icon=":material/upload_file:")
-    else:
-        st.info("No incidents match these filters: widen the period or clear a filter in the sidebar.")
+    _nothing_to_show(version, user)
     st.stop()
 
 st.markdown(_answer(chosen, total, derived))
-_downloads(chosen, total)
-_browse(version, chosen, total)
+if note := _what_you_see(user):
+    st.caption(note)
+_downloads(user, chosen, total)
+_browse(version, user, chosen, total)

@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from analytics.access import REVIEWS
 from analytics.dates import display
 from analytics.incident_log import RELATED_MONTHS, as_text
 from analytics.indicators import review_indicators
@@ -18,7 +19,16 @@ from analytics.reviews import (
     review_context,
 )
 from analytics.vocabulary import MITIGATIONS
-from pages.common import EXCEL, cursor, empty_log_notice, open_page, plain_text, show_incident_fields
+from pages.common import (
+    EXCEL,
+    cursor,
+    download,
+    empty_log_notice,
+    open_page,
+    plain_text,
+    record_incident_viewed,
+    show_incident_fields,
+)
 
 FORM_KEYS = ("reviewed_on", "attendees", "what_happened", "what_worked", "lessons", "mitigations", "actions")
 SAVED = "review_saved_message"
@@ -209,14 +219,14 @@ def _review_form(incident_key: str, councillor: dict) -> None:
 
 
 def _meeting_pack_button(incident_key: str, reference: str | None) -> None:
-    st.download_button(
+    download(
         "Download the meeting pack (Excel)",
         lambda: meeting_pack(cursor(), incident_key),
         f"review-pack-{reference or 'incident'}-{date.today():%Y-%m-%d}.xlsx",
         EXCEL,
         key="meeting_pack",
-        on_click="ignore",
-        icon=":material/download:",
+        what=f"post-incident review meeting pack, incident {reference or incident_key}",
+        needs=REVIEWS,
     )
 
 
@@ -268,6 +278,7 @@ if context is None:
     st.warning("That incident is no longer in the log: an import may have replaced it. Choose another.")
     st.stop()
 
+record_incident_viewed(con, chosen, "post-incident review")
 _show_incident(context["incident"])
 _meeting_pack_button(chosen, context["incident"]["incident_ref"])
 _show_timeline(context["timeline"])

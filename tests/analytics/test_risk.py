@@ -98,7 +98,7 @@ def test_the_reasons_that_fired_are_given_with_numbers(council):
     assert risks["Home Hana"].reasons == [
         "1 incident at their home or doorstep in the last 12 months, the latest on 30 June 2025"
     ]
-    assert risks["Targeted Tia"].reasons == ["targeted by riser, a repeat perpetrator whose threat is rising"]
+    assert risks["Targeted Tia"].reasons == ["targeted by a repeat perpetrator whose threat is rising"]
     # Stu's perpetrator is a repeat one but not rising, and three incidents in a year are not several
     assert risks["Steady Stu"].reasons == ["3 incidents in the last 12 months, none in the last 90 days"]
     assert risks["Cabinet Cal"].reasons == ["a visible role (Cabinet member) and 3 incidents in the last 12 months"]

@@ -1,0 +1,284 @@
+"""The pages that show incident records, as each role meets them: what a safety champion, a councillor and a safety
+officer see of the log, its detail and its export, the repeat perpetrators on the councillors page, and the audit
+rows that viewing, exporting, importing and changing a setting write."""
+
+from datetime import date
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from analytics import audit, store
+from analytics.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
+from analytics.demo import load_sample
+from analytics.importing import import_file
+from analytics.incident_log import SORTS
+from analytics.privacy import perpetrator_shown
+from pages.common import plain_text
+from tests.analytics.test_importing import ROWS, csv_bytes
+from tests.analytics.test_reviews import load_council
+from tests.pages.test_pages import BAD_ROW, new_app, open_app, table_with, text_of
+
+LOG = "pages/incident_log.py"
+PAGE_SIZE = 50  # pages/incident_log.py
+REPEAT_PERPETRATORS = ("fernwicktruth", "savecastlemeadows")  # two of the sample council's, by perpetrator key
+CHAMPION = User(f"test-{SAFETY_CHAMPION}", "Test safety champion", SAFETY_CHAMPION)
+CSV_FILE = f"incident-log-{date.today():%Y-%m-%d}.csv"
+
+
+@pytest.fixture(scope="module")
+def sample_of_our_own(tmp_path_factory):
+    """The sample council for this module alone: its tests write audit rows and the pseudonym key into it."""
+    path = tmp_path_factory.mktemp("records") / "sample.duckdb"
+    con = store.connect(path)
+    load_sample(con)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def council(sample_of_our_own, monkeypatch):
+    monkeypatch.setenv(store.DB_ENV, str(sample_of_our_own))
+    return sample_of_our_own
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """What each deferred download button would hand out, by file name, as a callable that writes the file."""
+    files = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, mimetype, coordinates, file_name=None, **options):
+        files[file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **options)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return files
+
+
+def ask(path, sql: str, *parameters) -> list[tuple]:
+    con = store.connect(path)
+    try:
+        return con.execute(sql, list(parameters)).fetchall()
+    finally:
+        con.close()
+
+
+def audit_rows(path, action: str, actor: str) -> list[tuple]:
+    return ask(
+        path, "SELECT subject, detail FROM audit_log WHERE action = ? AND actor = ? ORDER BY entry", action, actor
+    )
+
+
+def pseudonym_of(path, perpetrator_key: str) -> str:
+    con = store.connect(path)
+    try:
+        return perpetrator_shown(con, CHAMPION, perpetrator_key)
+    finally:
+        con.close()
+
+
+def open_log_as(role: str, councillor_key: str | None = None) -> AppTest:
+    app = new_app(role, councillor_key)
+    app.run()
+    app.switch_page(LOG)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def latest_incident_of(path, perpetrator_key: str) -> tuple[str, str, str]:
+    """(incident key, perpetrator as written, description) of this person's latest incident with a description."""
+    return ask(
+        path,
+        "SELECT incident_key, perpetrator_ref, description FROM incident_facts "
+        "WHERE perpetrator_key = ? AND description IS NOT NULL ORDER BY occurred_on DESC, incident_key LIMIT 1",
+        perpetrator_key,
+    )[0]
+
+
+def open_incident(app: AppTest, path, incident_key: str) -> None:
+    """Turn to the page of the whole log (newest first) that holds this incident, and choose its row."""
+    (place,) = ask(
+        path,
+        f"SELECT n FROM (SELECT incident_key, row_number() OVER (ORDER BY {SORTS['newest first']}) AS n "
+        "FROM incident_facts) WHERE incident_key = ?",
+        incident_key,
+    )[0]
+    page, row = divmod(place - 1, PAGE_SIZE)
+    if page:
+        app.number_input(key="page").set_value(page + 1).run()
+    assert app.dataframe[0].value["incident_key"].iloc[row] == incident_key
+    app.session_state[app.dataframe[0].key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception, app.exception
+
+
+def everything_shown(app: AppTest) -> str:
+    """Every word on the page and in its tables, in lower case."""
+    tables = [table.value.to_csv() for table in app.dataframe]
+    captions = [caption.value for caption in app.caption]
+    return "\n".join([text_of(app), *captions, *tables, *(expander.label for expander in app.expander)]).lower()
+
+
+def all_descriptions(path) -> list[str]:
+    return [text for (text,) in ask(path, "SELECT DISTINCT description FROM incident_facts WHERE description <> ''")]
+
+
+def test_a_champion_sees_the_log_its_detail_and_its_export_without_descriptions_or_names(council, downloads):
+    fernwicktruth = pseudonym_of(council, "fernwicktruth")
+    assert fernwicktruth.startswith("Person ")
+    app = open_log_as(SAFETY_CHAMPION)
+    assert "description" not in app.dataframe[0].value.columns
+    assert "shown as a pseudonym" in everything_shown(app)
+
+    incident_key, _, description = latest_incident_of(council, "fernwicktruth")
+    open_incident(app, council, incident_key)
+    shown = everything_shown(app)
+    assert fernwicktruth.lower() in shown
+    assert not any(name in shown for name in REPEAT_PERPETRATORS)
+    assert plain_text(description).lower() not in shown
+
+    exported = downloads[CSV_FILE]().decode("utf-8-sig")
+    header = exported.splitlines()[0].split(",")
+    assert "description" not in header and "perpetrator_ref" in header
+    assert fernwicktruth in exported
+    assert not any(name in exported.lower() for name in REPEAT_PERPETRATORS)
+    assert not any(text in exported for text in all_descriptions(council))
+
+
+def test_the_champion_meets_the_same_pseudonym_on_the_councillors_page(council):
+    fernwicktruth = pseudonym_of(council, "fernwicktruth")
+    app = open_app("pages/councillors.py", role=SAFETY_CHAMPION)
+    people = table_with(app, "Why listed")
+    assert fernwicktruth in people["Person"].tolist()
+    assert "Written as" not in people.columns
+    (expander,) = [expander for expander in app.expander if expander.label.startswith(f"{fernwicktruth}: ")]
+    (incidents,) = ask(council, "SELECT count(*) FROM incident_facts WHERE perpetrator_key = 'fernwicktruth'")[0]
+    assert len(expander.dataframe[0].value) == incidents
+    assert expander.markdown[0].value.startswith(f"{fernwicktruth} is linked to")
+    shown = "\n".join([people.to_csv(), *(item.label for item in app.expander), text_of(app)]).lower()
+    assert not any(name in shown for name in REPEAT_PERPETRATORS)
+
+
+def test_the_escalation_reasons_name_no_perpetrator_to_a_champion(council):
+    app = open_app("pages/councillors.py", role=SAFETY_CHAMPION)
+    assert not any(name in everything_shown(app) for name in REPEAT_PERPETRATORS)
+
+
+def test_an_officer_sees_descriptions_and_who_the_perpetrators_are(council, downloads):
+    app = open_log_as(SAFETY_OFFICER)
+    incident_key, written, description = latest_incident_of(council, "fernwicktruth")
+    open_incident(app, council, incident_key)
+    shown = text_of(app)
+    assert plain_text(written) in shown and plain_text(description) in shown
+    assert "pseudonym" not in everything_shown(app)
+    exported = downloads[CSV_FILE]().decode("utf-8-sig")
+    assert "description" in exported.splitlines()[0].split(",")
+    assert "@FernwickTruth" in exported and description in exported
+
+
+def test_a_councillor_sees_only_the_incidents_recorded_against_them(council, downloads):
+    councillor_key, name = "c013", "Fatima Hussain-Carr"
+    (own,) = ask(council, "SELECT count(*) FROM incident_facts WHERE councillor_key = ?", councillor_key)[0]
+    others = [other for (other,) in ask(council, "SELECT name FROM councillors WHERE councillor_key <> ?", "c013")]
+    app = open_log_as(COUNCILLOR, councillor_key)
+    assert f"**{own:,} incidents match** your filters" in text_of(app)
+    assert set(app.dataframe[0].value["councillor"]) == {name}
+
+    app.session_state[app.dataframe[0].key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    incident_key = app.dataframe[0].value["incident_key"].iloc[0]
+    perpetrator, description = ask(
+        council, "SELECT perpetrator_key, description FROM incident_facts WHERE incident_key = ?", incident_key
+    )[0]
+    assert plain_text(description) in text_of(app)
+    if perpetrator:
+        assert pseudonym_of(council, perpetrator) in text_of(app) and perpetrator not in everything_shown(app)
+    assert not any(other.lower() in everything_shown(app) for other in others)
+
+    exported = downloads[CSV_FILE]().decode("utf-8-sig")
+    assert len(exported.splitlines()) == own + 1
+    assert description in exported
+    assert not any(other in exported for other in others)
+    assert not any(key in exported.lower() for key in REPEAT_PERPETRATORS)
+
+
+def test_a_councillor_with_no_incidents_is_told_so_and_sees_no_one_elses(council):
+    app = open_log_as(COUNCILLOR, "a councillor with no incidents")
+    assert "No incidents are recorded against you in the log." in text_of(app)
+    assert not app.dataframe and not app.get("download_button")
+
+
+def test_opening_an_incident_writes_one_viewed_row_however_often_it_is_drawn(council):
+    incident_key, _, _ = latest_incident_of(council, "savecastlemeadows")
+    viewed_before = audit_rows(council, audit.VIEWED_INCIDENT, CHAMPION.username)
+    app = open_log_as(SAFETY_CHAMPION)
+    open_incident(app, council, incident_key)
+    app.run()
+    viewed = audit_rows(council, audit.VIEWED_INCIDENT, CHAMPION.username)[len(viewed_before) :]
+    assert viewed == [(incident_key, "incident log")]
+
+
+def test_an_export_writes_an_exported_row_with_who_and_what(council):
+    exported_before = audit_rows(council, audit.EXPORTED, CHAMPION.username)
+    app = open_log_as(SAFETY_CHAMPION)
+    app.download_button(key="download_csv").click().run()
+    assert not app.exception, app.exception
+    exported = audit_rows(council, audit.EXPORTED, CHAMPION.username)[len(exported_before) :]
+    assert exported == [(CSV_FILE, "incident log, 1,495 incidents")]
+
+
+def test_an_import_and_the_choice_of_authority_are_audited(database):
+    officer = f"test-{SAFETY_OFFICER}"
+    app = open_app("pages/import_data.py")
+    app.file_uploader(key="upload").upload("log.csv", csv_bytes(*ROWS, BAD_ROW), "text/csv")
+    app.run()
+    app.button(key="import").click().run()
+    imported = audit_rows(database, audit.IMPORTED, officer)
+    assert imported == [("log.csv", "incidents: 4 rows read, 3 inserted, 0 updated, 0 unchanged, 1 rejected")]
+
+    app.segmented_control(key="kind").set_value("wards").run()
+    wards = b"WD24CD,WD24NM,LAD24CD,LAD24NM\nE05000001,Abbey,E07000001,Testshire\nE05000002,Brook,E07000002,Otherby\n"
+    app.file_uploader(key="upload").upload("wards.csv", wards, "text/csv")
+    app.run()
+    app.button(key="import").click().run()
+    app.selectbox(key="authority").select("E07000002").run()
+    app.button(key="choose_authority").click().run()
+    assert not app.exception, app.exception
+    assert [subject for subject, _ in audit_rows(database, audit.IMPORTED, officer)] == ["log.csv", "wards.csv"]
+    assert audit_rows(database, audit.SETTING_CHANGED, officer) == [
+        ("ward authority", "none chosen to E07000002 (Otherby)")
+    ]
+
+
+def test_rejected_rows_are_exported_through_the_audit_and_removing_the_sample_is_recorded(database):
+    officer = f"test-{SAFETY_OFFICER}"
+    con = store.connect(database)
+    import_file(con, "incidents", csv_bytes(*ROWS, BAD_ROW), "log.csv")
+    con.close()
+    app = open_app("pages/data.py")
+    app.download_button(key="download_csv").click().run()
+    ((subject, detail),) = audit_rows(database, audit.EXPORTED, officer)
+    assert subject.startswith("rejected-rows-") and detail.startswith("rejected rows of log.csv")
+
+    con = store.connect(database)
+    con.execute("DELETE FROM incidents")
+    load_sample(con)
+    con.close()
+    app = open_app("pages/data.py")
+    app.button(key="remove_sample").click().run()
+    assert not app.exception, app.exception
+    assert [subject for subject, _ in audit_rows(database, audit.REMOVED_SAMPLE, officer)] == ["fictional sample council"]
+
+
+def test_the_review_page_records_the_incident_viewed_and_its_meeting_pack_export(database):
+    officer = f"test-{SAFETY_OFFICER}"
+    con = store.connect(database)
+    load_council(con)
+    con.close()
+    app = open_app("pages/review.py")
+    assert audit_rows(database, audit.VIEWED_INCIDENT, officer) == [("ref:INC-5", "post-incident review")]
+    app.download_button(key="meeting_pack").click().run()
+    ((subject, detail),) = audit_rows(database, audit.EXPORTED, officer)
+    assert subject.startswith("review-pack-INC-5-") and detail == "post-incident review meeting pack, incident INC-5"
