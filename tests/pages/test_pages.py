@@ -30,9 +30,7 @@ def new_app(role: str = SAFETY_OFFICER, councillor_key: str | None = None) -> Ap
     username = f"test-{role}" + (f"-{councillor_key}" if councillor_key else "")
     con = store.connect()  # the database the app under test opens
     if not con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
-        accounts.add_user(
-            con, username, role, actor="test", display_name=f"Test {role}", councillor_key=councillor_key
-        )
+        accounts.add_user(con, username, role, actor="test", display_name=f"Test {role}", councillor_key=councillor_key)
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     app.session_state["signed_in_user"] = User(username, f"Test {role}", role, councillor_key)
     return app
