@@ -1,5 +1,6 @@
-"""Databases for the page tests: an empty one per test, and the sample council shared by tests that only read it."""
+"""Databases for the page tests: an empty one per test, or a copy of the sample council (loaded once)."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def database(db_path, monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_database(tmp_path_factory) -> Path:
-    """The sample council, loaded once; tests that change data must use `database` instead."""
+    """The sample council, loaded once; tests get a copy of it (`sample`)."""
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
     con = store.connect(path)
     load_sample(con)
@@ -43,7 +44,7 @@ def sample_database(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def sample(sample_database, monkeypatch) -> Path:
-    """The app under test opens the shared sample council."""
-    monkeypatch.setenv(store.DB_ENV, str(sample_database))
-    return sample_database
+def sample(sample_database, database) -> Path:
+    """The sample council, copied into the test's own database: signing in and opening incidents write to it."""
+    shutil.copy(sample_database, database)
+    return database

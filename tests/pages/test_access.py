@@ -1,7 +1,6 @@
 """Signing in and what each role is offered, through the sign-in form as a person meets it."""
 
 import re
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -57,19 +56,11 @@ def offered_pages(app: AppTest) -> set[str]:
     return offered
 
 
-@pytest.fixture(scope="session")
-def council_with_accounts(sample_database, tmp_path_factory):
-    path = tmp_path_factory.mktemp("accounts") / "council.duckdb"
-    shutil.copy(sample_database, path)
-    accounts_for_each_role(path)
-    return path
-
-
 @pytest.fixture
-def council(council_with_accounts, database):
-    """The sample council with one account for each role, in a database of the test's own."""
-    shutil.copy(council_with_accounts, database)
-    return database
+def council(sample):
+    """The sample council with one account for each role."""
+    accounts_for_each_role(sample)
+    return sample
 
 
 def test_nothing_is_shown_before_signing_in(sample):

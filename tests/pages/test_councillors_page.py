@@ -1,5 +1,6 @@
 """The Councillors and risk page on the sample council and on an empty database, through AppTest."""
 
+import shutil
 from datetime import date
 
 import pytest
@@ -12,13 +13,15 @@ PAGE = "pages/councillors.py"
 
 
 @pytest.fixture(scope="module")
-def sample_page(sample_database):
-    """The page once over the sample council, shared by the tests that only read it."""
-    con = store.connect(sample_database)
+def sample_page(sample_database, tmp_path_factory):
+    """The page once over a copy of the sample council, shared by the tests that only read it."""
+    path = tmp_path_factory.mktemp("councillors") / "sample.duckdb"
+    shutil.copy(sample_database, path)
+    con = store.connect(path)
     escalated = escalations(con, date.today())
     con.close()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(store.DB_ENV, str(sample_database))
+        patch.setenv(store.DB_ENV, str(path))
         yield open_app(PAGE), escalated
 
 

@@ -26,20 +26,9 @@ CHAMPION = User(f"test-{SAFETY_CHAMPION}", "Test safety champion", SAFETY_CHAMPI
 CSV_FILE = f"incident-log-{date.today():%Y-%m-%d}.csv"
 
 
-@pytest.fixture(scope="module")
-def sample_of_our_own(tmp_path_factory):
-    """The sample council for this module alone: its tests write audit rows and the pseudonym key into it."""
-    path = tmp_path_factory.mktemp("records") / "sample.duckdb"
-    con = store.connect(path)
-    load_sample(con)
-    con.close()
-    return path
-
-
 @pytest.fixture
-def council(sample_of_our_own, monkeypatch):
-    monkeypatch.setenv(store.DB_ENV, str(sample_of_our_own))
-    return sample_of_our_own
+def council(sample):
+    return sample
 
 
 @pytest.fixture
@@ -269,7 +258,8 @@ def test_rejected_rows_are_exported_through_the_audit_and_removing_the_sample_is
     app = open_app("pages/data.py")
     app.button(key="remove_sample").click().run()
     assert not app.exception, app.exception
-    assert [subject for subject, _ in audit_rows(database, audit.REMOVED_SAMPLE, officer)] == ["fictional sample council"]
+    removed = audit_rows(database, audit.REMOVED_SAMPLE, officer)
+    assert [subject for subject, _ in removed] == ["fictional sample council"]
 
 
 def test_the_review_page_records_the_incident_viewed_and_its_meeting_pack_export(database):
