@@ -36,6 +36,17 @@ CATEGORY_COLOURS = {
 }
 
 
+def _with_gaps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Columns that may hold hidden numbers (<NA>, see analytics.privacy) as plain floats, so Plotly leaves a gap
+    where a number is hidden; columns of plain numbers are left as they are."""
+    changed = {
+        column: frame[column].astype("float64")
+        for column in columns
+        if column in frame and isinstance(frame[column].dtype, pd.api.extensions.ExtensionDtype)
+    }
+    return frame.assign(**changed) if changed else frame
+
+
 def _layout(figure: go.Figure) -> go.Figure:
     figure.update_layout(margin=_MARGIN, legend_title_text="")
     return figure
@@ -44,7 +55,7 @@ def _layout(figure: go.Figure) -> go.Figure:
 def monthly_trend(months: pd.DataFrame) -> go.Figure:
     """Incidents per month as bars: every month is shown, including those with none."""
     figure = px.bar(
-        months,
+        _with_gaps(months, "incidents"),
         x="month",
         y="incidents",
         title="Incidents recorded each month",
@@ -62,13 +73,15 @@ def _top_categories(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     kept = set(totals.index[:MOST_SHOWN])
     grouped = frame.assign(category=frame["category"].where(frame["category"].isin(kept), OTHERS))
-    return grouped.groupby(["period", "category"], as_index=False)["incidents"].sum()
+    # A hidden number leaves its 'all others' point a gap too, rather than a total that reads as complete.
+    return grouped.groupby(["period", "category"], as_index=False)["incidents"].sum(skipna=False)
 
 
 def trend(frame: pd.DataFrame, period: str, split: str | None) -> go.Figure:
     """Incidents per period: bars with the rolling average as a line, or one line per category when split."""
     period_label = "Month" if period == "month" else "Quarter"
     labels = {"period": period_label, "incidents": "Number of incidents", "category": split or ""}
+    frame = _with_gaps(frame, "incidents", "rolling_average")
     if split:
         shown = _top_categories(frame)
         figure = px.line(
@@ -102,9 +115,10 @@ def trend(frame: pd.DataFrame, period: str, split: str | None) -> go.Figure:
     return _layout(figure)
 
 
-def heatmap(cells: pd.DataFrame, across: str) -> go.Figure:
-    """Wards down, channels or abuse types across, the count in each cell, darker for more."""
-    grid = cells.pivot_table(index="ward", columns="category", values="incidents", fill_value=0, aggfunc="sum")
+def heatmap(grid: pd.DataFrame, across: str) -> go.Figure:
+    """Wards down (the grid's index), channels or abuse types across (its columns), the count in each cell, darker
+    for more; a hidden count is a blank cell."""
+    grid = _with_gaps(grid, *grid.columns)
     grid = grid.loc[grid.sum(axis=1).sort_values().index, grid.sum().sort_values(ascending=False).index]
     figure = px.imshow(
         grid,
@@ -120,7 +134,8 @@ def heatmap(cells: pd.DataFrame, across: str) -> go.Figure:
 
 def ward_rates(rates: pd.DataFrame) -> go.Figure:
     """Incidents per councillor in each ward, highest at the top."""
-    shown = rates.dropna(subset=["per_councillor"]).sort_values("per_councillor")
+    shown = _with_gaps(rates, "incidents", "per_councillor").dropna(subset=["per_councillor"])
+    shown = shown.sort_values("per_councillor")
     figure = px.bar(
         shown,
         x="per_councillor",
@@ -137,7 +152,7 @@ def ward_rates(rates: pd.DataFrame) -> go.Figure:
 
 def characteristics(table: pd.DataFrame) -> go.Figure:
     """Incidents targeting each protected characteristic, most first."""
-    shown = table.sort_values("incidents")
+    shown = _with_gaps(table, "incidents").sort_values("incidents")
     figure = px.bar(
         shown,
         x="incidents",
@@ -154,7 +169,8 @@ def characteristics(table: pd.DataFrame) -> go.Figure:
 
 def group_rates(rates: pd.DataFrame) -> go.Figure:
     """Each group's incidents per councillor, with its 95% interval as a bar either side."""
-    shown = rates.assign(group=rates["group_name"].str.capitalize())
+    shown = _with_gaps(rates, "per_councillor", "low", "high")
+    shown = shown.assign(group=shown["group_name"].str.capitalize())
     figure = px.scatter(
         shown,
         x="per_councillor",

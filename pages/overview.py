@@ -4,13 +4,16 @@ from datetime import date
 
 import streamlit as st
 
+from analytics import privacy
+from analytics.access import COUNCILLOR_RISK
 from analytics.alerts import current_alerts
 from analytics.filters import IncidentFilter
-from analytics.incidents import describe_period, headline, log_has_incidents, monthly_counts
+from analytics.incidents import headline, log_has_incidents, monthly_counts
 from pages.charts import monthly_trend
 from pages.common import (
     chart_with_numbers,
     chosen_filter,
+    current_user,
     cursor,
     data_version,
     empty_log_notice,
@@ -31,15 +34,21 @@ def _alerts(version: str, as_of: date):
     return current_alerts(cursor(), as_of)
 
 
-def _metric(column, label: str, now: int, before: int | None, help_text: str | None = None) -> None:
-    delta = f"{now - before:+,} on the period before" if before is not None else None
-    column.metric(label, f"{now:,}", delta=delta, delta_color="inverse", help=help_text)
+def _metric(column, label: str, now: int | None, before: int | None, help_text: str | None = None) -> None:
+    """One headline figure; a hidden one (None) is a dash, and has no change beside it."""
+    delta = f"{now - before:+,} on the period before" if None not in (now, before) else None
+    value = privacy.HIDDEN_MARK if now is None else f"{now:,}"
+    column.metric(label, value, delta=delta, delta_color="inverse", help=help_text)
 
 
-def _attention(alerts) -> None:
+def _attention(alerts, about_people: bool) -> None:
+    """The digest; `about_people` says whether this user may see the alerts about individual people."""
     st.subheader("What needs attention")
     kinds = {kind: [alert for alert in alerts if alert.kind == kind] for kind in
              ("unusual rise", "repeat perpetrator", "escalation")}  # fmt: skip
+    if not alerts and not about_people:
+        st.success("Nothing stands out: no unusual rise that can be shown to your role.")
+        return
     if not alerts:
         st.success("Nothing stands out: no unusual rise, no repeat perpetrator and no councillor to escalate.")
         return
@@ -60,6 +69,7 @@ def _attention(alerts) -> None:
 
 
 con = open_page("overview")
+user = current_user()
 st.title("How much abuse are our councillors facing?")
 if not log_has_incidents(con):
     empty_log_notice()
@@ -71,28 +81,28 @@ if now.incidents == 0:
     no_match_notice()
     st.stop()
 
-st.markdown(describe_period(now, before, chosen))
+st.markdown(privacy.period_sentence(user, now, before, chosen))
 previous = before if before and before.incidents else None
-columns = st.columns(4)
-_metric(columns[0], "Incidents", now.incidents, previous.incidents if previous else None)
-_metric(
-    columns[1], "Councillors affected", now.councillors_affected, previous.councillors_affected if previous else None
-)
-_metric(
-    columns[2],
-    "High or critical threat",
-    now.high_or_critical,
-    previous.high_or_critical if previous else None,
-    "Incidents whose threat level is high or critical, as recorded or worked out by the triage rules.",
-)
-_metric(columns[3], "Reported to the police", now.reported_to_police, previous.reported_to_police if previous else None)
+figures = privacy.headline_shown(user, now, previous)
+help_texts = {
+    "High or critical threat": (
+        "Incidents whose threat level is high or critical, as recorded or worked out by the triage rules."
+    )
+}
+for column, (label, (this_period, period_before)) in zip(st.columns(4), figures.items(), strict=True):
+    _metric(column, label, this_period, period_before, help_texts.get(label))
+if any(this_period is None for this_period, _ in figures.values()):
+    st.caption(privacy.HEADLINE_NOTE)
 
-_attention(_alerts(version, date.today()))
+_attention(privacy.alerts_shown(con, user, _alerts(version, date.today())), user.may(COUNCILLOR_RISK))
 
+shown = privacy.monthly_shown(user, months)
 chart_with_numbers(
-    monthly_trend(months),
-    months.assign(month=months["month"].map(lambda day: f"{day:%B %Y}")).rename(
-        columns={"month": "Month", "incidents": "Incidents"}
-    ),
+    monthly_trend(shown.frame),
+    shown.marked()
+    .assign(month=months["month"].map(lambda day: f"{day:%B %Y}"))
+    .rename(columns={"month": "Month", "incidents": "Incidents"}),
     key="chart_monthly_trend",
 )
+if shown.note:
+    st.caption(f"{shown.note} A dash ({privacy.HIDDEN_MARK}) marks a hidden number.")

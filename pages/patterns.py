@@ -2,13 +2,15 @@
 
 import streamlit as st
 
+from analytics import privacy
 from analytics.filters import IncidentFilter
 from analytics.incidents import log_has_incidents
-from analytics.patterns import characteristic_breakdown, describe_concentration, group_rates, heatmap, ward_rates
+from analytics.patterns import characteristic_breakdown, group_rates, heatmap, ward_rates
 from pages import charts
 from pages.common import (
     chart_with_numbers,
     chosen_filter,
+    current_user,
     cursor,
     data_version,
     empty_log_notice,
@@ -29,7 +31,13 @@ def _patterns(version: str, chosen: IncidentFilter):
     }
 
 
+def _note(shown: privacy.Shown) -> None:
+    if shown.note:
+        st.caption(f"{shown.note} A dash ({privacy.HIDDEN_MARK}) marks a hidden number.")
+
+
 con = open_page("patterns")
+user = current_user()
 chosen = chosen_filter()
 st.title("Where is abuse concentrated?")
 if not log_has_incidents(con):
@@ -39,13 +47,13 @@ found = _patterns(data_version(con), chosen)
 if found["wards"]["incidents"].sum() == 0:
     no_match_notice()
     st.stop()
-st.markdown(describe_concentration(found["wards"], found["channel"]))
+rates = privacy.ward_rates_shown(user, found["wards"], found["channel"])
+st.markdown(privacy.concentration_sentence(user, found["wards"], found["channel"], rates))
 
 st.subheader("Wards")
-rates = found["wards"]
 chart_with_numbers(
-    charts.ward_rates(rates),
-    rates.rename(
+    charts.ward_rates(rates.frame),
+    rates.marked().rename(
         columns={
             "ward": "Ward",
             "councillors": "Councillors",
@@ -55,28 +63,28 @@ chart_with_numbers(
     ),
     key="chart_ward_rates",
 )
+_note(rates)
 st.caption("A rate per councillor lets a ward with three councillors be compared with a ward with one.")
 
 across = st.segmented_control(
     "Wards against", ["channel", "abuse type"], default="channel", required=True, key="across", bind="query-params"
 )
-cells = found[across]
-chart_with_numbers(
-    charts.heatmap(cells, across),
-    cells.pivot_table(index="ward", columns="category", values="incidents", fill_value=0).reset_index(),
-    key="chart_heatmap",
-)
+grid = privacy.heatmap_shown(user, found[across])
+chart_with_numbers(charts.heatmap(grid.frame, across), grid.marked().reset_index(), key="chart_heatmap")
+_note(grid)
 if across == "abuse type":
     st.caption("An incident of several types is counted once under each, so rows can add up to more than the total.")
 
 st.subheader("Who is targeted because of who they are?")
 table = found["characteristics"]
+total = int(found["wards"]["incidents"].sum())
 if table.empty:
     st.info("No incident in this selection was recorded as targeting a protected characteristic.")
 else:
+    targeted = privacy.characteristics_shown(user, table, total)
     chart_with_numbers(
-        charts.characteristics(table),
-        table.rename(
+        charts.characteristics(targeted.frame),
+        targeted.marked().rename(
             columns={
                 "characteristic": "Protected characteristic",
                 "incidents": "Incidents",
@@ -87,6 +95,7 @@ else:
         ),
         key="chart_characteristics",
     )
+    _note(targeted)
     st.caption("An incident can target several characteristics, so the shares do not add up to 100%.")
 
 st.subheader("Are some groups of councillors targeted more?")
@@ -94,9 +103,10 @@ groups = found["groups"]
 if groups.empty:
     st.info("Import your councillor register on the Import page to compare groups of councillors.")
 else:
+    compared = privacy.group_rates_shown(user, groups)
     chart_with_numbers(
-        charts.group_rates(groups),
-        groups.rename(
+        charts.group_rates(compared.frame),
+        compared.marked().rename(
             columns={
                 "dimension": "Compared by",
                 "group_name": "Group",
@@ -109,6 +119,7 @@ else:
         ),
         key="chart_group_rates",
     )
+    _note(compared)
     st.caption(
         "The bars either side show the range the true rate is likely to lie in (95%). Two groups differ clearly "
         "only when their ranges do not overlap."

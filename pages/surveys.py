@@ -5,10 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from analytics import survey_results
+from analytics.access import SURVEY_COMMENTS
 from analytics.benchmarks import shown_against_national
 from analytics.survey_measures import MEASURES, save_measures, suggest_measures
 from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
-from pages.common import chart_with_numbers, cursor, open_page
+from pages.common import chart_with_numbers, current_user, cursor, open_page
 
 IMPORT_HINT = (
     "No survey yet: import your survey export on the Import page (choose **Councillor survey export**), "
@@ -249,7 +250,11 @@ st.caption(f"Wave {wave_labels[wave_id]}: {respondents:,} councillors responded.
 summary = _summary(version, wave_id, question_id)
 st.markdown(f"**{summary.lead}**")
 if summary.kind == "text":
-    if summary.answered:
+    if summary.answered and not current_user().may(SURVEY_COMMENTS):
+        st.info(
+            "Free-text answers are not shown to your role: they can name or identify the councillors who wrote them."
+        )
+    elif summary.answered:
         st.caption("Free-text answers are shown as written, in alphabetical order; they are never split by group.")
         written = pd.DataFrame({"What councillors wrote": _free_text(version, wave_id, question_id)})
         st.dataframe(written, hide_index=True)

@@ -2,13 +2,15 @@
 
 import streamlit as st
 
+from analytics import privacy
 from analytics.filters import IncidentFilter
 from analytics.incidents import log_has_incidents
-from analytics.trends import SPLITS, biggest_rises, counts_over_time, describe_year_on_year, latest_year_on_previous
+from analytics.trends import SPLITS, biggest_rises, counts_over_time, latest_year_on_previous
 from pages import charts
 from pages.common import (
     chart_with_numbers,
     chosen_filter,
+    current_user,
     cursor,
     data_version,
     empty_log_notice,
@@ -31,10 +33,11 @@ def _year_on_year(version: str, chosen: IncidentFilter):
     if comparison is None:
         return None
     rises = {split: biggest_rises(con, chosen, comparison, split, top=1) for split in ("channel", "ward")}
-    return describe_year_on_year(comparison, rises["channel"], rises["ward"])
+    return comparison, rises["channel"], rises["ward"]
 
 
 con = open_page("trends")
+user = current_user()
 chosen = chosen_filter()
 st.title("Is abuse getting worse?")
 version = data_version(con)
@@ -45,7 +48,7 @@ lead = _year_on_year(version, chosen)
 if lead is None:
     no_match_notice()
     st.stop()
-st.markdown(lead)
+st.markdown(privacy.year_on_year_sentence(user, *lead))
 
 left, right = st.columns(2)
 period = left.segmented_control(
@@ -57,10 +60,13 @@ frame = _trend(version, chosen, period, split)
 if frame.empty:
     no_match_notice()
     st.stop()
+shown = privacy.trend_shown(con, user, chosen, period, split, frame)
 
 chart_with_numbers(
-    charts.trend(frame, period, split),
-    frame.assign(period=frame["period"].dt.strftime("%B %Y" if period == "month" else "%m/%Y")).rename(
+    charts.trend(shown.frame, period, split),
+    shown.marked()
+    .assign(period=frame["period"].dt.strftime("%B %Y" if period == "month" else "%m/%Y"))
+    .rename(
         columns={
             "period": period.capitalize(),
             "category": split or "",
@@ -73,6 +79,8 @@ chart_with_numbers(
     ),
     key="chart_trend",
 )
+if shown.note:
+    st.caption(f"{shown.note} A dash ({privacy.HIDDEN_MARK}) marks a hidden number.")
 if not frame["complete"].all():
     st.caption(f"The latest {period} is still under way, so its count will rise.")
 st.caption(
