@@ -83,8 +83,8 @@ def entries(
         clauses.append("contains(lower(actor), lower(?))")
         parameters.append(actor)
     sql = (
-        'SELECT logged_at AS "When", actor AS "Who", action AS "What", subject AS "Which", '
-        f'detail AS "Detail" FROM audit_log WHERE {" AND ".join(clauses)} ORDER BY entry DESC'
+        """SELECT logged_at AS "When", actor AS "Who", action AS "What", coalesce(subject, '') AS "Which", """
+        f"""coalesce(detail, '') AS "Detail" FROM audit_log WHERE {" AND ".join(clauses)} ORDER BY entry DESC"""
     )
     if limit is not None:
         sql += " LIMIT ?"

@@ -211,6 +211,7 @@ def test_entries_are_newest_first_in_plain_columns(trail):
     frame = audit.entries(trail)
     assert list(frame.columns) == ["When", "Who", "What", "Which", "Detail"]
     assert whos(frame) == ["Bob Smith", "bob", "alice", "alice"]
+    assert frame["Which"].tolist() == ["", "ref:INC-1", "incident-log.csv", ""], "nothing recorded reads as blank"
 
 
 def test_entries_filter_by_day_inclusive(trail):
