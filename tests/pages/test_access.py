@@ -212,3 +212,25 @@ def test_a_change_to_an_account_reaches_its_open_session_at_the_next_click(counc
     app.run()
     assert not shows_data(app)
     assert [field.label for field in app.text_input] == ["User name", "Password"]
+
+
+def everything_shown(app: AppTest) -> str:
+    """Every word and number on the page, in its tables and in its charts, in lower case."""
+    parts = [text_of(app), *(caption.value for caption in app.caption), *(label.label for label in app.expander)]
+    parts += [table.value.to_csv() for table in app.dataframe] + [chart.proto.spec for chart in app.get("plotly_chart")]
+    parts += [f"{metric.label} {metric.value}" for metric in app.metric]
+    return "\n".join(parts).lower()
+
+
+@pytest.mark.parametrize("role", [SAFETY_CHAMPION, COUNCILLOR, VIEWER])
+def test_no_page_shows_a_perpetrator_to_a_role_that_may_not_see_who_they_are(council, role):
+    con = store.connect(council)
+    people = {name.lower() for row in con.execute(
+        "SELECT DISTINCT perpetrator_key, perpetrator_ref FROM incident_facts WHERE perpetrator_key IS NOT NULL"
+    ).fetchall() for name in row}  # fmt: skip
+    app = sign_in_through_form(signed_out_app(), f"{role.replace(' ', '.')}@fernwick.gov.uk", PASSWORD)
+    for page in sorted(offered_pages(app)):
+        app.switch_page(f"pages/{page}.py")
+        app.run()
+        shown = everything_shown(app)
+        assert not [person for person in people if person in shown], page
