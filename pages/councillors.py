@@ -26,7 +26,7 @@ from analytics.risk import (
     needing_escalation,
     rules_in_words,
 )
-from pages.common import chosen_filter, current_user, cursor, data_version, open_page
+from pages.common import chosen_filter, current_user, cursor, data_version, link_to, open_page
 
 
 @st.cache_data(show_spinner=False)
@@ -140,7 +140,7 @@ def _show_rules() -> None:
 def _show_risks(risks: list[CouncillorRisk]) -> None:
     if not risks:
         st.info("Import your councillor register on the Import page to see risk levels.", icon=":material/group:")
-        st.page_link("pages/import_data.py", label="Go to Import", icon=":material/upload_file:")
+        link_to("import_data", "Go to Import", ":material/upload_file:")
         return
     escalated = needing_escalation(risks)
     st.markdown(escalation_summary(escalated))

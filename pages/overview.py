@@ -17,6 +17,7 @@ from pages.common import (
     cursor,
     data_version,
     empty_log_notice,
+    link_to,
     no_match_notice,
     open_page,
 )
@@ -59,13 +60,13 @@ def _attention(alerts, about_people: bool) -> None:
         with st.expander(f"{len(people)} people are linked to several incidents: consider referral to the police"):
             for person in people[:5]:
                 st.markdown(f"- {person.sentence}")
-            st.page_link("pages/councillors.py", label="See everyone on the Councillors and risk page")
+            link_to("councillors", "See everyone on the Councillors and risk page")
     if kinds["escalation"]:
         councillors = kinds["escalation"]
         with st.expander(f"{len(councillors)} councillors need their risk assessment reviewing"):
             for risk in councillors[:5]:
                 st.markdown(f"- {risk.sentence}")
-            st.page_link("pages/councillors.py", label="See the escalation list on the Councillors and risk page")
+            link_to("councillors", "See the escalation list on the Councillors and risk page")
 
 
 con = open_page("overview")

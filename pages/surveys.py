@@ -9,7 +9,7 @@ from analytics.access import SURVEY_COMMENTS
 from analytics.benchmarks import shown_against_national
 from analytics.survey_measures import MEASURES, save_measures, suggest_measures
 from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
-from pages.common import chart_with_numbers, current_user, cursor, open_page
+from pages.common import chart_with_numbers, current_user, cursor, link_to, open_page
 
 IMPORT_HINT = (
     "No survey yet: import your survey export on the Import page (choose **Councillor survey export**), "
@@ -230,7 +230,7 @@ version = survey_results.data_version(con)
 waves = _waves(version)
 if waves.empty:
     st.info(IMPORT_HINT, icon=":material/upload_file:")
-    st.page_link("pages/import_data.py", label="Go to Import", icon=":material/upload_file:")
+    link_to("import_data", "Go to Import", ":material/upload_file:")
     st.stop()
 
 wave_labels = dict(zip(waves["wave_id"], waves["label"], strict=True))
