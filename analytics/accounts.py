@@ -141,12 +141,29 @@ def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *
     audit.record(con, actor, audit.USER_CHANGED, row[0], "password set")
 
 
+def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str, new: str) -> None:
+    """A signed-in person's own new password, given their current one."""
+    row = _row(con, user.username)
+    if row is None or row[4] is None:
+        raise AccountError("Your account signs in with the council's account: change your password there.")
+    if not _verify(row[4], current):
+        audit.record(con, user.username, audit.USER_CHANGED, user.username, "password change refused: wrong password")
+        raise AccountError("Your current password is not right: type it again.")
+    set_password(con, user.username, new, actor=user.username)
+
+
 def unlock(con: duckdb.DuckDBPyConnection, username: str, *, actor: str) -> None:
     row = _row(con, username)
     if row is None:
         raise AccountError(f"There is no account called {username}.")
     con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [row[0]])
     audit.record(con, actor, audit.USER_CHANGED, row[0], "unlocked")
+
+
+def has_password(con: duckdb.DuckDBPyConnection, user: User) -> bool:
+    """Whether the account signs in with a password here (not only with the council's account)."""
+    row = _row(con, user.username)
+    return row is not None and row[4] is not None
 
 
 def still_signed_in(con: duckdb.DuckDBPyConnection, user: User) -> User | None:

@@ -78,12 +78,37 @@ def _sign_in_form(con: duckdb.DuckDBPyConnection, settings: dict | None) -> None
 
 
 def draw_account(con: duckdb.DuckDBPyConnection, user: User) -> None:
-    """Who is signed in, in which role, and the way out; in the sidebar of every page."""
+    """Who is signed in, in which role, changing their password, and the way out; in the sidebar of every page."""
     with st.sidebar:
         st.caption(f"Signed in as **{user.display_name}** ({user.role}).")
+        if accounts.has_password(con, user):
+            with st.popover("Change your password", icon=":material/password:"):
+                _change_password(con, user)
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             audit.record(con, user.username, audit.SIGNED_OUT)
             del st.session_state[_USER_KEY]
             if _council_sign_in() and st.user.get("is_logged_in"):
                 st.logout()
             st.rerun()
+
+
+def _change_password(con: duckdb.DuckDBPyConnection, user: User) -> None:
+    with st.form("change_password", clear_on_submit=True):
+        current = st.text_input("Current password", type="password", key="own_current_password")
+        new = st.text_input(
+            f"New password (at least {accounts.MIN_PASSWORD_LENGTH} characters)",
+            type="password",
+            key="own_new_password",
+        )
+        again = st.text_input("New password again", type="password", key="own_new_password_again")
+        if not st.form_submit_button("Change the password"):
+            return
+    if new != again:
+        st.error("The two new passwords are not the same: type them again.")
+        return
+    try:
+        accounts.change_own_password(con, user, current, new)
+    except accounts.AccountError as refused:
+        st.error(str(refused))
+        return
+    st.success("Your password is changed.")

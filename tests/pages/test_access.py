@@ -234,3 +234,34 @@ def test_no_page_shows_a_perpetrator_to_a_role_that_may_not_see_who_they_are(cou
         app.run()
         shown = everything_shown(app)
         assert not [person for person in people if person in shown], page
+
+
+def change_own_password(app: AppTest, current: str, new: str, again: str | None = None) -> AppTest:
+    app.text_input(key="own_current_password").input(current)
+    app.text_input(key="own_new_password").input(new)
+    app.text_input(key="own_new_password_again").input(new if again is None else again)
+    next(button for button in app.button if button.label == "Change the password").click()
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_someone_changes_their_own_password_and_signs_in_with_it(council):
+    app = sign_in_through_form(signed_out_app(), "viewer@fernwick.gov.uk", PASSWORD)
+    change_own_password(app, "not my password", "a new long passphrase")
+    assert [error.value for error in app.error] == ["Your current password is not right: type it again."]
+    change_own_password(app, PASSWORD, "a new long passphrase", again="a different one")
+    assert [error.value for error in app.error] == ["The two new passwords are not the same: type them again."]
+    change_own_password(app, PASSWORD, "short")
+    assert [error.value for error in app.error] == ["The password is too short: use at least 12 characters."]
+    change_own_password(app, PASSWORD, "a new long passphrase")
+    assert [success.value for success in app.success] == ["Your password is changed."]
+    assert accounts.sign_in(store.connect(council), "viewer@fernwick.gov.uk", "a new long passphrase")
+    trail = audit.entries(store.connect(council), actions=(audit.USER_CHANGED,), actor="viewer@fernwick.gov.uk")
+    assert trail["Detail"].tolist() == ["password set", "password change refused: wrong password"]
+
+
+def test_an_account_without_a_password_is_not_offered_a_password_change(sample):
+    app = new_app(VIEWER)
+    app.run()
+    assert "own_current_password" not in [field.key for field in app.text_input]
