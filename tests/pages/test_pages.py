@@ -36,9 +36,12 @@ def new_app(role: str = SAFETY_OFFICER, councillor_key: str | None = None) -> Ap
     return app
 
 
-def open_app(page: str | None = None, role: str = SAFETY_OFFICER, **query: str) -> AppTest:
-    """The dashboard opened by someone in `role`, by a link with `query` in it, then `page` chosen."""
-    app = new_app(role)
+def open_app(
+    page: str | None = None, role: str = SAFETY_OFFICER, councillor_key: str | None = None, **query: str
+) -> AppTest:
+    """The dashboard opened by someone in `role` (a councillor: the one `councillor_key` names), by a link with
+    `query` in it, then `page` chosen."""
+    app = new_app(role, councillor_key)
     app.query_params.update(query)
     app.run()
     if page:

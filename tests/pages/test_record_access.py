@@ -17,7 +17,7 @@ from analytics.privacy import perpetrator_shown
 from pages.common import plain_text
 from tests.analytics.test_importing import ROWS, csv_bytes
 from tests.analytics.test_reviews import load_council
-from tests.pages.test_pages import BAD_ROW, new_app, open_app, table_with, text_of
+from tests.pages.test_pages import BAD_ROW, open_app, table_with, text_of
 
 LOG = "pages/incident_log.py"
 PAGE_SIZE = 50  # pages/incident_log.py
@@ -74,12 +74,7 @@ def pseudonym_of(path, perpetrator_key: str) -> str:
 
 
 def open_log_as(role: str, councillor_key: str | None = None) -> AppTest:
-    app = new_app(role, councillor_key)
-    app.run()
-    app.switch_page(LOG)
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_app(LOG, role, councillor_key)
 
 
 def latest_incident_of(path, perpetrator_key: str) -> tuple[str, str, str]:

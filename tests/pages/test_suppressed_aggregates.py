@@ -14,7 +14,7 @@ from analytics.access import COUNCILLOR, SAFETY_CHAMPION, VIEWER
 from analytics.trends import SPLITS
 from tests.analytics.test_survey_results import HELP, import_waves, question_id
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
-from tests.pages.test_pages import chart_values, new_app, table_with, text_of
+from tests.pages.test_pages import chart_values, open_app, table_with, text_of
 
 WITHOUT_SMALL_NUMBERS = (VIEWER, COUNCILLOR)
 SMALL = range(1, 5)
@@ -85,25 +85,19 @@ def small_counts_shown(app) -> dict[str, list]:
     return {where: values for where, values in found.items() if values}
 
 
-def open_app(page: str | None = None, role: str = VIEWER):
+def open_as(role: str, page: str | None = None):
     """The dashboard opened by someone in `role` (a councillor being the first in the register), then `page`."""
     con = store.connect()  # the database the app under test opens
     key = con.execute("SELECT min(councillor_key) FROM councillors").fetchone()[0] if role == COUNCILLOR else None
     con.close()
-    app = new_app(role, key)
-    app.run()
-    if page:
-        app.switch_page(page)
-        app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_app(page, role, key)
 
 
 def walk(role: str):
     """Overview, Trends by month and by quarter with every split, and Patterns with both heatmaps, as `role`."""
-    app = open_app(role=role)
+    app = open_as(role)
     yield "overview", app
-    app = open_app("pages/trends.py", role=role)
+    app = open_as(role, "pages/trends.py")
     for period in ("month", "quarter"):
         app.segmented_control(key="period_size").set_value(period)
         for split in ("nothing (all incidents)", *SPLITS):
@@ -111,7 +105,7 @@ def walk(role: str):
             app.run()
             assert not app.exception, app.exception
             yield f"trends by {period}, split by {split}", app
-    app = open_app("pages/patterns.py", role=role)
+    app = open_as(role, "pages/patterns.py")
     for across in ("channel", "abuse type"):
         app.segmented_control(key="across").set_value(across)
         app.run()
@@ -179,10 +173,10 @@ def test_a_safety_champion_sees_the_sample_council_s_small_counts(sample):
 
 
 def test_a_viewer_reads_the_note_and_dashes_where_numbers_are_hidden(small_council):
-    app = open_app(role=VIEWER)
+    app = open_as(VIEWER)
     assert {metric.label: metric.value for metric in app.metric}["Councillors affected"] == "–"
     assert "fewer than 10 councillors" in text_of(app)
-    patterns = open_app("pages/patterns.py", role=VIEWER)
+    patterns = open_as(VIEWER, "pages/patterns.py")
     notes = "\n".join(caption.value for caption in patterns.caption)
     assert "Numbers from 1 to 4 are hidden" in notes and "A dash (–) marks a hidden number." in notes
     grid = table_with(patterns, "ward").set_index("ward")
@@ -190,10 +184,10 @@ def test_a_viewer_reads_the_note_and_dashes_where_numbers_are_hidden(small_counc
 
 
 def test_a_viewer_sees_no_alert_about_people_and_a_champion_sees_pseudonyms(sample):
-    viewer = open_app(role=VIEWER)
+    viewer = open_as(VIEWER)
     labels = [expander.label for expander in viewer.expander]
     assert not any("linked to several incidents" in label or "risk assessment" in label for label in labels)
-    champion = open_app(role=SAFETY_CHAMPION)
+    champion = open_as(SAFETY_CHAMPION)
     people = next(expander for expander in champion.expander if "linked to several incidents" in expander.label)
     named = [item.value for item in people.markdown]
     assert named and all(re.match(r"- Person [0-9A-F]{6} is linked to", sentence) for sentence in named)
@@ -210,7 +204,7 @@ def surveyed(database):
 
 def test_free_text_answers_are_shown_to_a_champion_and_not_to_a_viewer(surveyed):
     def opened(role):
-        app = open_app("pages/surveys.py", role=role)
+        app = open_as(role, "pages/surveys.py")
         app.selectbox(key="survey_question").set_value(surveyed)
         app.run()
         assert not app.exception, app.exception
