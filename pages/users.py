@@ -38,7 +38,7 @@ def _accounts_table(accounts_held: pd.DataFrame, councillors: dict[str, str]) ->
                 "User name": accounts_held["username"],
                 "Name": accounts_held["display_name"],
                 "Role": accounts_held["role"],
-                "Councillor": accounts_held["councillor_key"].map(councillors).fillna(""),
+                "Councillor": accounts_held["councillor_key"].map(lambda key: councillors.get(key, "")),
                 "Has a password": accounts_held["has_password"],
                 "Switched on": accounts_held["active"],
                 "Locked until": locked,
