@@ -68,6 +68,10 @@ class IncidentFilter:
         length = self.end - self.start
         return replace(self, start=self.start - length - timedelta(days=1), end=self.start - timedelta(days=1))
 
+    def over_all_dates(self) -> IncidentFilter:
+        """The same filter over every date in the log."""
+        return replace(self, start=None, end=None)
+
     @property
     def days(self) -> int | None:
         return (self.end - self.start).days + 1 if self.start and self.end else None

@@ -20,7 +20,7 @@ from analytics.filters import IncidentFilter
 from analytics.incidents import Headline, describe_period
 from analytics.patterns import describe_concentration
 from analytics.suppression import MIN_BASE, Suppressed, suppress_counts, suppress_table
-from analytics.trends import Comparison, counts_over_time, describe_year_on_year
+from analytics.trends import Comparison, describe_year_on_year
 
 _SECRET_SETTING = "pseudonym_secret"
 
@@ -262,15 +262,9 @@ def _rise_counts_shown(user: User, rises: pd.DataFrame) -> bool:
     return all(figure_shown(user, int(count)) is not None for count in rises[["now", "before"]].to_numpy().ravel())
 
 
-def trend_shown(
-    con: duckdb.DuckDBPyConnection,
-    user: User,
-    chosen: IncidentFilter,
-    period: str,
-    split: str | None,
-    frame: pd.DataFrame,
-) -> Shown:
-    """trends.counts_over_time's frame as this user may see it.
+def trend_shown(user: User, frame: pd.DataFrame, whole_log: pd.DataFrame, split: str | None) -> Shown:
+    """trends.counts_over_time's frame as this user may see it; `whole_log` is the same count over all dates
+    (the filter's over_all_dates).
 
     Unsplit, the counts are a one-way series whose total (the Overview's headline) counts as shown; split, they
     are a crosstab of category by period whose totals are shown elsewhere (the unsplit series, the Patterns page),
@@ -281,7 +275,6 @@ def trend_shown(
     if user.sees_small_numbers:
         return _nothing_hidden(frame)
     chosen_counts = _trend_suppressed(user, frame, split)
-    whole_log = counts_over_time(con, replace(chosen, start=None, end=None), period, split)
     whole_counts = _trend_suppressed(user, whole_log, split)
     touched = _categories_with_hidden(chosen_counts) | _categories_with_hidden(whole_counts)
     hidden_counts = frame.apply(

@@ -60,7 +60,7 @@ frame = _trend(version, chosen, period, split)
 if frame.empty:
     no_match_notice()
     st.stop()
-shown = privacy.trend_shown(con, user, chosen, period, split, frame)
+shown = privacy.trend_shown(user, frame, _trend(version, chosen.over_all_dates(), period, split), split)
 
 chart_with_numbers(
     charts.trend(shown.frame, period, split),

@@ -147,21 +147,32 @@ def council(con):
 def test_a_split_trend_hides_small_cells_and_the_averages_of_their_category(council):
     chosen = IncidentFilter()
     frame = counts_over_time(council, chosen, "month", "channel")
-    shown = privacy.trend_shown(council, VIEWING, chosen, "month", "channel", frame)
+    shown = privacy.trend_shown(VIEWING, frame, frame, "channel")
     email = shown.frame[shown.frame["category"] == "email"]
     social = shown.frame[shown.frame["category"] == "social media"]
     assert listed(email["incidents"]) == [None, None, None]  # 2 in all: a group under 10, hidden whole
     assert listed(social["incidents"]) == [12, None, 12]  # August's total is shown, so its 12 goes too
     assert shown.frame["rolling_average"].isna().all() and shown.frame["change_on_year_pct"].isna().all()
     assert shown.note.startswith("email is hidden because it has fewer than 10 in total.")
-    untouched = privacy.trend_shown(council, CHAMPION, chosen, "month", "channel", frame)
+    untouched = privacy.trend_shown(CHAMPION, frame, frame, "channel")
     assert untouched.frame is frame
+
+
+def test_a_trend_hides_averages_that_lean_on_counts_hidden_before_the_chosen_dates(council):
+    chosen = IncidentFilter(start=date(2026, 9, 1), end=date(2026, 9, 30))
+    frame = counts_over_time(council, chosen, "month", "channel")
+    whole_log = counts_over_time(council, chosen.over_all_dates(), "month", "channel")
+    shown = privacy.trend_shown(VIEWING, frame, whole_log, "channel")
+    social = shown.frame[shown.frame["category"] == "social media"]
+    assert listed(social["incidents"]) == [12], "September on its own hides nothing"
+    assert social["rolling_average"].isna().all(), "its 3-month average takes in August's hidden 12"
+    assert privacy.trend_shown(VIEWING, frame, frame, "channel").frame["rolling_average"].notna().any()
 
 
 def test_an_unsplit_trend_keeps_its_averages_when_nothing_is_hidden(council):
     chosen = IncidentFilter()
     frame = counts_over_time(council, chosen, "month")
-    shown = privacy.trend_shown(council, VIEWING, chosen, "month", None, frame)
+    shown = privacy.trend_shown(VIEWING, frame, frame, None)
     assert shown.frame["incidents"].tolist() == [12, 14, 12]
     assert shown.frame["rolling_average"].tolist() == pytest.approx([12.0, 13.0, 38 / 3])
     assert shown.note == ""
