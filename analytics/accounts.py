@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -39,16 +40,34 @@ class AccountError(Exception):
 _WRONG = "The user name or password is not right; check them and try again."
 
 
-def _user(row) -> User:
-    return User(username=row[0], display_name=row[1], role=row[2], councillor_key=row[3])
+class _Account(NamedTuple):
+    """An account as stored, password hash included: never leaves this module."""
+
+    username: str
+    display_name: str
+    role: str
+    councillor_key: str | None
+    password_hash: str | None
+    active: bool
+    failed_sign_ins: int
+    locked_until: datetime | None
+
+    def user(self) -> User:
+        return User(self.username, self.display_name, self.role, self.councillor_key)
 
 
-def _row(con: duckdb.DuckDBPyConnection, username: str):
-    return con.execute(
-        "SELECT username, display_name, role, councillor_key, password_hash, active, failed_sign_ins, locked_until "
-        "FROM users WHERE username = ?",
-        [username.strip().lower()],
+def _row(con: duckdb.DuckDBPyConnection, username: str) -> _Account | None:
+    row = con.execute(
+        f"SELECT {', '.join(_Account._fields)} FROM users WHERE username = ?", [username.strip().lower()]
     ).fetchone()
+    return _Account(*row) if row else None
+
+
+def _existing(con: duckdb.DuckDBPyConnection, username: str) -> _Account:
+    row = _row(con, username)
+    if row is None:
+        raise AccountError(f"There is no account called {username}.")
+    return row
 
 
 def _check_password(password: str) -> None:
@@ -88,7 +107,7 @@ def add_user(
          _HASHER.hash(password) if password is not None else None, datetime.now()],
     )  # fmt: skip
     audit.record(con, actor, audit.USER_CHANGED, name, f"added with role {role}")
-    return _user(_row(con, name))
+    return _row(con, name).user()
 
 
 def change_user(
@@ -101,25 +120,28 @@ def change_user(
     active: bool | None = None,
 ) -> None:
     """Change an account's role (and councillor) or switch it off or on; an administrator cannot lock themselves out."""
-    row = _row(con, username)
-    if row is None:
-        raise AccountError(f"There is no account called {username}.")
-    new_role = role or row[2]
-    new_councillor = councillor_key if role else row[3]
+    row = _existing(con, username)
+    new_role = role or row.role
+    new_councillor = councillor_key if role else row.councillor_key
     _check_role(new_role, new_councillor)
     switching_off = active is False or new_role != ADMINISTRATOR
-    if row[2] == ADMINISTRATOR and switching_off and _other_administrators(con, row[0]) == 0:
+    if row.role == ADMINISTRATOR and switching_off and _other_administrators(con, row.username) == 0:
         raise AccountError("This is the only administrator: make another account an administrator first.")
     con.execute(
         "UPDATE users SET role = ?, councillor_key = ?, active = ? WHERE username = ?",
-        [new_role, new_councillor if new_role == COUNCILLOR else None, row[5] if active is None else active, row[0]],
+        [
+            new_role,
+            new_councillor if new_role == COUNCILLOR else None,
+            row.active if active is None else active,
+            row.username,
+        ],
     )
-    changes = [f"role {row[2]} to {new_role}"] if new_role != row[2] else []
-    if active is not None and active != row[5]:
+    changes = [f"role {row.role} to {new_role}"] if new_role != row.role else []
+    if active is not None and active != row.active:
         changes.append("switched on" if active else "switched off")
-    if new_role == COUNCILLOR and new_councillor != row[3]:
+    if new_role == COUNCILLOR and new_councillor != row.councillor_key:
         changes.append(f"linked to councillor {new_councillor}")
-    audit.record(con, actor, audit.USER_CHANGED, row[0], "; ".join(changes) or "no change")
+    audit.record(con, actor, audit.USER_CHANGED, row.username, "; ".join(changes) or "no change")
 
 
 def _other_administrators(con: duckdb.DuckDBPyConnection, username: str) -> int:
@@ -130,47 +152,43 @@ def _other_administrators(con: duckdb.DuckDBPyConnection, username: str) -> int:
 
 def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str) -> None:
     """Set a new password; this also unlocks the account."""
-    row = _row(con, username)
-    if row is None:
-        raise AccountError(f"There is no account called {username}.")
+    row = _existing(con, username)
     _check_password(password)
     con.execute(
         "UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE username = ?",
-        [_HASHER.hash(password), row[0]],
+        [_HASHER.hash(password), row.username],
     )
-    audit.record(con, actor, audit.USER_CHANGED, row[0], "password set")
+    audit.record(con, actor, audit.USER_CHANGED, row.username, "password set")
 
 
 def change_own_password(con: duckdb.DuckDBPyConnection, user: User, current: str, new: str) -> None:
     """A signed-in person's own new password, given their current one."""
     row = _row(con, user.username)
-    if row is None or row[4] is None:
+    if row is None or row.password_hash is None:
         raise AccountError("Your account signs in with the council's account: change your password there.")
-    if not _verify(row[4], current):
+    if not _verify(row.password_hash, current):
         audit.record(con, user.username, audit.USER_CHANGED, user.username, "password change refused: wrong password")
         raise AccountError("Your current password is not right: type it again.")
     set_password(con, user.username, new, actor=user.username)
 
 
 def unlock(con: duckdb.DuckDBPyConnection, username: str, *, actor: str) -> None:
-    row = _row(con, username)
-    if row is None:
-        raise AccountError(f"There is no account called {username}.")
-    con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [row[0]])
-    audit.record(con, actor, audit.USER_CHANGED, row[0], "unlocked")
+    row = _existing(con, username)
+    con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [row.username])
+    audit.record(con, actor, audit.USER_CHANGED, row.username, "unlocked")
 
 
 def has_password(con: duckdb.DuckDBPyConnection, user: User) -> bool:
     """Whether the account signs in with a password here (not only with the council's account)."""
     row = _row(con, user.username)
-    return row is not None and row[4] is not None
+    return row is not None and row.password_hash is not None
 
 
 def still_signed_in(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
     """The account as it is now, for a session signed in earlier: None once it has been switched off, so a change
     an administrator makes (a new role, switching an account off) takes effect on the person's next click."""
     row = _row(con, user.username)
-    return _user(row) if row is not None and row[5] else None
+    return row.user() if row is not None and row.active else None
 
 
 def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime | None = None) -> User:
@@ -178,18 +196,18 @@ def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: d
     now = now or datetime.now()
     name = username.strip().lower()
     row = _row(con, name) if name else None
-    if row is None or row[4] is None:
+    if row is None or row.password_hash is None:
         _verify(_NO_SUCH_ACCOUNT, password)
         audit.record(con, name or "(no name given)", audit.SIGN_IN_FAILED, detail="no such account with a password")
         raise SignInRefused(_WRONG)
-    if row[7] is not None and row[7] > now:
+    if row.locked_until is not None and row.locked_until > now:
         audit.record(con, name, audit.SIGN_IN_FAILED, detail="account locked")
         raise SignInRefused(
-            f"This account is locked after {LOCK_AFTER} wrong passwords: try again after {row[7]:%H:%M}, "
+            f"This account is locked after {LOCK_AFTER} wrong passwords: try again after {row.locked_until:%H:%M}, "
             "or ask an administrator to unlock it."
         )
-    if not _verify(row[4], password):
-        failures = row[6] + 1
+    if not _verify(row.password_hash, password):
+        failures = row.failed_sign_ins + 1
         locked_until = now + LOCKED_FOR if failures >= LOCK_AFTER else None
         con.execute(
             "UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE username = ?",
@@ -197,12 +215,12 @@ def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: d
         )
         audit.record(con, name, audit.SIGN_IN_FAILED, detail="wrong password" + (", locked" if locked_until else ""))
         raise SignInRefused(_WRONG)
-    if not row[5]:
+    if not row.active:
         audit.record(con, name, audit.SIGN_IN_FAILED, detail="account switched off")
         raise SignInRefused("This account is switched off: ask an administrator if you still need it.")
     con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [name])
     audit.record(con, name, audit.SIGNED_IN, detail="password")
-    return _user(row)
+    return row.user()
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -216,14 +234,14 @@ def sign_in_with_email(con: duckdb.DuckDBPyConnection, email: str | None) -> Use
     """The account of someone the council's identity provider has signed in, found by their e-mail address."""
     name = (email or "").strip().lower()
     row = _row(con, name) if name else None
-    if row is None or not row[5]:
+    if row is None or not row.active:
         audit.record(con, name or "(no e-mail given)", audit.SIGN_IN_FAILED, detail="council account has no access")
         raise SignInRefused(
             f"Your council account ({name or 'no e-mail address'}) has no access to this dashboard: "
             "ask its administrator to add you."
         )
     audit.record(con, name, audit.SIGNED_IN, detail="council account")
-    return _user(row)
+    return row.user()
 
 
 def ensure_administrator(con: duckdb.DuckDBPyConnection) -> str | None:

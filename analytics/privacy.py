@@ -300,11 +300,16 @@ def _categories_with_hidden(suppressed: Suppressed) -> set[str]:
 # --- Patterns -----------------------------------------------------------------------------------------------------
 
 
+def _ward_grid(cells: pd.DataFrame) -> pd.DataFrame:
+    """patterns.heatmap's long cells (ward, category, incidents) as a grid: a row a ward, 0 where there were none."""
+    return cells.pivot_table(index="ward", columns="category", values="incidents", fill_value=0, aggfunc="sum")
+
+
 def heatmap_shown(user: User, cells: pd.DataFrame) -> Shown:
     """patterns.heatmap's cells as a grid (a row a ward, a column a channel or abuse type, 0 where there were
     none) as this user may see it. Each ward's and each category's total is shown elsewhere (the ward rates, the
     split trends), so both count as shown."""
-    grid = cells.pivot_table(index="ward", columns="category", values="incidents", fill_value=0, aggfunc="sum")
+    grid = _ward_grid(cells)
     if user.sees_small_numbers:
         return _nothing_hidden(grid)
     suppressed = table_shown(user, grid)
@@ -317,7 +322,7 @@ def ward_rates_shown(user: User, rates: pd.DataFrame, channel_cells: pd.DataFram
     cannot be played off against each other; a hidden count takes its rate with it."""
     if user.sees_small_numbers:
         return _nothing_hidden(rates)
-    grid = channel_cells.pivot_table(index="ward", columns="category", values="incidents", fill_value=0, aggfunc="sum")
+    grid = _ward_grid(channel_cells)
     suppressed = table_shown(user, grid)
     hidden = rates["ward"].map(suppressed.row_totals.isna()).fillna(False).astype(bool).to_numpy()
     return _hiding(rates, {"incidents": hidden, "per_councillor": hidden}, suppressed.note)
@@ -327,7 +332,7 @@ def concentration_sentence(user: User, rates: pd.DataFrame, channel_cells: pd.Da
     """patterns.describe_concentration as this user may read it. The total and the channel that carries most are
     read from the ward-by-channel grid's suppression (as the heatmap and the ward rates are), and the ward with most
     per councillor is named only when its count is shown."""
-    grid = channel_cells.pivot_table(index="ward", columns="category", values="incidents", fill_value=0, aggfunc="sum")
+    grid = _ward_grid(channel_cells)
     suppressed = table_shown(user, grid)
     if not suppressed.note and not shown_rates.hidden.to_numpy().any():
         return describe_concentration(rates, channel_cells)

@@ -9,7 +9,7 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import accounts, audit, batches, demo, store
+from analytics import accounts, audit, batches, demo, privacy, store
 from analytics.access import User
 from analytics.filters import IncidentFilter
 from analytics.incident_log import FIELD_LABELS, as_text
@@ -188,6 +188,12 @@ def link_to(page: str, label: str, icon: str | None = None) -> None:
     """A link to another page, drawn only for a user who may open it (the navigation holds only those pages)."""
     if current_user().may_open(page):
         st.page_link(f"pages/{page}.py", label=label, icon=icon)
+
+
+def hidden_note(note: str) -> None:
+    """Under a table or chart with numbers hidden by the small-number suppression: which, and why."""
+    if note:
+        st.caption(f"{note} A dash ({privacy.HIDDEN_MARK}) marks a hidden number.")
 
 
 def empty_log_notice() -> None:

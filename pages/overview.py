@@ -17,6 +17,7 @@ from pages.common import (
     cursor,
     data_version,
     empty_log_notice,
+    hidden_note,
     link_to,
     no_match_notice,
     open_page,
@@ -105,5 +106,4 @@ chart_with_numbers(
     .rename(columns={"month": "Month", "incidents": "Incidents"}),
     key="chart_monthly_trend",
 )
-if shown.note:
-    st.caption(f"{shown.note} A dash ({privacy.HIDDEN_MARK}) marks a hidden number.")
+hidden_note(shown.note)

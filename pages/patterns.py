@@ -14,6 +14,7 @@ from pages.common import (
     cursor,
     data_version,
     empty_log_notice,
+    hidden_note,
     no_match_notice,
     open_page,
 )
@@ -29,11 +30,6 @@ def _patterns(version: str, chosen: IncidentFilter):
         "characteristics": characteristic_breakdown(con, chosen),
         "groups": group_rates(con, chosen),
     }
-
-
-def _note(shown: privacy.Shown) -> None:
-    if shown.note:
-        st.caption(f"{shown.note} A dash ({privacy.HIDDEN_MARK}) marks a hidden number.")
 
 
 con = open_page("patterns")
@@ -63,7 +59,7 @@ chart_with_numbers(
     ),
     key="chart_ward_rates",
 )
-_note(rates)
+hidden_note(rates.note)
 st.caption("A rate per councillor lets a ward with three councillors be compared with a ward with one.")
 
 across = st.segmented_control(
@@ -71,7 +67,7 @@ across = st.segmented_control(
 )
 grid = privacy.heatmap_shown(user, found[across])
 chart_with_numbers(charts.heatmap(grid.frame, across), grid.marked().reset_index(), key="chart_heatmap")
-_note(grid)
+hidden_note(grid.note)
 if across == "abuse type":
     st.caption("An incident of several types is counted once under each, so rows can add up to more than the total.")
 
@@ -95,7 +91,7 @@ else:
         ),
         key="chart_characteristics",
     )
-    _note(targeted)
+    hidden_note(targeted.note)
     st.caption("An incident can target several characteristics, so the shares do not add up to 100%.")
 
 st.subheader("Are some groups of councillors targeted more?")
@@ -119,7 +115,7 @@ else:
         ),
         key="chart_group_rates",
     )
-    _note(compared)
+    hidden_note(compared.note)
     st.caption(
         "The bars either side show the range the true rate is likely to lie in (95%). Two groups differ clearly "
         "only when their ranges do not overlap."

@@ -9,7 +9,7 @@ from analytics.access import SURVEY_COMMENTS
 from analytics.benchmarks import shown_against_national
 from analytics.survey_measures import MEASURES, save_measures, suggest_measures
 from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
-from pages.common import chart_with_numbers, current_user, cursor, link_to, open_page
+from pages.common import chart_with_numbers, current_user, cursor, hidden_note, link_to, open_page
 
 IMPORT_HINT = (
     "No survey yet: import your survey export on the Import page (choose **Councillor survey export**), "
@@ -54,11 +54,6 @@ def _change(version: str, question_text: str, options: tuple[str, ...], wave_a: 
     return survey_results.wave_change(cursor(), question_text, options, wave_a, wave_b)
 
 
-def _note(note: str) -> None:
-    if note:
-        st.caption(f"{note} A dash (–) marks a hidden number.")
-
-
 def _scale_shares(counts: pd.DataFrame, summary: survey_results.Summary) -> tuple[pd.DataFrame, list[str]]:
     points = [answer for answer in counts["answer"] if answer not in summary.off_scale]
     shares = counts.set_index("answer")["percent"].reindex(points).to_frame(ALL).T
@@ -79,7 +74,7 @@ def _draw_summary(summary: survey_results.Summary) -> None:
     else:
         title = f"{summary.text} (% of the {summary.answered} who answered)"
         chart_with_numbers(answer_shares(summary.counts, title, "% of those answering"), summary.table(), key=key)
-    _note(summary.note)
+    hidden_note(summary.note)
 
 
 def _draw_crosstab(wave_id: str, question_id: str, listed: pd.DataFrame) -> None:
@@ -109,7 +104,7 @@ def _draw_crosstab(wave_id: str, question_id: str, listed: pd.DataFrame) -> None
             key="chart_crosstab",
         )  # fmt: skip
     st.caption("Each group's percentages are of the councillors in that group who answered.")
-    _note(table.note)
+    hidden_note(table.note)
 
 
 def _draw_change(summary: survey_results.Summary, wave_id: str, question_id: str) -> None:

@@ -14,6 +14,7 @@ from pages.common import (
     cursor,
     data_version,
     empty_log_notice,
+    hidden_note,
     no_match_notice,
     open_page,
 )
@@ -79,8 +80,7 @@ chart_with_numbers(
     ),
     key="chart_trend",
 )
-if shown.note:
-    st.caption(f"{shown.note} A dash ({privacy.HIDDEN_MARK}) marks a hidden number.")
+hidden_note(shown.note)
 if not frame["complete"].all():
     st.caption(f"The latest {period} is still under way, so its count will rise.")
 st.caption(

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import access, accounts, audit, store
 from analytics.access import ADMINISTRATOR, COUNCILLOR, ROLES, SAFETY_CHAMPION, VIEWER
 from tests.conftest import REPO
-from tests.pages.test_pages import new_app, text_of
+from tests.pages.test_pages import everything_shown, new_app, text_of
 
 PASSWORD = "correct horse battery"
 ALL_PAGES = list(access.PAGES)
@@ -212,14 +212,6 @@ def test_a_change_to_an_account_reaches_its_open_session_at_the_next_click(counc
     app.run()
     assert not shows_data(app)
     assert [field.label for field in app.text_input] == ["User name", "Password"]
-
-
-def everything_shown(app: AppTest) -> str:
-    """Every word and number on the page, in its tables and in its charts, in lower case."""
-    parts = [text_of(app), *(caption.value for caption in app.caption), *(label.label for label in app.expander)]
-    parts += [table.value.to_csv() for table in app.dataframe] + [chart.proto.spec for chart in app.get("plotly_chart")]
-    parts += [f"{metric.label} {metric.value}" for metric in app.metric]
-    return "\n".join(parts).lower()
 
 
 @pytest.mark.parametrize("role", [SAFETY_CHAMPION, COUNCILLOR, VIEWER])

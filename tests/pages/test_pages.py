@@ -67,6 +67,14 @@ def text_of(app: AppTest) -> str:
     return "\n".join(element.value for element in [*app.markdown, *app.info, *app.success, *app.error, *app.warning])
 
 
+def everything_shown(app: AppTest) -> str:
+    """Every word and number on the page, in its tables and in its charts, in lower case."""
+    parts = [text_of(app), *(caption.value for caption in app.caption), *(label.label for label in app.expander)]
+    parts += [table.value.to_csv() for table in app.dataframe] + [chart.proto.spec for chart in app.get("plotly_chart")]
+    parts += [f"{metric.label} {metric.value}" for metric in app.metric]
+    return "\n".join(parts).lower()
+
+
 def test_overview_of_an_empty_database_says_what_to_do(database):
     app = open_app()
     assert app.title[0].value == "How much abuse are our councillors facing?"

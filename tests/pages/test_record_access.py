@@ -17,7 +17,7 @@ from analytics.privacy import perpetrator_shown
 from pages.common import plain_text
 from tests.analytics.test_importing import ROWS, csv_bytes
 from tests.analytics.test_reviews import load_council
-from tests.pages.test_pages import BAD_ROW, open_app, table_with, text_of
+from tests.pages.test_pages import BAD_ROW, everything_shown, open_app, table_with, text_of
 
 LOG = "pages/incident_log.py"
 PAGE_SIZE = 50  # pages/incident_log.py
@@ -102,13 +102,6 @@ def open_incident(app: AppTest, path, incident_key: str) -> None:
     app.session_state[app.dataframe[0].key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     app.run()
     assert not app.exception, app.exception
-
-
-def everything_shown(app: AppTest) -> str:
-    """Every word on the page and in its tables, in lower case."""
-    tables = [table.value.to_csv() for table in app.dataframe]
-    captions = [caption.value for caption in app.caption]
-    return "\n".join([text_of(app), *captions, *tables, *(expander.label for expander in app.expander)]).lower()
 
 
 def all_descriptions(path) -> list[str]:
