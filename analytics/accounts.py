@@ -17,7 +17,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from analytics import audit
+from analytics import audit, clock
 from analytics.access import ADMINISTRATOR, COUNCILLOR, ROLES, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -104,7 +104,7 @@ def add_user(
     con.execute(
         "INSERT INTO users VALUES (?, ?, ?, ?, ?, TRUE, 0, NULL, ?)",
         [name, display_name.strip() or name, role, councillor_key if role == COUNCILLOR else None,
-         _HASHER.hash(password) if password is not None else None, datetime.now()],
+         _HASHER.hash(password) if password is not None else None, clock.now()],
     )  # fmt: skip
     audit.record(con, actor, audit.USER_CHANGED, name, f"added with role {role}")
     return _row(con, name).user()
@@ -193,7 +193,7 @@ def still_signed_in(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
 
 def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime | None = None) -> User:
     """The account, if the password is right and the account is neither off nor locked; else SignInRefused."""
-    now = now or datetime.now()
+    now = now or clock.now()
     name = username.strip().lower()
     row = _row(con, name) if name else None
     if row is None or row.password_hash is None:

@@ -17,7 +17,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from analytics import dates, store
+from analytics import clock, dates, store
 from analytics.exports import formula_safe, to_csv_bytes
 
 FRAMEWORK_FOLDER = Path(__file__).resolve().parent / "frameworks"
@@ -188,7 +188,7 @@ def save_assessment(
     assessment_id = uuid.uuid4().hex
     with store.transaction(con):
         con.execute(
-            "INSERT INTO assessments VALUES (?, ?, ?, current_timestamp)", [assessment_id, assessed_on, assessed_by]
+            "INSERT INTO assessments VALUES (?, ?, ?, ?)", [assessment_id, assessed_on, assessed_by, clock.now()]
         )
         for section in sections:
             con.execute(

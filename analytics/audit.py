@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import getpass
 import socket
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
+
+from analytics import clock
 
 SIGNED_IN = "signed in"
 SIGN_IN_FAILED = "sign-in failed"
@@ -47,7 +49,7 @@ def record(con: duckdb.DuckDBPyConnection, actor: str, action: str, subject: str
         raise ValueError(f"unknown audit action {action!r}")
     con.execute(
         "INSERT INTO audit_log (logged_at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-        [datetime.now(), actor, action, subject or None, detail or None],
+        [clock.now(), actor, action, subject or None, detail or None],
     )
 
 

@@ -6,8 +6,8 @@ python -m analytics summary [--db PATH]
 python -m analytics batches [--db PATH]
 python -m analytics rejected --batch ID --out FILE [--db PATH]
 python -m analytics load-sample [--db PATH]
-python -m analytics sample --out DIR [--incidents N] [--seed S]
-python -m analytics alerts [--db PATH] [--as-of YYYY-MM-DD]
+python -m analytics sample --out DIR [--incidents N] [--seed S] [--format xlsx|csv] [--months-later M]
+python -m analytics alerts [--db PATH] [--as-of YYYY-MM-DD]   (default: the clock's today, analytics.clock)
 python -m analytics reset-password USER [--db PATH]
 
 The command line needs no sign-in: whoever can run it can read the database file. Its imports and password resets
@@ -24,7 +24,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
-from analytics import accounts, audit, registers, store
+from analytics import accounts, audit, clock, registers, store
 from analytics.alerts import current_alerts
 from analytics.batches import batch_exists, list_batches, rejected_rows
 from analytics.demo import load_sample
@@ -74,10 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--incidents", type=int, default=1500)
     sample.add_argument("--seed", type=int, default=2026)
     sample.add_argument("--format", choices=["xlsx", "csv"], default="xlsx", help="format of the incident log")
+    sample.add_argument(
+        "--months-later", type=int, default=0, help="move every date by this many months (the log ends October 2026)"
+    )
 
     alerts = commands.add_parser("alerts", help="print the current alerts, one JSON object a line")
     alerts.add_argument("--db")
-    alerts.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to compute them for (default: today)")
+    alerts.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: the clock's today)")
 
     reset = commands.add_parser("reset-password", help="give an account a new random password, printed once")
     reset.add_argument("user")
@@ -127,7 +130,9 @@ def _summary(args) -> dict:
 
 
 def _sample(args) -> dict:
-    paths = write_sample(args.out, incidents=args.incidents, seed=args.seed, incident_format=args.format)
+    paths = write_sample(
+        args.out, incidents=args.incidents, seed=args.seed, incident_format=args.format, months_later=args.months_later
+    )
     return {"files": [str(path) for path in paths]}
 
 
@@ -154,7 +159,7 @@ def _reset_password(args) -> dict:
 
 
 def _alerts(args) -> list[dict]:
-    as_of = _iso_date(args.as_of) if args.as_of else date.today()
+    as_of = _iso_date(args.as_of) if args.as_of else clock.today()
     return [asdict(alert) for alert in current_alerts(store.connect(args.db), as_of)]
 
 
@@ -181,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         output = commands[args.command](args)
         for line in output if isinstance(output, list) else [output]:
             print(json.dumps(line, default=str))
-    except (ImportRefused, BadArgument, store.StoreBusy) as exc:
+    except (ImportRefused, BadArgument, store.StoreBusy, clock.ClockSettingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

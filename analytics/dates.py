@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from analytics import clock
+
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
@@ -44,7 +46,7 @@ def _full_year(year: str) -> int:
     number = int(year)
     if len(year) == 4:
         return number
-    pivot = (date.today().year + 1) % 100
+    pivot = (clock.today().year + 1) % 100
     return 2000 + number if number <= pivot else 1900 + number
 
 

@@ -3,16 +3,26 @@
 One setting, `sample_data_loaded`, records every id the sample brought in, comma-separated: the import batches
 of its three files, then each of its survey waves as "wave:<wave_id>". Removing the sample deletes exactly
 those batches and waves, so a council's own imports and survey waves are never touched.
+
+The sample always looks recent: it is loaded moved by whole months (analytics.sample) so that its log ends in the
+latest complete month as of the clock's today, where its unusual rise then stands. When that month is the one it
+was designed for, the files in sample_data/ are loaded as they are; otherwise the same generator writes them,
+moved, into a scratch folder first.
 """
 
 from __future__ import annotations
 
+import tempfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from analytics import registers
+from analytics import clock, registers
 from analytics.importing import ImportResult, import_file
+from analytics.rises import latest_complete
+from analytics.sample import DESIGNED_LAST_MONTH, write_sample
+from analytics.sample_surveys import wave_files, write_sample_surveys
 from analytics.store import get_setting, set_setting, transaction
 from analytics.surveys import SurveyImportResult, import_survey
 
@@ -24,7 +34,6 @@ _FILES = [
     ("councillors", "councillor_register.csv"),
     ("incidents", "incident_log.xlsx"),
 ]
-SURVEY_WAVES = [("2025", "councillor_survey_2025.xlsx"), ("2026", "councillor_survey_2026.csv")]  # label, file
 SURVEY_NAME = "Fernwick councillor safety survey (fictional sample)"
 _WAVE = "wave:"  # marks a survey wave's id among the sample's import batch ids
 
@@ -47,8 +56,15 @@ def sample_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(sample_batches(con))
 
 
-def load_sample(con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR) -> list[ImportResult | SurveyImportResult]:
-    """Import the sample files, then its two survey waves, but only into a database that holds no incidents yet.
+def months_to_move(today: date) -> int:
+    """How many months the sample moves so that its last month is the latest complete month as of `today`."""
+    latest = latest_complete(today, "month")
+    return (latest.year - DESIGNED_LAST_MONTH.year) * 12 + latest.month - DESIGNED_LAST_MONTH.month
+
+
+def load_sample(con: duckdb.DuckDBPyConnection) -> list[ImportResult | SurveyImportResult]:
+    """Import the sample files, then its two survey waves, but only into a database that holds no incidents yet,
+    moved to end in the latest complete month as of the clock's today (see the module docstring).
 
     Returns every import (what `python -m analytics load-sample` prints); the waves' ids are recorded with the
     batches' (sample_waves). A wave whose label the council already uses is left out rather than merged into the
@@ -56,6 +72,19 @@ def load_sample(con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR) -> li
     """
     if con.execute("SELECT count(*) FROM incidents").fetchone()[0]:
         return []
+    months = months_to_move(clock.today())
+    if not months:
+        return _load_files(con, SAMPLE_DIR, wave_files())
+    with tempfile.TemporaryDirectory(prefix="fernwick-") as scratch:
+        folder = Path(scratch)
+        write_sample(folder, months_later=months)
+        write_sample_surveys(folder, months_later=months)
+        return _load_files(con, folder, wave_files(months))
+
+
+def _load_files(
+    con: duckdb.DuckDBPyConnection, folder: Path, waves: list[tuple[str, str]]
+) -> list[ImportResult | SurveyImportResult]:
     results = []
     for dataset, name in _FILES:
         path = folder / name
@@ -64,7 +93,7 @@ def load_sample(con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR) -> li
             registers.choose_authority(con, SAMPLE_AUTHORITY)
     ids = [result.batch_id for result in results]
     set_setting(con, _SETTING, ",".join(ids))
-    for label, name in SURVEY_WAVES:
+    for label, name in waves:
         if con.execute("SELECT count(*) FROM survey_waves WHERE label = ?", [label]).fetchall()[0][0]:
             continue
         path = folder / name

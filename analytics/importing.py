@@ -14,12 +14,11 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime
 
 import duckdb
 import pandas as pd
 
-from analytics import registers
+from analytics import clock, registers
 from analytics.datasets import DATASETS, Dataset, field_for_header
 from analytics.dates import parse_dates
 from analytics.errors import ImportRefused
@@ -102,8 +101,8 @@ def saved_mapping(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, str
 def save_mapping(con: duckdb.DuckDBPyConnection, dataset: str, mapping: dict[str, str]) -> None:
     for header, target in mapping.items():
         con.execute(
-            "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, current_timestamp)",
-            [dataset, key(header), target],
+            "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
+            [dataset, key(header), target, clock.now()],
         )
 
 
@@ -172,13 +171,13 @@ def _normalise_column(spec, cells: pd.Series, header: str, checker: _Checker, wa
     if spec.kind == "date":
         parsed = parse_dates(cells, header)
         checker.add(parsed.unreadable, f"'{header}' has '{{value}}', which is not a date we can read", cells)
-        checker.add(parsed.values > pd.Timestamp(date.today()), f"'{header}' is in the future")
+        checker.add(parsed.values > pd.Timestamp(clock.today()), f"'{header}' is in the future")
         if parsed.warning:
             warnings.append(parsed.warning)
         return parsed.values
     if spec.kind == "year":
         years = pd.to_numeric(cells.str.strip(), errors="coerce")
-        bad = (cells.str.strip() != "") & ~years.between(1900, date.today().year)
+        bad = (cells.str.strip() != "") & ~years.between(1900, clock.today().year)
         checker.add(bad, f"'{header}' has '{{value}}', which is not a year", cells)
         return years.where(~bad).astype("Int64")
     allowed = ", ".join(VALUE_LISTS.get(spec.name, []))
@@ -476,7 +475,7 @@ def _quarantine(con, prepared: Prepared, batch_id: str, frame_name: str) -> int:
 
 
 def _new_batch_id(dataset: str) -> str:
-    return f"{dataset}-{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+    return f"{dataset}-{clock.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
 def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, progress: Progress | None = None) -> ImportResult:
@@ -523,7 +522,7 @@ def _record_batch(con, prepared: Prepared, result: ImportResult) -> None:
     if result.rows_read != result.inserted + result.updated + result.unchanged + result.rejected:
         raise RuntimeError(f"Import of {result.file_name} did not account for every row: {result.summary()}")
     con.execute(
-        "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, current_timestamp, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             result.batch_id,
             result.dataset,
@@ -531,6 +530,7 @@ def _record_batch(con, prepared: Prepared, result: ImportResult) -> None:
             prepared.upload.file_sha256,
             prepared.raw.sheet,
             prepared.raw.header_row,
+            clock.now(),
             result.rows_read,
             result.inserted,
             result.updated,

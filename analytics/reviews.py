@@ -21,6 +21,7 @@ import duckdb
 import openpyxl
 import pandas as pd
 
+from analytics import clock
 from analytics.dates import display
 from analytics.exports import formula_safe
 from analytics.incident_log import FIELD_LABELS, RELATED_MONTHS, as_text, incident_detail
@@ -226,7 +227,7 @@ def record_review(
     review_id = uuid.uuid4().hex
     with transaction(con):
         con.execute(
-            "INSERT INTO incident_reviews VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+            "INSERT INTO incident_reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 review_id,
                 incident_key,
@@ -235,6 +236,7 @@ def record_review(
                 _text(what_happened),
                 _text(what_worked),
                 _text(lessons),
+                clock.now(),
             ],
         )
         for mitigation, effectiveness in mitigations.items():

@@ -11,6 +11,13 @@ importer, the quarantine and the analysis pages have realistic material to work 
   date forms, free-text channels, four repeat perpetrators written inconsistently, a spike of social media abuse
   in Castle Hill in September-October 2026 and exactly five rows the importer must quarantine.
 
+The council is designed as it stood when its log was exported on 1 November 2026 (`DESIGNED_LAST_MONTH` is the
+log's last month). `months_later` moves every date in every file by whole calendar months, so that the same story
+ends in any month: the dashboard loads it moved to end in the latest complete month (analytics.demo), and the
+files committed in sample_data/ are the design itself (months_later=0). Moving a date keeps it in its place in its
+month (31 January one month later is 28 or 29 February), so every monthly count, and so every trend, rise and
+risk, is the design's; no random draw depends on the move, so a given move always writes the same bytes.
+
 Generation is vectorised with numpy/pandas: only the (fixed, 50-row) register and the xlsx cell writing loop in
 Python, so a million-incident CSV takes well under a minute.
 """
@@ -29,15 +36,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 START, END = pd.Timestamp("2023-11-01"), pd.Timestamp("2026-10-31")
+DESIGNED_LAST_MONTH = date(2026, 10, 1)  # the month END falls in
 LOG_MONTHS = 36
 TITLE = "Fernwick District Council - councillor abuse and intimidation log (FICTIONAL SAMPLE DATA)"
-EXPORTED = "Exported 01/11/2026"
 SPIKE_WARD = "Castle Hill"
 SPIKE_TOPIC = "the Castle Meadows housing scheme"
 PLANNING_COMMITTEE = pd.Timestamp("2026-10-14")  # the spike builds up to this meeting
 SPIKE_FACTOR = 6  # spike months add this many times Castle Hill's usual monthly social media incidents
 MIN_INCIDENTS = 200
-_STAMP = datetime(2026, 11, 1, 8, 0, 0)  # fixed file timestamps, so the xlsx is byte-stable
+_STAMP = datetime(2026, 11, 1, 8, 0, 0)  # the export: the note above the headers and the file times (byte-stable)
+_SPOILED_MONTH = pd.Timestamp("2026-02-01")  # the month of the row given an impossible date
 _COLUMN_WIDTHS = (14, 14, 14, 24, 20, 16, 12, 30, 22, 30, 20, 12, 12, 16, 30, 12, 60)
 
 INCIDENT_HEADERS = (
@@ -271,9 +279,9 @@ _REPEATS = (
 
 
 def write_sample(
-    out_dir: Path, *, incidents: int = 1500, seed: int = 2026, incident_format: str = "xlsx"
+    out_dir: Path, *, incidents: int = 1500, seed: int = 2026, incident_format: str = "xlsx", months_later: int = 0
 ) -> list[Path]:
-    """Write the sample council's files into out_dir and return their paths."""
+    """Write the sample council's files into out_dir and return their paths; `months_later` moves every date."""
     if incident_format not in ("xlsx", "csv"):
         raise ValueError(f"incident_format must be 'xlsx' or 'csv', not {incident_format!r}")
     if incidents < MIN_INCIDENTS:
@@ -281,13 +289,13 @@ def write_sample(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    register = _councillors(rng)
-    log = _incident_log(rng, register, incidents, excel=incident_format == "xlsx")
+    register = _councillors(rng, months_later)
+    log = _incident_log(rng, register, incidents, months_later, excel=incident_format == "xlsx")
     paths = [out_dir / "wards.csv", out_dir / "councillor_register.csv", out_dir / f"incident_log.{incident_format}"]
     _wards().to_csv(paths[0], index=False, lineterminator="\n")
     register[list(REGISTER_HEADERS)].to_csv(paths[1], index=False, encoding="cp1252", lineterminator="\r\n")
     if incident_format == "xlsx":
-        _write_xlsx(log, paths[2])
+        _write_xlsx(log, paths[2], later(_STAMP, months_later))
     else:
         log.to_csv(paths[2], index=False, encoding="utf-8", lineterminator="\n")
     return paths
@@ -311,7 +319,7 @@ def _wards() -> pd.DataFrame:
     )
 
 
-def _councillors(rng: np.random.Generator) -> pd.DataFrame:
+def _councillors(rng: np.random.Generator, months_later: int = 0) -> pd.DataFrame:
     """The register under its HR export headers, plus internal columns used to generate incidents."""
     roster = [line.split("|") for line in _ROSTER.splitlines()]
     order = rng.permutation(len(roster))
@@ -332,7 +340,7 @@ def _councillors(rng: np.random.Generator) -> pd.DataFrame:
     frame["Role"] = _roles(rng, frame["Party/Group"].to_numpy())
     frame["weight"] = _exposure(rng, frame)
     frame["focus"] = _focus(frame)
-    return _risk_and_safety(rng, frame)
+    return _risk_and_safety(rng, frame, months_later)
 
 
 def _roles(rng: np.random.Generator, party: np.ndarray) -> np.ndarray:
@@ -358,28 +366,34 @@ def _focus(frame: pd.DataFrame) -> np.ndarray:
     return np.arange(len(frame)) == np.flatnonzero(candidates)[0]
 
 
-def _risk_and_safety(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:
+def _risk_and_safety(rng: np.random.Generator, frame: pd.DataFrame, months_later: int) -> pd.DataFrame:
     """Risk levels roughly follow exposure but with gaps: blanks, out-of-date dates, thin mitigations."""
     n = len(frame)
     rank = np.argsort(np.argsort(-frame["weight"].to_numpy()))
     risk = np.select([rank < 10, rank < 30], ["High", "Medium"], "Low").astype(object)
     risk[rng.random(n) < 0.15] = ""
     frame["Risk level"] = risk
-    frame["Risk assessed"] = np.where(risk == "", "", _register_dates(rng, n, p_blank=0.1, p_old=0.4))
-    frame["Own risk assessment"] = _register_dates(rng, n, p_blank=0.45, p_old=0.2)
+    frame["Risk assessed"] = np.where(risk == "", "", _register_dates(rng, n, months_later, p_blank=0.1, p_old=0.4))
+    frame["Own risk assessment"] = _register_dates(rng, n, months_later, p_blank=0.45, p_old=0.2)
     frame["Mitigations in place"] = [_mitigations(rng, level) for level in risk]
-    frame["Safety training"] = _register_dates(rng, n, p_blank=0.3, p_old=0.3)
+    frame["Safety training"] = _register_dates(rng, n, months_later, p_blank=0.3, p_old=0.3)
     # The councillor one perpetrator fixates on was last assessed in 2023, as low risk: a gap to be found.
-    stale = {"Risk level": "Low", "Risk assessed": "09/05/2023", "Own risk assessment": "", "Mitigations in place": ""}
+    assessed = later(pd.Timestamp("2023-05-09"), months_later)
+    stale = {
+        "Risk level": "Low",
+        "Risk assessed": f"{assessed:%d/%m/%Y}",
+        "Own risk assessment": "",
+        "Mitigations in place": "",
+    }
     for column, value in stale.items():
         frame.loc[frame["focus"], column] = value
     return frame
 
 
-def _register_dates(rng: np.random.Generator, n: int, *, p_blank: float, p_old: float) -> np.ndarray:
+def _register_dates(rng: np.random.Generator, n: int, months_later: int, *, p_blank: float, p_old: float) -> np.ndarray:
     """UK dates that are blank, more than a year old at export (out of date), or recent."""
-    old = _uk(pd.Timestamp("2021-06-01") + pd.to_timedelta(rng.integers(0, 1491, n), unit="D"))
-    recent = _uk(pd.Timestamp("2025-11-01") + pd.to_timedelta(rng.integers(0, 354, n), unit="D"))
+    old = _uk(later(pd.Timestamp("2021-06-01") + pd.to_timedelta(rng.integers(0, 1491, n), unit="D"), months_later))
+    recent = _uk(later(pd.Timestamp("2025-11-01") + pd.to_timedelta(rng.integers(0, 354, n), unit="D"), months_later))
     kind = rng.choice(3, n, p=(p_blank, p_old, 1 - p_blank - p_old))
     return np.select([kind == 0, kind == 1], ["", old], recent).astype(object)
 
@@ -393,15 +407,18 @@ def _mitigations(rng: np.random.Generator, risk: str) -> str:
 # --- incidents: what happened ------------------------------------------------------------------------------------
 
 
-def _incident_log(rng: np.random.Generator, register: pd.DataFrame, total: int, *, excel: bool) -> pd.DataFrame:
+def _incident_log(
+    rng: np.random.Generator, register: pd.DataFrame, total: int, months_later: int, *, excel: bool
+) -> pd.DataFrame:
     repeat = _repeat_incidents(rng, register)
     n_spike = _spike_size(register, total)
     ordinary = _ordinary_incidents(rng, register, total - n_spike - len(repeat))
     core = pd.concat([ordinary, _spike_incidents(rng, register, n_spike), repeat], ignore_index=True)
     core = core.assign(tiebreak=rng.random(len(core))).sort_values(["occurred", "tiebreak"], ignore_index=True)
     core = _consequences(rng, core, register)
+    core["occurred"], core["reported"] = later(core["occurred"], months_later), later(core["reported"], months_later)
     log = _as_written(rng, core, register, excel=excel)
-    _spoil(rng, log, core)
+    _spoil(rng, log, core, later(_SPOILED_MONTH, months_later))
     return log
 
 
@@ -621,7 +638,7 @@ def _consequences(rng: np.random.Generator, core: pd.DataFrame, register: pd.Dat
     hate &= (core["t1"] != _ABUSE_CODE["Hate incident"]) & (core["t2"] != _ABUSE_CODE["Hate incident"])
     core.loc[hate, "t3"] = _ABUSE_CODE["Hate incident"]
     core["level"] = np.where(core["level"] > 0, core["level"], _derived_level(rng, core[["t1", "t2", "t3"]]))
-    core["police"], core["crime_ref"] = _police(rng, core)
+    core["police"], core["crime_number"] = _police(rng, core)
     core["action"] = _actions(rng, core["level"].to_numpy())
     core["status"] = _status(rng, core["occurred"])
     delay = pd.to_timedelta(np.minimum(rng.geometric(0.3, len(core)) - 1, 14), unit="D")
@@ -671,7 +688,8 @@ def _derived_level(rng: np.random.Generator, types: pd.DataFrame) -> np.ndarray:
 
 
 def _police(rng: np.random.Generator, core: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Serious incidents usually go to the police; the Y/N column is written several ways or left blank."""
+    """Serious incidents usually go to the police; the Y/N column is written several ways or left blank. Returns
+    the column and the crime number, blank where none was noted (_crime_refs writes it out)."""
     n = len(core)
     reported = rng.random(n) < np.array([0, 0.04, 0.12, 0.5, 0.85])[core["level"].to_numpy()]
     u = rng.random(n)
@@ -679,9 +697,15 @@ def _police(rng: np.random.Generator, core: pd.DataFrame) -> tuple[np.ndarray, n
         reported, np.select([u < 0.6, u < 0.9], ["Y", "Yes"], ""), np.select([u < 0.55, u < 0.85], ["N", "No"], "")
     ).astype(object)
     number = rng.integers(100000, 1000000, n).astype(str).astype(object)
-    ref = "FW-" + core["occurred"].dt.year.astype(str).to_numpy(dtype=object) + "-" + number
     with_ref = np.isin(flag, ["Y", "Yes"]) & (rng.random(n) < 0.65)
-    return flag, np.where(with_ref, ref, "").astype(object)
+    return flag, np.where(with_ref, number, "").astype(object)
+
+
+def _crime_refs(core: pd.DataFrame) -> np.ndarray:
+    """FW-2026-123456: the force's prefix, the year of the incident and its crime number."""
+    year = core["occurred"].dt.year.astype(str).to_numpy(dtype=object)
+    number = core["crime_number"].to_numpy(dtype=object)
+    return np.where(number != "", "FW-" + year + "-" + number, "").astype(object)
 
 
 def _actions(rng: np.random.Generator, level: np.ndarray) -> np.ndarray:
@@ -726,7 +750,7 @@ def _as_written(rng: np.random.Generator, core: pd.DataFrame, register: pd.DataF
         _ward_variants(rng, register["Ward"].to_numpy(dtype=object), cllr),
         core["channel"], core["platform"], _abuse_text(rng, core[["t1", "t2", "t3"]].to_numpy()),
         core["characteristics"], core["perpetrator"], core["perpetrator_type"],
-        _threat_text(rng, core["level"].to_numpy()), core["police"], core["crime_ref"], core["action"],
+        _threat_text(rng, core["level"].to_numpy()), core["police"], _crime_refs(core), core["action"],
         core["status"], core["description"],
     )  # fmt: skip
     return pd.DataFrame(dict(zip(INCIDENT_HEADERS, columns, strict=True)), dtype=object)
@@ -776,14 +800,15 @@ def _threat_text(rng: np.random.Generator, level: np.ndarray) -> np.ndarray:
     return np.select([u < 0.75, u < 0.85], [words[level], level.astype(str).astype(object)], "").astype(object)
 
 
-def _spoil(rng: np.random.Generator, log: pd.DataFrame, core: pd.DataFrame) -> None:
-    """Exactly five rows the importer must quarantine, each with one fault, among ordinary incidents."""
+def _spoil(rng: np.random.Generator, log: pd.DataFrame, core: pd.DataFrame, month: pd.Timestamp) -> None:
+    """Exactly five rows the importer must quarantine, each with one fault, among ordinary incidents; the row
+    dated 31 February is one of `month`'s."""
     ordinary = core["origin"] == "ordinary"
-    february = np.flatnonzero(ordinary & (core["occurred"].dt.year == 2026) & (core["occurred"].dt.month == 2))
-    impossible = rng.choice(february)
+    in_month = (core["occurred"].dt.year == month.year) & (core["occurred"].dt.month == month.month)
+    impossible = rng.choice(np.flatnonzero(ordinary & in_month))
     others = rng.choice(np.setdiff1d(np.flatnonzero(ordinary), [impossible]), 4, replace=False)
     log.loc[others[0], ["Date of incident", "Date reported"]] = ""
-    log.loc[impossible, "Date of incident"] = "31/02/2026"
+    log.loc[impossible, "Date of incident"] = f"31/02/{month.year}"
     log.loc[others[1], "Councillor"] = ""
     log.loc[others[2], ["How (channel)", "Platform"]] = ["Postcard via neighbour", ""]
     log.loc[others[3], "Type of abuse"] = ""
@@ -792,23 +817,23 @@ def _spoil(rng: np.random.Generator, log: pd.DataFrame, core: pd.DataFrame) -> N
 # --- writing -----------------------------------------------------------------------------------------------------
 
 
-def _write_xlsx(log: pd.DataFrame, path: Path) -> None:
+def _write_xlsx(log: pd.DataFrame, path: Path, exported: datetime) -> None:
     """One sheet as a council keeps it: title row, export note, header on row 3, data from row 4."""
     wb = Workbook(write_only=True)
     wb.properties.creator = "Fernwick District Council (fictional)"
-    wb.properties.created = _STAMP
+    wb.properties.created = exported
     ws = wb.create_sheet("Incident log")
     for letter, width in zip("ABCDEFGHIJKLMNOPQ", _COLUMN_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
     ws.append([_styled(ws, TITLE, Font(bold=True, size=14))])
-    ws.append([EXPORTED])
+    ws.append([f"Exported {exported:%d/%m/%Y}"])
     ws.append([_styled(ws, header, Font(bold=True)) for header in log.columns])
     for row in log.itertuples(index=False, name=None):
         ws.append([_xlsx_value(ws, value) for value in row])
     ws.append([])
     ws.append([])
-    save_workbook_stable(wb, path, _STAMP)
+    save_workbook_stable(wb, path, exported)
 
 
 def _styled(ws, value: str, font: Font) -> WriteOnlyCell:
@@ -842,6 +867,11 @@ def save_workbook_stable(wb: Workbook, path: Path, stamp: datetime) -> None:
 
 
 # --- small helpers -----------------------------------------------------------------------------------------------
+
+
+def later(dates, months: int):
+    """Dates (a Timestamp, datetime or Series of them) moved by whole calendar months; see the module docstring."""
+    return dates + pd.DateOffset(months=months) if months else dates
 
 
 def _pick(rng: np.random.Generator, options: Sequence, p: Sequence[float] | None, n: int) -> np.ndarray:

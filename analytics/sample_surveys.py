@@ -34,9 +34,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from analytics.sample import _councillors, save_workbook_stable  # respondents are Fernwick's own councillors
+from analytics.sample import _councillors, later, save_workbook_stable  # respondents are Fernwick's councillors
 
-FILE_NAMES = {"2025": "councillor_survey_2025.xlsx", "2026": "councillor_survey_2026.csv"}
 EMAIL_DOMAIN = "fernwick.example"  # .example is reserved for examples (RFC 2606)
 IP_NETWORK = "192.0.2."  # TEST-NET-1, reserved for documentation (RFC 5737)
 MS_FORMS_COLUMNS = ("ID", "Start time", "Completion time", "Email", "Name")
@@ -143,17 +142,34 @@ WAVES = (
 )  # fmt: skip
 
 
-def write_sample_surveys(out_dir: Path, *, seed: int = 2026) -> list[Path]:
-    """Write the two survey waves into out_dir (2025 from Microsoft Forms, 2026 from SurveyMonkey); their paths."""
+def wave_files(months_later: int = 0) -> list[tuple[str, str]]:
+    """Each wave's label and file name as write_sample_surveys writes them: the label is the year the wave opened
+    (2025 and 2026 as designed), so it moves with the dates."""
+    labels = [str(later(wave.opens, months_later).year) for wave in WAVES]
+    return [(label, f"councillor_survey_{label}.{kind}") for label, kind in zip(labels, ("xlsx", "csv"), strict=True)]
+
+
+FILE_NAMES = dict(wave_files())
+
+
+def write_sample_surveys(out_dir: Path, *, seed: int = 2026, months_later: int = 0) -> list[Path]:
+    """Write the two survey waves into out_dir (2025 from Microsoft Forms, 2026 from SurveyMonkey); their paths.
+
+    `months_later` moves every time in them as analytics.sample moves the council's other files; the answers are
+    the design's whatever the move."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     register = _councillors(np.random.default_rng(seed))  # the very register sample.write_sample writes
     rng = np.random.default_rng([seed, 1])
-    first, second = (_responses(rng, register, wave) for wave in WAVES)
-    paths = [out_dir / FILE_NAMES[wave.label] for wave in WAVES]
-    _write_ms_forms(first, paths[0], WAVES[0].stamp)
+    first, second = (_moved(_responses(rng, register, wave), months_later) for wave in WAVES)
+    paths = [out_dir / name for _, name in wave_files(months_later)]
+    _write_ms_forms(first, paths[0], later(WAVES[0].stamp, months_later))
     paths[1].write_bytes(_surveymonkey_csv(rng, second).encode("cp1252"))
     return paths
+
+
+def _moved(responses: pd.DataFrame, months_later: int) -> pd.DataFrame:
+    return responses.assign(start=later(responses["start"], months_later), end=later(responses["end"], months_later))
 
 
 # --- who answered what -------------------------------------------------------------------------------------------

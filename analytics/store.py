@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import facts
+from analytics import clock, facts
 
 DB_ENV = "SAFETY_DASHBOARD_DB"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "safety.duckdb"
@@ -269,7 +269,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
         with transaction(con):
             con.execute(script)
-            con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [version])
+            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, clock.now()])
     return len(MIGRATIONS)
 
 

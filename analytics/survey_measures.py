@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from analytics import vocabulary
+from analytics import clock, vocabulary
 from analytics.vocabulary import key
 
 YES_NO, SCALE, SEVERAL, GROUP = "yes_no", "scale", "several", "group"
@@ -225,8 +225,8 @@ def save_measures(con: duckdb.DuckDBPyConnection, wave_id: str, mapping: dict[st
     repeated = sorted({measure for measure in chosen if chosen.count(measure) > 1})
     if repeated:
         raise ValueError(f"Each measure can be given to one question only: {', '.join(repeated)}.")
-    rows = [(key(texts[qid]), measure) for qid, measure in mapping.items()]
-    con.executemany("INSERT OR REPLACE INTO survey_measure_mappings VALUES (?, ?, current_timestamp)", rows)
+    rows = [(key(texts[qid]), measure, clock.now()) for qid, measure in mapping.items()]
+    con.executemany("INSERT OR REPLACE INTO survey_measure_mappings VALUES (?, ?, ?)", rows)
 
 
 def _questions(con: duckdb.DuckDBPyConnection, wave_id: str) -> list[tuple[str, str, str]]:

@@ -19,11 +19,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 
 import duckdb
 import pandas as pd
 
+from analytics import clock
 from analytics.errors import ImportRefused
 from analytics.reading import read_rows
 from analytics.store import transaction
@@ -487,10 +487,10 @@ def _wave(con, result: SurveyImportResult, sha256: str, survey_name: str | None)
     """The id of the wave with this label, created if new; refused if it came from another tool."""
     rows = con.execute("SELECT wave_id, tool FROM survey_waves WHERE label = ?", [result.wave]).fetchall()
     if not rows:
-        wave_id = f"survey-{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+        wave_id = f"survey-{clock.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
         con.execute(
-            "INSERT INTO survey_waves VALUES (?, ?, ?, ?, ?, ?, current_timestamp, 0, 0)",
-            [wave_id, result.wave, survey_name, result.tool, result.file_name, sha256],
+            "INSERT INTO survey_waves VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)",
+            [wave_id, result.wave, survey_name, result.tool, result.file_name, sha256, clock.now()],
         )
         return wave_id
     wave_id, tool = rows[0]
@@ -500,9 +500,9 @@ def _wave(con, result: SurveyImportResult, sha256: str, survey_name: str | None)
             "import this file under a new wave label."
         )
     con.execute(
-        "UPDATE survey_waves SET file_name = ?, file_sha256 = ?, imported_at = current_timestamp, "
+        "UPDATE survey_waves SET file_name = ?, file_sha256 = ?, imported_at = ?, "
         "survey_name = coalesce(?, survey_name) WHERE wave_id = ?",
-        [result.file_name, sha256, survey_name, wave_id],
+        [result.file_name, sha256, clock.now(), survey_name, wave_id],
     )
     return wave_id
 

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from analytics import clock
 from analytics.dates import display
 from analytics.filters import IncidentFilter
 
@@ -69,7 +70,7 @@ def counts_over_time(
         [incident_filter.start, incident_filter.start, incident_filter.end, incident_filter.end, *parameters],
     ).df()
     period_ends = pd.to_datetime(frame["period"]) + pd.DateOffset(months=months)
-    frame["complete"] = period_ends <= pd.Timestamp(date.today())
+    frame["complete"] = period_ends <= pd.Timestamp(clock.today())
     frame["change_on_year_pct"] = (100 * (frame["incidents"] - frame["year_before"]) / frame["year_before"]).where(
         frame["year_before"] > 0
     )

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics import assessment
+from analytics import assessment, clock
 from analytics.access import SELF_ASSESSMENT
 from analytics.assessment import Action
 from analytics.dates import display
@@ -95,7 +95,7 @@ def _form(sections: list[assessment.Section]) -> None:
                 key=f"actions_{section.section_id}",
             )
         assessed_on = st.date_input(
-            "Date of this assessment", value=date.today(), format="DD/MM/YYYY", key="assessed_on"
+            "Date of this assessment", value=clock.today(), format="DD/MM/YYYY", key="assessed_on"
         )
         assessed_by = st.text_input("Who took part (optional)", key="assessed_by")
         submitted = st.form_submit_button("Save assessment", type="primary", key="save_assessment")
@@ -158,7 +158,7 @@ def _history(sections: list[assessment.Section]) -> None:
 
 def _actions() -> None:
     st.subheader("Open improvement actions")
-    today = date.today()
+    today = clock.today()
     actions = assessment.open_actions(con, today)
     if actions.empty:
         st.info("No open improvement actions: add them in the form above when you save an assessment.")
@@ -216,7 +216,7 @@ def _indicators(version: str, as_of: date) -> list[Indicator]:
 def _what_the_data_says(sections: list[assessment.Section]) -> None:
     """Beside each statement, what the council's own data says, and where it disagrees with the latest score."""
     st.subheader("What the data says")
-    found = _indicators(data_version(con), date.today())
+    found = _indicators(data_version(con), clock.today())
     latest = assessment.latest_assessment_id(con)
     scores = {statement: score for (_, statement), score in assessment.scores_of(con, latest).items()} if latest else {}
     for warning in contradictions(scores, found):

@@ -9,7 +9,7 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import accounts, audit, batches, demo, privacy, store
+from analytics import accounts, audit, batches, clock, demo, privacy, store
 from analytics.access import User
 from analytics.filters import IncidentFilter
 from analytics.incident_log import FIELD_LABELS, as_text
@@ -43,8 +43,9 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor of the one read-write connection this process holds, for this script run's thread."""
     try:
+        clock.today()  # a mistyped $SAFETY_DASHBOARD_TODAY is said here in one sentence, not as a page's traceback
         return _connection(str(store.database_path())).cursor()
-    except store.StoreBusy as exc:
+    except (store.StoreBusy, clock.ClockSettingError) as exc:
         st.error(str(exc))
         st.stop()
 

@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from analytics import clock
 from analytics.access import IDENTITIES, User
 from analytics.dates import display
 from analytics.filters import IncidentFilter
@@ -191,7 +192,7 @@ def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, peopl
 con = open_page("councillors")
 chosen = chosen_filter()
 st.title("Whose risk has risen?")
-as_of = date.today()
+as_of = clock.today()
 version = data_version(con)
 risks = _risks(version, as_of)
 _show_risks(risks)

@@ -1,10 +1,10 @@
 """Incident log: the incidents behind the figures, a page at a time, each one in full, and all of them to download."""
 
-from datetime import date
 from functools import partial
 
 import streamlit as st
 
+from analytics import clock
 from analytics.access import DESCRIPTIONS, IDENTITIES, INCIDENTS, OWN_INCIDENTS, User, incidents_visible_to
 from analytics.dates import display
 from analytics.exports import to_csv_bytes, to_excel_bytes
@@ -85,7 +85,7 @@ def _answer(chosen: IncidentFilter, total: int, derived: int) -> str:
 
 
 def _downloads(user: User, chosen: IncidentFilter, total: int) -> None:
-    stem = f"incident-log-{date.today():%Y-%m-%d}"
+    stem = f"incident-log-{clock.today():%Y-%m-%d}"
     what = f"incident log, {_plural(total, 'incident', 'incidents')}"
     needs = INCIDENTS if user.may(INCIDENTS) else OWN_INCIDENTS
     left, right = st.columns(2)

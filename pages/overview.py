@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from analytics import privacy
+from analytics import clock, privacy
 from analytics.access import COUNCILLOR_RISK
 from analytics.alerts import current_alerts
 from analytics.filters import IncidentFilter
@@ -96,7 +96,7 @@ for column, (label, (this_period, period_before)) in zip(st.columns(4), figures.
 if any(this_period is None for this_period, _ in figures.values()):
     st.caption(privacy.HEADLINE_NOTE)
 
-_attention(privacy.alerts_shown(con, user, _alerts(version, date.today())), user.may(COUNCILLOR_RISK))
+_attention(privacy.alerts_shown(con, user, _alerts(version, clock.today())), user.may(COUNCILLOR_RISK))
 
 shown = privacy.monthly_shown(user, months)
 chart_with_numbers(

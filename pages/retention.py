@@ -1,11 +1,9 @@
 """Retention: how long each kind of record is kept, what is past it, and deleting that after a check."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
-from analytics import retention
+from analytics import clock, retention
 from analytics.dates import display
 from pages.common import current_user, cursor, open_page
 
@@ -58,10 +56,10 @@ def _purge(shown: list[int]) -> None:
     if not state.get(CHECKED):
         return
     state[CHECKED] = False
-    if retention.preview(con, date.today())["rows"].tolist() != shown:
+    if retention.preview(con, clock.today())["rows"].tolist() != shown:
         state[REFUSED] = "The records changed since the list was drawn: check the new list, then delete again."
         return
-    state[PURGED] = retention.purge(con, current_user().username, date.today())
+    state[PURGED] = retention.purge(con, current_user().username, clock.today())
     st.cache_data.clear()
 
 
@@ -119,6 +117,6 @@ st.markdown(
 )
 _show_purged()
 _periods()
-current = retention.preview(con, date.today())
+current = retention.preview(con, clock.today())
 _due(current)
 _confirm(current)

@@ -1,10 +1,9 @@
 """Post-incident review: prepare and record the review meeting for one incident."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
+from analytics import clock
 from analytics.access import REVIEWS
 from analytics.dates import display
 from analytics.incident_log import RELATED_MONTHS, as_text
@@ -63,7 +62,7 @@ def _clear_form() -> None:
 
 
 def _lead() -> str:
-    return f"{review_indicators(con, date.today())[0].sentence} Choose an incident to prepare its review meeting."
+    return f"{review_indicators(con, clock.today())[0].sentence} Choose an incident to prepare its review meeting."
 
 
 def _show_incident(detail: dict) -> None:
@@ -152,7 +151,7 @@ def _mitigation_rows(councillor: dict) -> pd.DataFrame:
 def _review_form(incident_key: str, councillor: dict) -> None:
     st.subheader("Record the review")
     with st.form("review_form"):
-        reviewed_on = st.date_input("Date of the review", value=date.today(), format="DD/MM/YYYY", key="reviewed_on")
+        reviewed_on = st.date_input("Date of the review", value=clock.today(), format="DD/MM/YYYY", key="reviewed_on")
         attendees = st.multiselect("Who attended (by role)", ATTENDEE_ROLES, key="attendees")
         what_happened = st.text_area("What happened", key="what_happened")
         what_worked = st.text_area("What worked", key="what_worked")
@@ -222,7 +221,7 @@ def _meeting_pack_button(incident_key: str, reference: str | None) -> None:
     download(
         "Download the meeting pack (Excel)",
         lambda: meeting_pack(cursor(), incident_key),
-        f"review-pack-{reference or 'incident'}-{date.today():%Y-%m-%d}.xlsx",
+        f"review-pack-{reference or 'incident'}-{clock.today():%Y-%m-%d}.xlsx",
         EXCEL,
         key="meeting_pack",
         what=f"post-incident review meeting pack, incident {reference or incident_key}",
@@ -232,7 +231,7 @@ def _meeting_pack_button(incident_key: str, reference: str | None) -> None:
 
 def _open_actions() -> None:
     st.subheader("Open actions from reviews")
-    today = date.today()
+    today = clock.today()
     actions = open_review_actions(cursor(), today)
     if actions.empty:
         st.markdown("No open actions: every action agreed at a review is done.")

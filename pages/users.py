@@ -3,12 +3,10 @@
 Every change goes through analytics.accounts, which checks it and writes it to the audit trail.
 """
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
-from analytics import accounts, registers
+from analytics import accounts, clock, registers
 from analytics.access import COUNCILLOR, ROLES, VIEWER
 from pages.common import current_user, cursor, open_page
 
@@ -31,7 +29,7 @@ def _show_notice() -> None:
 
 
 def _accounts_table(accounts_held: pd.DataFrame, councillors: dict[str, str]) -> None:
-    locked = accounts_held["locked_until"].where(accounts_held["locked_until"] > datetime.now())
+    locked = accounts_held["locked_until"].where(accounts_held["locked_until"] > clock.now())
     st.dataframe(
         pd.DataFrame(
             {
@@ -167,7 +165,7 @@ def _change_account(accounts_held: pd.DataFrame, councillors: dict[str, str]) ->
         on_click=_change,
         args=(chosen, account["role"], councillor_key, bool(account["active"])),
     )
-    if pd.notna(account["locked_until"]) and account["locked_until"] > datetime.now():
+    if pd.notna(account["locked_until"]) and account["locked_until"] > clock.now():
         st.warning(f"This account is locked after wrong passwords until {account['locked_until']:%H:%M}.")
         st.button("Unlock it now", key="unlock_user", on_click=_unlock, args=(chosen,))
     st.text_input("New password", type="password", key=f"password_{chosen}", autocomplete="new-password")

@@ -1,14 +1,28 @@
-"""Shared fixtures: a temporary database per test and the real-world files beside the checkout."""
+"""Shared fixtures: the day the tests run on, a temporary database per test and the real-world files beside the
+checkout."""
 
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from analytics import clock
+
 REPO = Path(__file__).resolve().parent.parent
 REALWORLD = REPO.parent / "shared" / "realworld"
+TODAY = date(2026, 11, 24)  # the day the sample council was designed for: its latest complete month is October 2026
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_clock():
+    """Every test, and every process a test starts (the dashboard's server, the command line), runs on TODAY
+    whatever the machine's date: the clock starts at noon that day and runs on (analytics.clock)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(clock.CLOCK_ENV, TODAY.isoformat())
+        yield TODAY
 
 
 @pytest.fixture

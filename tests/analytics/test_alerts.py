@@ -2,6 +2,7 @@
 
 import json
 
+from analytics import clock
 from analytics.alerts import Alert, current_alerts
 from analytics.cli import main
 from tests.analytics.test_rises import AS_OF, load_council
@@ -48,9 +49,17 @@ def test_the_alerts_command_prints_one_json_object_a_line(capsys, con, db_path):
     assert [Alert(**line) for line in lines] == current_alerts(con, AS_OF)
 
 
-def test_the_alerts_command_defaults_to_today(capsys, db_path):
+def test_the_alerts_command_defaults_to_the_clocks_today(capsys, con, db_path, monkeypatch):
+    load_council(con)
+    assert main(["alerts", "--db", str(db_path)]) == 0  # the tests' clock says 24 November 2026: October's rises
+    october = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [Alert(**line) for line in october] == current_alerts(con, AS_OF)
+    assert "October 2026" in october[0]["sentence"]
+    monkeypatch.setenv(clock.CLOCK_ENV, "2027-02-10")
     assert main(["alerts", "--db", str(db_path)]) == 0
-    assert capsys.readouterr() == ("", "")
+    february = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    rises = [line["figures"]["period_label"] for line in february if line["kind"] == "unusual rise"]
+    assert rises and "October 2026" not in rises  # October's month has passed; its quarter is the latest
 
 
 def test_a_bad_as_of_date_is_refused_in_one_line(capsys, db_path):

@@ -10,7 +10,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analytics import accounts, audit, store
+from analytics import accounts, audit, clock, store
 from analytics.cli import main
 from tests.analytics.test_importing import ROWS, csv_bytes
 from tests.conftest import REPO
@@ -168,3 +168,10 @@ def test_imports_from_the_command_line_are_in_the_audit_trail(capsys, log_file, 
     trail = audit.entries(store.connect(db_path), actions=(audit.IMPORTED,))
     assert trail["Which"].tolist() == ["log.csv"]
     assert trail.iloc[0]["Detail"] == "incidents: 4 rows read, 3 inserted, 0 updated, 0 unchanged, 1 rejected"
+
+
+def test_a_clock_setting_that_is_not_a_date_is_one_line(capsys, db_path, monkeypatch):
+    monkeypatch.setenv(clock.CLOCK_ENV, "next Tuesday")
+    code, lines, err = run(capsys, "alerts", "--db", db_path)
+    assert (code, lines) == (2, []) and err.count("\n") == 1
+    assert err.startswith("error: SAFETY_DASHBOARD_TODAY='next Tuesday' is not a date: write it as YYYY-MM-DD")

@@ -216,3 +216,64 @@ def test_rejects_unknown_format_and_tiny_logs(tmp_path):
         write_sample(tmp_path, incident_format="xls")
     with pytest.raises(ValueError):
         write_sample(tmp_path, incidents=50)
+
+
+def test_the_committed_sample_files_are_what_the_generator_writes(xlsx_dir):
+    committed = Path(__file__).resolve().parents[2] / "sample_data"
+    for name in ("wards.csv", "councillor_register.csv", "incident_log.xlsx"):
+        assert (committed / name).read_bytes() == (xlsx_dir / name).read_bytes(), f"regenerate sample_data/{name}"
+
+
+MOVE = 16  # October 2026 to February 2028
+
+
+@pytest.fixture(scope="module")
+def moved_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("moved")
+    write_sample(out, incident_format="csv", months_later=MOVE)
+    return out
+
+
+def _moved_by(design: pd.Series, moved: pd.Series, months: int) -> bool:
+    """Each written date is the design's moved by `months` (blanks stay blank)."""
+    before = pd.to_datetime(design, format="%d/%m/%Y", errors="coerce")
+    after = pd.to_datetime(moved, format="%d/%m/%Y", errors="coerce")
+    return bool(((before + pd.DateOffset(months=months)).eq(after) | (before.isna() & after.isna())).all())
+
+
+def test_a_moved_sample_tells_the_same_story_months_later(log, register, moved_dir):
+    moved = pd.read_csv(moved_dir / "incident_log.csv", dtype=str, keep_default_na=False)
+    moved_register = pd.read_csv(
+        moved_dir / "councillor_register.csv", encoding="cp1252", dtype=str, keep_default_na=False
+    )
+    for column in ("Date of incident", "Date reported"):
+        assert _moved_by(log[column], moved[column], MOVE), column
+    for column in ("Risk assessed", "Own risk assessment", "Safety training"):
+        assert _moved_by(register[column], moved_register[column], MOVE), column
+    dated = ["Ref", "Date of incident", "Date reported", "Crime ref"]
+    assert moved.drop(columns=dated).equals(log.drop(columns=dated))
+    assert moved_register.drop(columns=["Risk assessed", "Own risk assessment", "Safety training"]).equals(
+        register.drop(columns=["Risk assessed", "Own risk assessment", "Safety training"])
+    )
+    design_months = _occurred(log).dt.to_period("M").value_counts().sort_index()
+    moved_months = _occurred(moved).dt.to_period("M").value_counts().sort_index()
+    assert list(moved_months.index) == list(design_months.index + MOVE)
+    assert list(moved_months) == list(design_months)
+    assert moved_months.index.max() == pd.Period("2028-02", freq="M")
+
+
+def test_a_moved_sample_keeps_its_references_and_faults_in_step_with_its_dates(moved_dir):
+    moved = pd.read_csv(moved_dir / "incident_log.csv", dtype=str, keep_default_na=False)
+    assert moved["Ref"].is_unique and moved["Ref"].str.fullmatch(r"INC-20(2[4-8])-\d{4}").all()
+    occurred = _occurred(moved)
+    dated = occurred.notna()
+    year = occurred[dated].dt.year.astype(int).astype(str)
+    assert (moved.loc[dated, "Ref"].str[4:8] == year).all()
+    crime = dated & (moved["Crime ref"] != "")
+    assert (moved.loc[crime, "Crime ref"].str[3:7] == year[crime]).all()
+    assert (moved["Date of incident"] == "31/02/2027").sum() == 1  # February 2026 is June 2027 now
+
+
+def test_the_same_move_writes_the_same_bytes(tmp_path, moved_dir):
+    again = write_sample(tmp_path, incident_format="csv", months_later=MOVE)
+    assert [path.read_bytes() for path in again] == [(moved_dir / path.name).read_bytes() for path in again]

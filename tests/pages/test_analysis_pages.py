@@ -1,11 +1,10 @@
 """Overview, Trends and Patterns on the sample council, through AppTest: what a safety champion reads on each."""
 
 import json
-from datetime import date
 
 import pytest
 
-from analytics import store
+from analytics import clock, store
 from analytics.alerts import current_alerts
 from analytics.filters import IncidentFilter
 from analytics.incident_log import count_incidents
@@ -20,7 +19,7 @@ def expected(sample_database):
     con = store.connect(sample_database)
     comparison = latest_year_on_previous(con, IncidentFilter())
     figures = {
-        "alerts": current_alerts(con, date.today()),
+        "alerts": current_alerts(con, clock.today()),
         "trend_lead": describe_year_on_year(
             comparison,
             biggest_rises(con, IncidentFilter(), comparison, "channel", top=1),

@@ -3,7 +3,7 @@
 import json
 from datetime import date
 
-from analytics import assessment, store
+from analytics import assessment, clock, store
 from analytics.demo import load_sample
 from tests.pages.test_pages import open_app, text_of
 
@@ -66,7 +66,7 @@ def test_the_data_is_set_beside_the_statements_and_a_contradiction_is_named(data
     con = store.connect(database)
     load_sample(con)
     every = {("2", f"2.1.{number}"): 2 for number in range(1, 6)}
-    assessment.save_assessment(con, date.today(), every)
+    assessment.save_assessment(con, clock.today(), every)
     con.close()
     app = open_app("pages/assessment.py")
     assert "What the data says" in [header.value for header in app.subheader]

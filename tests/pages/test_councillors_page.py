@@ -1,11 +1,10 @@
 """The Councillors and risk page on the sample council and on an empty database, through AppTest."""
 
 import shutil
-from datetime import date
 
 import pytest
 
-from analytics import store
+from analytics import clock, store
 from analytics.risk import escalation_summary, escalations
 from tests.pages.test_pages import open_app, table_with, text_of
 
@@ -18,7 +17,7 @@ def sample_page(sample_database, tmp_path_factory):
     path = tmp_path_factory.mktemp("councillors") / "sample.duckdb"
     shutil.copy(sample_database, path)
     con = store.connect(path)
-    escalated = escalations(con, date.today())
+    escalated = escalations(con, clock.today())
     con.close()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(store.DB_ENV, str(path))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import accounts, registers, store
+from analytics import accounts, clock, registers, store
 from analytics.access import SAFETY_OFFICER, User
 from analytics.demo import load_sample
 from analytics.importing import import_file
@@ -203,4 +203,14 @@ def test_a_survey_without_a_wave_is_refused_in_one_sentence(database, realworld)
     app.run()
     assert [error.value for error in app.error] == [
         "A survey import needs a wave label, such as the year of the survey, e.g. 2025."
+    ]
+
+
+def test_a_clock_setting_that_is_not_a_date_is_said_in_one_sentence(database, monkeypatch):
+    app = new_app()
+    monkeypatch.setenv(clock.CLOCK_ENV, "31/12/2026")
+    app.run()
+    assert not app.exception
+    assert [error.value for error in app.error] == [
+        "SAFETY_DASHBOARD_TODAY='31/12/2026' is not a date: write it as YYYY-MM-DD (or YYYY-MM-DDTHH:MM), or unset it."
     ]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from analytics import store
+from analytics import clock, store
 from analytics.indicators import review_indicators
 from tests.analytics.test_reviews import load_council
 from tests.pages.test_pages import open_app, table_with, text_of
@@ -31,7 +31,7 @@ def test_choose_an_incident_see_its_history_and_record_its_review(council):
     picker = app.selectbox(key="incident")
     assert picker.value == "ref:INC-5"  # the most serious first
     assert picker.format_func("ref:INC-5") == "INC-5 10 June 2025, Abbey, critical"
-    lead = review_indicators(store.connect(council), date.today())[0].sentence
+    lead = review_indicators(store.connect(council), clock.today())[0].sentence
     assert app.markdown[0].value.startswith(lead)
 
     timeline = table_with(app, "related_by")
