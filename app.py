@@ -1,13 +1,20 @@
 """The councillor safety dashboard: `streamlit run app.py`.
 
+This file is two things. `streamlit run` imports it and finds `app`, the server: Streamlit with the dashboard's
+own address beside it (pages/sessions.py, where a browser that signed in collects its session cookie). Then, for
+every run of every page, Streamlit runs it as the router (`route`): sign-in first, then the navigation.
+
 Each page's address is its file name (pages/trends.py is /trends), which Streamlit also uses when it runs a page
 without this file first; see pages.common.open_page. Nothing is shown until someone signs in, and the navigation
 offers only the pages their role may open (analytics.access); each page checks again.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
-from pages.common import cursor, draw_filters
+from pages.common import cursor, draw_filters, leave_pages_folder_mode
+from pages.sessions import CLAIM_ROUTE
 from pages.sign_in import draw_account, sign_in
 
 PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention"}
@@ -35,29 +42,41 @@ SECTIONS = {
     ],
 }
 
-st.set_page_config(page_title="Councillor safety dashboard", page_icon=":material/shield_person:", layout="wide")
+ICON = Path(__file__).parent / "pages" / "favicon.png"  # served by the dashboard; a :material: icon is Google's
 
 
 def pages_for(may_open) -> dict[str, list[st.Page]]:
-    """The navigation's sections, holding only the pages `may_open` allows; sections left empty are dropped."""
+    """The navigation's sections, listing the pages `may_open` allows (sections left empty are dropped). Every
+    other page is registered too, unlisted, so that a link to it says the person has no access to it
+    (pages.common.open_page) rather than silently showing the Overview."""
+
+    def page(name: str, title: str, icon: str, listed: bool) -> st.Page:
+        visibility = "visible" if listed else "hidden"
+        return st.Page(f"pages/{name}.py", title=title, icon=icon, default=name == "overview", visibility=visibility)
+
     sections = {
-        section: [
-            st.Page(f"pages/{name}.py", title=title, icon=icon, default=name == "overview")
-            for name, title, icon in pages
-            if may_open(name)
-        ]
-        for section, pages in SECTIONS.items()
+        section: [page(*entry, True) for entry in pages if may_open(entry[0])] for section, pages in SECTIONS.items()
     }
-    return {section: pages for section, pages in sections.items() if pages}
+    unlisted = [page(*entry, False) for pages in SECTIONS.values() for entry in pages if not may_open(entry[0])]
+    return {section: pages for section, pages in sections.items() if pages} | ({"": unlisted} if unlisted else {})
 
 
-con = cursor()
-user = sign_in(con)
-if user is None:
-    st.navigation(pages_for(lambda name: True), position="hidden")  # keeps the address the visitor came by
-    st.stop()
-navigation = st.navigation(pages_for(user.may_open))
-draw_account(con, user)
-if navigation.url_path not in PAGES_WITHOUT_FILTERS:
-    draw_filters(con)
-navigation.run()
+def route() -> None:
+    leave_pages_folder_mode()
+    st.set_page_config(page_title="Councillor safety dashboard", page_icon=str(ICON), layout="wide")
+    con = cursor()
+    user = sign_in(con)
+    if user is None:
+        st.navigation(pages_for(lambda name: True), position="hidden")  # keeps the address the visitor came by
+        st.stop()
+    navigation = st.navigation(pages_for(user.may_open))
+    draw_account(con, user)
+    if navigation.url_path not in PAGES_WITHOUT_FILTERS:
+        draw_filters(con)
+    navigation.run()
+
+
+if __name__ == "__main__":
+    route()
+else:
+    app = st.App(__file__, routes=[CLAIM_ROUTE])

@@ -17,7 +17,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from analytics import audit, clock
+from analytics import audit, clock, sessions
 from analytics.access import ADMINISTRATOR, COUNCILLOR, ROLES, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -91,8 +91,10 @@ def add_user(
     display_name: str = "",
     password: str | None = None,
     councillor_key: str | None = None,
+    council_sign_in: bool = True,
 ) -> User:
-    """A new account. Without a password, the person can sign in only with the council's account (an e-mail)."""
+    """A new account. Without a password, the person can sign in only with the council's account (an e-mail), so
+    where the dashboard offers no council sign-in (`council_sign_in` False) an account needs a password."""
     name = username.strip().lower()
     if not name:
         raise AccountError("Give the account a user name, or the e-mail address the person signs in with.")
@@ -101,6 +103,11 @@ def add_user(
     _check_role(role, councillor_key)
     if password is not None:
         _check_password(password)
+    elif not council_sign_in:
+        raise AccountError(
+            f"The account needs a password of at least {MIN_PASSWORD_LENGTH} characters: this dashboard has no "
+            "council sign-in for it to use instead."
+        )
     con.execute(
         "INSERT INTO users VALUES (?, ?, ?, ?, ?, TRUE, 0, NULL, ?)",
         [name, display_name.strip() or name, role, councillor_key if role == COUNCILLOR else None,
@@ -141,6 +148,8 @@ def change_user(
         changes.append("switched on" if active else "switched off")
     if new_role == COUNCILLOR and new_councillor != row.councillor_key:
         changes.append(f"linked to councillor {new_councillor}")
+    if changes:  # whoever is signed in with the account signs in again, as what it now is
+        sessions.end_all(con, row.username, "account changed: " + "; ".join(changes))
     audit.record(con, actor, audit.USER_CHANGED, row.username, "; ".join(changes) or "no change")
 
 
@@ -158,6 +167,7 @@ def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *
         "UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE username = ?",
         [_HASHER.hash(password), row.username],
     )
+    sessions.end_all(con, row.username, "password set")
     audit.record(con, actor, audit.USER_CHANGED, row.username, "password set")
 
 
@@ -184,11 +194,16 @@ def has_password(con: duckdb.DuckDBPyConnection, user: User) -> bool:
     return row is not None and row.password_hash is not None
 
 
+def active_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
+    """The account called `username` as it is now, if it is switched on."""
+    row = _row(con, username)
+    return row.user() if row is not None and row.active else None
+
+
 def still_signed_in(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
     """The account as it is now, for a session signed in earlier: None once it has been switched off, so a change
     an administrator makes (a new role, switching an account off) takes effect on the person's next click."""
-    row = _row(con, user.username)
-    return row.user() if row is not None and row.active else None
+    return active_user(con, user.username)
 
 
 def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime | None = None) -> User:

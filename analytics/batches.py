@@ -12,11 +12,16 @@ REASONS_COLUMN = "Why it was not imported"
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every import, newest first."""
+    """Every import, newest first: the incident logs, registers and ward lists, and each survey wave as it was last
+    imported (a wave is stored whole, one respondent a row read, and a survey import rejects no row)."""
     return con.execute(
         """SELECT batch_id, dataset, file_name, sheet, imported_at, rows_read, inserted, updated, unchanged,
                   rejected, warnings
-           FROM import_batches ORDER BY imported_at DESC, batch_id DESC"""
+           FROM import_batches
+           UNION ALL
+           SELECT wave_id, 'survey', file_name, NULL, imported_at, respondents, respondents, 0, 0, 0, []
+           FROM survey_waves
+           ORDER BY imported_at DESC, batch_id DESC"""
     ).df()
 
 

@@ -165,11 +165,15 @@ def _council_share(
 def shown_against_national(con: duckdb.DuckDBPyConnection, wave_id: str) -> pd.DataFrame:
     """council_against_national as it may be shown: the council's share hidden (missing) where its base is under
     suppression.MIN_BASE, or where fewer than suppression.MIN_CELL respondents said it or did not, since with the
-    base shown either number would give the other away."""
+    base shown either number would give the other away; and a base under MIN_BASE hidden too, since it counts the
+    councillors of a small group (three disabled councillors answered)."""
     table = council_against_national(con, wave_id)
     said = (table["council_pct"] * table["council_n"] / 100).round()
-    hidden = (table["council_n"] < MIN_BASE) | _small(said) | _small(table["council_n"] - said)
-    return table.assign(council_pct=table["council_pct"].mask(hidden))
+    small_base = table["council_n"] < MIN_BASE
+    hidden = small_base | _small(said) | _small(table["council_n"] - said)
+    return table.assign(
+        council_pct=table["council_pct"].mask(hidden), council_n=table["council_n"].astype("Int64").mask(small_base)
+    )
 
 
 def _small(counts: pd.Series) -> pd.Series:

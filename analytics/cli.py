@@ -122,7 +122,8 @@ def _rejected(args) -> dict:
 
 
 def _batches(args) -> list[dict]:
-    return list_batches(store.connect(args.db)).to_dict(orient="records")
+    batches = list_batches(store.connect(args.db)).astype(object)
+    return batches.where(batches.notna(), None).to_dict(orient="records")  # JSON has null, not NaN
 
 
 def _summary(args) -> dict:

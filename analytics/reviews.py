@@ -184,6 +184,19 @@ def _day(value, what: str) -> date | None:
     raise ValueError(f"The {what} must be a date, not {value!r}.")
 
 
+def _already_saved(con, incident_key: str, reviewed_on: date, attendees: list[str], written: list) -> bool:
+    """A review of this incident on this day with these attendees and these words is held already: the same
+    submission sent twice (a second press of the button), which is not stored again."""
+    return bool(
+        con.execute(
+            """SELECT count(*) FROM incident_reviews
+               WHERE incident_key = ? AND reviewed_on = ? AND attendees = ? AND what_happened IS NOT DISTINCT FROM ?
+                 AND what_worked IS NOT DISTINCT FROM ? AND lessons IS NOT DISTINCT FROM ?""",
+            [incident_key, reviewed_on, attendees, *written],
+        ).fetchone()[0]
+    )
+
+
 def record_review(
     con: duckdb.DuckDBPyConnection,
     incident_key: str,
@@ -224,8 +237,16 @@ def record_review(
         if action is None:
             raise ValueError(f"Action {number} has no description: describe it or remove the row.")
         rows.append((action, _text(item.get("owner")), _day(item.get("due_on"), f"due date of action {number}")))
+    written = [_text(what_happened), _text(what_worked), _text(lessons)]
+    if not (attendees or any(written) or mitigations or rows):
+        raise ValueError(
+            "There is nothing to save: record who attended, what happened, what worked, lessons, how well a "
+            "mitigation worked or an action."
+        )
     review_id = uuid.uuid4().hex
     with transaction(con):
+        if _already_saved(con, incident_key, reviewed_on, list(dict.fromkeys(attendees)), written):
+            raise ValueError("This review is already saved: it is listed under Earlier reviews.")
         con.execute(
             "INSERT INTO incident_reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -233,9 +254,7 @@ def record_review(
                 incident_key,
                 reviewed_on,
                 list(dict.fromkeys(attendees)),
-                _text(what_happened),
-                _text(what_worked),
-                _text(lessons),
+                *written,
                 clock.now(),
             ],
         )

@@ -238,6 +238,19 @@ MIGRATIONS: list[str] = [
         detail VARCHAR
     );
     """,
+    """
+    CREATE TABLE sessions (
+        session_id VARCHAR PRIMARY KEY,  -- random; never sent to a browser
+        username VARCHAR NOT NULL,
+        claim_hash VARCHAR,  -- sha256 of the one-time code the signing-in browser exchanges for its cookie
+        claim_until TIMESTAMP,
+        token_hash VARCHAR UNIQUE,  -- sha256 of the cookie's random token, once claimed
+        started_at TIMESTAMP NOT NULL,
+        seen_at TIMESTAMP NOT NULL,
+        ended_at TIMESTAMP,
+        ended_why VARCHAR
+    );
+    """,
 ]
 
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from analytics import clock, vocabulary
+from analytics import audit, clock, vocabulary
+from analytics.store import transaction
 from analytics.vocabulary import key
 
 YES_NO, SCALE, SEVERAL, GROUP = "yes_no", "scale", "several", "group"
@@ -212,8 +213,9 @@ def _suggest(text: str, kind: str, taken: set[str | None]) -> str | None:
     return None
 
 
-def save_measures(con: duckdb.DuckDBPyConnection, wave_id: str, mapping: dict[str, str | None]) -> None:
-    """Save the user's confirmed measure (or None: no measure) for each question, keyed on its wording."""
+def save_measures(con: duckdb.DuckDBPyConnection, wave_id: str, mapping: dict[str, str | None], *, actor: str) -> None:
+    """Save the user's confirmed measure (or None: no measure) for each question, keyed on its wording; a setting,
+    so written to the audit trail as `actor`'s."""
     texts = {qid: text for qid, text, _ in _questions(con, wave_id)}
     unknown = [qid for qid in mapping if qid not in texts]
     if unknown:
@@ -226,7 +228,11 @@ def save_measures(con: duckdb.DuckDBPyConnection, wave_id: str, mapping: dict[st
     if repeated:
         raise ValueError(f"Each measure can be given to one question only: {', '.join(repeated)}.")
     rows = [(key(texts[qid]), measure, clock.now()) for qid, measure in mapping.items()]
-    con.executemany("INSERT OR REPLACE INTO survey_measure_mappings VALUES (?, ?, ?)", rows)
+    with transaction(con):
+        con.executemany("INSERT OR REPLACE INTO survey_measure_mappings VALUES (?, ?, ?)", rows)
+        chosen_words = "; ".join(f"{qid}: {measure or 'no measure'}" for qid, measure in mapping.items())
+        label = con.execute("SELECT label FROM survey_waves WHERE wave_id = ?", [wave_id]).fetchone()[0]
+        audit.record(con, actor, audit.SETTING_CHANGED, f"survey measures of wave {label}", chosen_words)
 
 
 def _questions(con: duckdb.DuckDBPyConnection, wave_id: str) -> list[tuple[str, str, str]]:

@@ -58,7 +58,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
 def open_page(page: str) -> duckdb.DuckDBPyConnection:
     """Start a page: check the signed-in user may open it (app.py checked, but a page can be reached by its address
     alone), then its cursor and the notice that the data is fictional while the sample council is loaded."""
-    _leave_pages_folder_mode()
+    leave_pages_folder_mode()
     user = signed_in_user()
     if user is None or not user.may_open(page):
         st.warning("You do not have access to this page: ask your dashboard's administrator if you need it.")
@@ -110,11 +110,16 @@ def record_incident_viewed(con: duckdb.DuckDBPyConnection, incident_key: str, wh
         seen.add(incident_key)
 
 
-def _leave_pages_folder_mode() -> None:
-    """Streamlit keeps its old pages-folder mode (every script in pages/ a page of its own, run without app.py)
-    until st.navigation has run once in the process. So when a freshly started dashboard's first visitor arrives by
-    a link to a page, that page runs bare: no navigation, no filters. Switch the old mode off and run again, so that
-    app.py draws the navigation and filters and then runs this page, found by the same address."""
+def leave_pages_folder_mode() -> None:
+    """Streamlit keeps its old pages-folder mode (every script in pages/ a page of its own, app.py among them)
+    until st.navigation has run once in the process. So a freshly started dashboard's first run is in that mode:
+    by a link to a page, the page runs bare (no navigation, no filters); at the root, app.py runs as one of its
+    pages, so the sign-in form it draws is not the form the next run draws, and the first sign-in is lost. Before
+    anything is drawn, switch the old mode off and run again, so that app.py draws the sign-in form, navigation
+    and filters itself and then runs the page found by the same address.
+
+    Streamlit has no setting for this (its pages-folder mode follows from a folder named pages/ beside app.py), so
+    this sets the flag st.navigation itself sets."""
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()

@@ -29,7 +29,8 @@ from pages.common import (
     show_incident_fields,
 )
 
-FORM_KEYS = ("reviewed_on", "attendees", "what_happened", "what_worked", "lessons", "mitigations", "actions")
+ROUND = "review_form_round"
+CHOSEN = "review_incident"
 SAVED = "review_saved_message"
 
 TIMELINE_COLUMNS = {
@@ -56,9 +57,23 @@ def _label(row) -> str:
     return f"{reference} {display(row.occurred_on)}, {row.ward}, {row.threat}{reviewed}"
 
 
-def _clear_form() -> None:
-    for key in FORM_KEYS:
-        st.session_state.pop(key, None)
+def _round() -> int:
+    """Which review form this is: every widget of the form is keyed by it (see _new_form)."""
+    return st.session_state.setdefault(ROUND, 0)
+
+
+def _choose() -> None:
+    """Remember the incident chosen: its label changes once it is reviewed, and the browser keeps a choice by its
+    label, so the choice is given back to the list on every run."""
+    st.session_state[CHOSEN] = st.session_state["incident"]
+    _new_form()
+
+
+def _new_form() -> None:
+    """An empty form, after a review is saved or another incident chosen. Its widgets get new keys, so the browser
+    keeps nothing of the last form, and a further press of the last form's button (already sent) finds no button
+    to belong to and saves nothing."""
+    st.session_state[ROUND] = _round() + 1
 
 
 def _lead() -> str:
@@ -150,12 +165,15 @@ def _mitigation_rows(councillor: dict) -> pd.DataFrame:
 
 def _review_form(incident_key: str, councillor: dict) -> None:
     st.subheader("Record the review")
-    with st.form("review_form"):
-        reviewed_on = st.date_input("Date of the review", value=clock.today(), format="DD/MM/YYYY", key="reviewed_on")
-        attendees = st.multiselect("Who attended (by role)", ATTENDEE_ROLES, key="attendees")
-        what_happened = st.text_area("What happened", key="what_happened")
-        what_worked = st.text_area("What worked", key="what_worked")
-        lessons = st.text_area("Lessons learned", key="lessons")
+    form = _round()
+    with st.form(f"review_form_{form}"):
+        reviewed_on = st.date_input(
+            "Date of the review", value=clock.today(), format="DD/MM/YYYY", key=f"reviewed_on_{form}"
+        )
+        attendees = st.multiselect("Who attended (by role)", ATTENDEE_ROLES, key=f"attendees_{form}")
+        what_happened = st.text_area("What happened", key=f"what_happened_{form}")
+        what_worked = st.text_area("What worked", key=f"what_worked_{form}")
+        lessons = st.text_area("Lessons learned", key=f"lessons_{form}")
         st.markdown("How well did each mitigation work? Leave it blank if it does not apply.")
         mitigations = st.data_editor(
             _mitigation_rows(councillor),
@@ -165,7 +183,7 @@ def _review_form(incident_key: str, councillor: dict) -> None:
                 "effectiveness": st.column_config.SelectboxColumn("How well it worked", options=EFFECTIVENESS),
             },
             hide_index=True,
-            key="mitigations",
+            key=f"mitigations_{form}",
         )
         st.markdown("Actions agreed: one a row, with who will do it and by when.")
         actions = st.data_editor(
@@ -183,7 +201,7 @@ def _review_form(incident_key: str, councillor: dict) -> None:
             },
             num_rows="dynamic",
             hide_index=True,
-            key="actions",
+            key=f"actions_{form}",
         )
         submitted = st.form_submit_button("Save the review", type="primary")
     if not submitted:
@@ -213,7 +231,7 @@ def _review_form(incident_key: str, councillor: dict) -> None:
         f"Review saved: {len(rated)} mitigation{'s' if len(rated) != 1 else ''} rated and "
         f"{len(agreed)} action{'s' if len(agreed) != 1 else ''} agreed. It is listed under Earlier reviews."
     )
-    _clear_form()
+    _new_form()
     st.rerun()
 
 
@@ -271,7 +289,20 @@ if SAVED in st.session_state:
 
 st.markdown(_lead())
 labels = {row.incident_key: _label(row) for row in candidates.itertuples(index=False)}
-chosen = st.selectbox("Incident to review", list(labels), format_func=labels.get, key="incident", on_change=_clear_form)
+if st.session_state.get(CHOSEN) in labels:
+    st.session_state["incident"] = st.session_state[CHOSEN]
+chosen = st.selectbox(
+    "Incident to review",
+    list(labels),
+    index=None,
+    format_func=labels.get,
+    placeholder="Choose an incident: the most serious are first",
+    key="incident",
+    on_change=_choose,
+)
+if chosen is None:  # nothing is opened (nor written to the audit trail as viewed) until someone chooses
+    _open_actions()
+    st.stop()
 context = review_context(con, chosen)
 if context is None:
     st.warning("That incident is no longer in the log: an import may have replaced it. Choose another.")

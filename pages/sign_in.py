@@ -10,14 +10,49 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from analytics import accounts, audit
+from analytics import accounts, audit, sessions
 from analytics.access import User
+from pages.sessions import hand_over
 
 _USER_KEY = "signed_in_user"
+_SESSION_KEY = "signed_in_session"  # the id of the session (analytics.sessions) this browser signed in to
+_CLAIM_KEY = "session_claim_code"  # its one-time code, until the browser has exchanged it for its cookie
 
 
 def signed_in_user() -> User | None:
     return st.session_state.get(_USER_KEY)
+
+
+def _from_cookie(con: duckdb.DuckDBPyConnection) -> User | None:
+    """The user of the session this browser's cookie belongs to: after a reload, or in a new tab."""
+    found = sessions.user_of(con, st.context.cookies.get(sessions.COOKIE))
+    if found is None:
+        return None
+    session_id, username = found
+    st.session_state[_SESSION_KEY] = session_id
+    return accounts.active_user(con, username)
+
+
+def _session_ended(con: duckdb.DuckDBPyConnection) -> bool:
+    """This connection's session has ended: signed out in another tab, idle too long, or its account changed."""
+    session_id = st.session_state.get(_SESSION_KEY)
+    return session_id is not None and sessions.still_on(con, session_id) is None
+
+
+def _forget() -> None:
+    for key in (_USER_KEY, _SESSION_KEY, _CLAIM_KEY):
+        st.session_state.pop(key, None)
+
+
+def _keep_session(con: duckdb.DuckDBPyConnection) -> None:
+    """Until the browser has its cookie, hand it the claim code again on every run (a click can cut one short)."""
+    code = st.session_state.get(_CLAIM_KEY)
+    if code is None:
+        return
+    if sessions.claimed(con, st.session_state[_SESSION_KEY]):
+        del st.session_state[_CLAIM_KEY]
+    else:
+        hand_over(code)
 
 
 def _council_sign_in() -> dict | None:
@@ -28,6 +63,10 @@ def _council_sign_in() -> dict | None:
         return None
 
 
+def council_sign_in_offered() -> bool:
+    return _council_sign_in() is not None
+
+
 def _provider(settings: dict) -> str | None:
     """The named provider ([auth.microsoft]) when there is exactly one; None for settings written in [auth] itself."""
     named = [name for name, value in settings.items() if isinstance(value, dict)]
@@ -36,13 +75,14 @@ def _provider(settings: dict) -> str | None:
 
 def sign_in(con: duckdb.DuckDBPyConnection) -> User | None:
     """The user of this session; otherwise draws the sign-in form and returns None."""
-    user = signed_in_user()
-    if user is not None:
+    user = signed_in_user() or _from_cookie(con)
+    if user is not None and not _session_ended(con):
         user = accounts.still_signed_in(con, user)
         if user is not None:
             st.session_state[_USER_KEY] = user
+            _keep_session(con)
             return user
-        del st.session_state[_USER_KEY]
+    _forget()
     settings = _council_sign_in()
     if settings and st.user.get("is_logged_in"):
         try:
@@ -70,10 +110,12 @@ def _sign_in_form(con: duckdb.DuckDBPyConnection, settings: dict | None) -> None
         submitted = st.form_submit_button("Sign in", type="primary" if not settings else "secondary")
     if submitted:
         try:
-            st.session_state[_USER_KEY] = accounts.sign_in(con, username, password)
+            user = accounts.sign_in(con, username, password)
         except accounts.SignInRefused as refused:
             st.error(str(refused))
             return
+        session_id, code = sessions.start(con, user.username)
+        st.session_state.update({_USER_KEY: user, _SESSION_KEY: session_id, _CLAIM_KEY: code})
         st.rerun()
 
 
@@ -86,7 +128,9 @@ def draw_account(con: duckdb.DuckDBPyConnection, user: User) -> None:
                 _change_password(con, user)
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             audit.record(con, user.username, audit.SIGNED_OUT)
-            del st.session_state[_USER_KEY]
+            if _SESSION_KEY in st.session_state:
+                sessions.end(con, st.session_state[_SESSION_KEY], sessions.SIGNED_OUT)
+            _forget()
             if _council_sign_in() and st.user.get("is_logged_in"):
                 st.logout()
             st.rerun()

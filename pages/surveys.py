@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import survey_results
-from analytics.access import SURVEY_COMMENTS
+from analytics.access import IMPORTS, SURVEY_COMMENTS
 from analytics.benchmarks import shown_against_national
 from analytics.survey_measures import MEASURES, save_measures, suggest_measures
 from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
@@ -206,7 +206,8 @@ def _draw_measure_mapping(wave_id: str, listed: pd.DataFrame) -> None:
         if st.button("Save these measures", key="save_measures"):
             chosen = [None if measure == NOT_A_MEASURE else measure for measure in edited["Measure"]]
             try:
-                save_measures(con, wave_id, dict(zip(listed["question_id"], chosen, strict=True)))
+                mapping = dict(zip(listed["question_id"], chosen, strict=True))
+                save_measures(con, wave_id, mapping, actor=current_user().username)
             except ValueError as exc:
                 st.error(str(exc))
                 return
@@ -259,4 +260,5 @@ else:
         _draw_crosstab(wave_id, question_id, listed)
         _draw_change(summary, wave_id, question_id)
 _draw_national(wave_id)
-_draw_measure_mapping(wave_id, listed)
+if current_user().may(IMPORTS):  # a saved setting: only for those who prepare the data
+    _draw_measure_mapping(wave_id, listed)

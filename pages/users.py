@@ -9,9 +9,9 @@ import streamlit as st
 from analytics import accounts, clock, registers
 from analytics.access import COUNCILLOR, ROLES, VIEWER
 from pages.common import current_user, cursor, open_page
+from pages.sign_in import council_sign_in_offered
 
 NOTICE = "users_notice"
-NEW_ACCOUNT = ("new_username", "new_display_name", "new_role", "new_councillor", "new_password")
 SHOWN_TIME = "DD/MM/YYYY HH:mm"
 
 
@@ -51,13 +51,13 @@ def _accounts_table(accounts_held: pd.DataFrame, councillors: dict[str, str]) ->
     )
 
 
-def _choose_councillor(key: str, councillors: dict[str, str], current: str | None = None) -> None:
+def _choose_councillor(key: str, councillors: dict[str, str], current: str | None = None, label: str = "") -> None:
     if not councillors:
         st.info("The councillor register is empty: import it on the Import page, then link the account.")
         return
     options = list(councillors)
     st.selectbox(
-        "Which councillor",
+        label or "Which councillor",
         options,
         index=options.index(current) if current in councillors else None,
         format_func=councillors.get,
@@ -67,6 +67,7 @@ def _choose_councillor(key: str, councillors: dict[str, str], current: str | Non
 
 
 def _add() -> None:
+    """Add the account the form holds; the form clears itself once submitted, so a second press adds nothing."""
     state = st.session_state
     try:
         added = accounts.add_user(
@@ -76,36 +77,37 @@ def _add() -> None:
             actor=current_user().username,
             display_name=state["new_display_name"],
             password=state["new_password"] or None,
-            councillor_key=state.get("new_councillor"),
+            councillor_key=state.get("new_councillor") if state["new_role"] == COUNCILLOR else None,
+            council_sign_in=council_sign_in_offered(),
         )
     except accounts.AccountError as refused:
         _tell("error", str(refused))
         return
-    for key in NEW_ACCOUNT:
-        state.pop(key, None)
     _tell("success", f"Added {added.username} as {added.role}.")
 
 
 def _add_account(councillors: dict[str, str]) -> None:
+    """Every field is sent together when the button is pressed, whatever had the keyboard's focus last."""
     st.subheader("Add an account")
-    st.text_input(
-        "User name or e-mail address",
-        key="new_username",
-        help="Someone who signs in with the council's own account needs their e-mail address here.",
-    )
-    st.text_input("Name as shown", key="new_display_name", help="Leave empty to show the user name.")
-    role = st.selectbox("Role", ROLES, index=ROLES.index(VIEWER), key="new_role")
-    if role == COUNCILLOR:
-        _choose_councillor("new_councillor", councillors)
-    st.text_input(
-        "Password",
-        type="password",
-        key="new_password",
-        autocomplete="new-password",
-        help=f"At least {accounts.MIN_PASSWORD_LENGTH} characters. Leave empty for someone who signs in only "
-        "with the council's own account.",
-    )
-    st.button("Add the account", key="add_user", type="primary", on_click=_add)
+    with st.form("add_account", clear_on_submit=True, enter_to_submit=False):
+        st.text_input(
+            "User name or e-mail address",
+            key="new_username",
+            help="Someone who signs in with the council's own account needs their e-mail address here.",
+        )
+        st.text_input("Name as shown", key="new_display_name", help="Leave empty to show the user name.")
+        st.selectbox("Role", ROLES, index=ROLES.index(VIEWER), key="new_role")
+        _choose_councillor("new_councillor", councillors, label="Which councillor (for a councillor's account)")
+        optional = " Leave empty for someone who signs in only with the council's own account."
+        st.text_input(
+            "Password",
+            type="password",
+            key="new_password",
+            autocomplete="new-password",
+            help=f"At least {accounts.MIN_PASSWORD_LENGTH} characters."
+            + (optional if council_sign_in_offered() else ""),
+        )
+        st.form_submit_button("Add the account", key="add_user", type="primary", on_click=_add)
 
 
 def _forget_choices(username: str) -> None:

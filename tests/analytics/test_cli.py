@@ -175,3 +175,22 @@ def test_a_clock_setting_that_is_not_a_date_is_one_line(capsys, db_path, monkeyp
     code, lines, err = run(capsys, "alerts", "--db", db_path)
     assert (code, lines) == (2, []) and err.count("\n") == 1
     assert err.startswith("error: SAFETY_DASHBOARD_TODAY='next Tuesday' is not a date: write it as YYYY-MM-DD")
+
+
+def _strict(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def test_batches_lists_every_import_surveys_too_in_strict_json(capsys, db_path):
+    run(capsys, "load-sample", "--db", db_path)
+    assert main(["batches", "--db", str(db_path)]) == 0
+    lines = [json.loads(line, parse_constant=_strict) for line in capsys.readouterr().out.splitlines()]
+    assert sorted(line["file_name"] for line in lines) == [
+        "councillor_register.csv",
+        "councillor_survey_2025.xlsx",
+        "councillor_survey_2026.csv",
+        "incident_log.xlsx",
+        "wards.csv",
+    ]
+    surveys = [line for line in lines if line["dataset"] == "survey"]
+    assert [(line["rows_read"], line["rejected"], line["sheet"]) for line in surveys] == [(41, 0, None), (38, 0, None)]

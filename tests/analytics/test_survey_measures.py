@@ -103,12 +103,12 @@ def test_the_saved_mapping_maps_the_next_wave_with_the_same_wording(con):
         con, [["Respondent ID", "Abuse this year?", "Which channels?", "Gender"], ["R1", "Yes", "Email", "Female"]]
     )
     assert suggest_measures(con, first) == {"Q1": None, "Q2": "channels", "Q3": "gender"}
-    save_measures(con, first, {"Q1": "experienced_abuse", "Q2": None, "Q3": "gender"})
+    save_measures(con, first, {"Q1": "experienced_abuse", "Q2": None, "Q3": "gender"}, actor="test")
     header = ["Respondent ID", "ABUSE this year ?", "Which channels", "Gender", "Have you experienced abuse lately?"]
     second = plain_survey(con, [header, ["A", "No", "Letter", "Male", "No"], ["B", "Y", "", "Female", "Yes"]], "2026")
     assert suggest_measures(con, second) == {"Q1": "experienced_abuse", "Q2": None, "Q3": "gender", "Q4": None}
     assert values(con, second, "experienced_abuse") == {"A": ["no"], "B": ["yes"]}
-    save_measures(con, second, {"Q2": "channels"})  # a later choice replaces the earlier one
+    save_measures(con, second, {"Q2": "channels"}, actor="test")  # a later choice replaces the earlier one
     assert suggest_measures(con, first)["Q2"] == "channels"
 
 
@@ -123,7 +123,7 @@ def test_the_saved_mapping_maps_the_next_wave_with_the_same_wording(con):
 def test_a_mapping_that_cannot_be_saved_is_refused(con, mapping, message):
     wave_id = plain_survey(con, [["Respondent ID", "Gender", "Sex"], ["R1", "Female", "Female"]])
     with pytest.raises(ValueError, match=message):
-        save_measures(con, wave_id, mapping)
+        save_measures(con, wave_id, mapping, actor="test")
     assert con.execute("SELECT count(*) FROM survey_measure_mappings").fetchone()[0] == 0
 
 

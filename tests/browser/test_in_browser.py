@@ -2,28 +2,17 @@
 cannot show, such as the navigation, the sidebar filters following the user from page to page, and every page
 rendering without an error."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
+import shutil
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from analytics import accounts, store
+from analytics import store
 from analytics.access import SAFETY_OFFICER, VIEWER
-from analytics.demo import load_sample
 from analytics.filters import IncidentFilter
 from analytics.incident_log import count_incidents
-from tests.conftest import REPO
+from tests.browser.conftest import serve, sign_in
 
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "a browser test password"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]  # fmt: skip
 # The first visit is a link to a page, as a shared link would be.
 PAGES = [
     "councillors",
@@ -39,71 +28,18 @@ PAGES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "the dashboard stopped while starting"
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError("the dashboard did not answer within 60 seconds")
-
-
 @pytest.fixture(scope="module")
-def dashboard(tmp_path_factory):
-    """The dashboard serving the sample council on a free local port; yields its address and the email count."""
-    database = tmp_path_factory.mktemp("browser") / "sample.duckdb"
+def dashboard(sample_council, tmp_path_factory):
+    """The dashboard serving a copy of the sample council on a free local port; yields its address and the email
+    count. One server for the module: the first test meets it cold."""
+    folder = tmp_path_factory.mktemp("browser")
+    database = folder / "sample.duckdb"
+    shutil.copy(sample_council, database)
     con = store.connect(database)
-    load_sample(con)
     emails = count_incidents(con, IncidentFilter(channels=("email",)))
-    for role in (SAFETY_OFFICER, VIEWER):
-        accounts.add_user(con, role, role, actor="test", password=PASSWORD)
     con.close()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=os.environ | {"SAFETY_DASHBOARD_DB": str(database)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, server)
-        yield url, emails
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM.exists(), "browser tests need Debian's Chromium at /usr/bin/chromium: `make test` installs it"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):
-    opened = browser.new_page(viewport={"width": 1400, "height": 1000})
-    yield opened
-    opened.close()
-
-
-def sign_in(page, role: str) -> None:
-    page.get_by_label("User name").fill(role)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    with serve(database, folder) as served:
+        yield served.url, emails
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -4,9 +4,12 @@ from datetime import date
 
 import pytest
 
-from analytics import clock, store
+from analytics import audit, clock, store
+from analytics.dates import display
 from analytics.indicators import review_indicators
+from analytics.reviews import review_candidates
 from tests.analytics.test_reviews import load_council
+from tests.pages.test_admin_pages import audit_rows
 from tests.pages.test_pages import open_app, table_with, text_of
 
 
@@ -25,14 +28,27 @@ def test_an_empty_database_says_what_to_do(database):
     assert not app.selectbox
 
 
+def chosen(app, incident_key: str):
+    app.selectbox(key="incident").set_value(incident_key)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def key(app, name: str) -> str:
+    """A widget of the review form on show: its keys carry the form's round (pages/review.py)."""
+    return f"{name}_{app.session_state['review_form_round']}"
+
+
 def test_choose_an_incident_see_its_history_and_record_its_review(council):
     app = open_app("pages/review.py")
     assert app.title[0].value == "Prepare a post-incident review"
     picker = app.selectbox(key="incident")
-    assert picker.value == "ref:INC-5"  # the most serious first
-    assert picker.format_func("ref:INC-5") == "INC-5 10 June 2025, Abbey, critical"
+    assert picker.value is None and picker.options[0] == "INC-5 10 June 2025, Abbey, critical"  # most serious first
     lead = review_indicators(store.connect(council), clock.today())[0].sentence
     assert app.markdown[0].value.startswith(lead)
+    assert not audit_rows(council, audit.VIEWED_INCIDENT), "nothing is opened until someone chooses"
+    chosen(app, "ref:INC-5")
 
     timeline = table_with(app, "related_by")
     assert timeline["incident_ref"].tolist() == ["INC-3", "INC-4", "INC-6"]
@@ -40,22 +56,22 @@ def test_choose_an_incident_see_its_history_and_record_its_review(council):
     assert "Risk level:** high (assessed: 15 January 2025)" in text_of(app)
     assert "No earlier review of this incident" in text_of(app)
 
-    app.date_input(key="reviewed_on").set_value(date(2025, 7, 15))
-    app.multiselect(key="attendees").set_value(["councillor", "monitoring officer"])
-    app.text_area(key="what_happened").input("Threats after the planning meeting")
-    app.text_area(key="what_worked").input("Police came the same day")
-    app.text_area(key="lessons").input("=Remove addresses from the website")
-    app.session_state["mitigations"] = {
+    app.date_input(key=key(app, "reviewed_on")).set_value(date(2025, 7, 15))
+    app.multiselect(key=key(app, "attendees")).set_value(["councillor", "monitoring officer"])
+    app.text_area(key=key(app, "what_happened")).input("Threats after the planning meeting")
+    app.text_area(key=key(app, "what_worked")).input("Police came the same day")
+    app.text_area(key=key(app, "lessons")).input("=Remove addresses from the website")
+    app.session_state[key(app, "mitigations")] = {
         "edited_rows": {0: {"effectiveness": "effective"}},
         "added_rows": [],
         "deleted_rows": [],
     }
-    app.session_state["actions"] = {
+    app.session_state[key(app, "actions")] = {
         "edited_rows": {},
         "added_rows": [{"action": "Move surgeries to the library", "owner": "Member services", "due_on": "2025-01-01"}],
         "deleted_rows": [],
     }
-    app.button(key="FormSubmitter:review_form-Save the review").click()
+    app.button(key=f"FormSubmitter:{key(app, 'review_form')}-Save the review").click()
     app.run()
     assert not app.exception, app.exception
 
@@ -69,16 +85,29 @@ def test_choose_an_incident_see_its_history_and_record_its_review(council):
     assert actions["action"].tolist() == ["Move surgeries to the library"]
     assert actions["overdue"].tolist() == ["overdue"]
     assert app.selectbox(key="incident").format_func("ref:INC-5").endswith("(reviewed)")
+    assert app.text_area(key=key(app, "what_happened")).value == "", (
+        "the saved review's form is replaced by an empty one"
+    )
+
+
+def test_the_same_review_sent_twice_is_stored_once(council):
+    app = chosen(open_app("pages/review.py"), "ref:INC-5")
+    for _ in range(2):  # the second time in the fresh form that replaced the first
+        app.text_area(key=key(app, "what_happened")).input("Threats after the planning meeting")
+        app.button(key=f"FormSubmitter:{key(app, 'review_form')}-Save the review").click()
+        app.run()
+    assert "This review is already saved" in text_of(app)
+    assert [expander.label for expander in app.expander] == [f"Review of this incident, held {display(clock.today())}"]
 
 
 def test_a_review_with_a_nameless_action_is_not_saved_and_says_why(council):
-    app = open_app("pages/review.py")
-    app.session_state["actions"] = {
+    app = chosen(open_app("pages/review.py"), "ref:INC-5")
+    app.session_state[key(app, "actions")] = {
         "edited_rows": {},
         "added_rows": [{"owner": "Member services"}],
         "deleted_rows": [],
     }
-    app.button(key="FormSubmitter:review_form-Save the review").click()
+    app.button(key=f"FormSubmitter:{key(app, 'review_form')}-Save the review").click()
     app.run()
     assert not app.exception, app.exception
     assert "The review was not saved. Action 1 has no description" in text_of(app)
@@ -86,18 +115,16 @@ def test_a_review_with_a_nameless_action_is_not_saved_and_says_why(council):
 
 
 def test_choosing_another_incident_shows_its_timeline(council):
-    app = open_app("pages/review.py")
-    app.selectbox(key="incident").set_value("ref:INC-8")
-    app.run()
-    assert not app.exception, app.exception
+    app = chosen(open_app("pages/review.py"), "ref:INC-8")
     assert app.subheader[0].value == "INC\\-8, 1 March 2025"
     assert table_with(app, "related_by")["incident_ref"].tolist() == ["INC-3"]
     assert "Bob Brook is not in the councillor register" not in text_of(app)
     assert "Risk level:** not recorded" in text_of(app)
 
 
-def test_the_sample_council_opens_on_its_most_serious_incident(sample):
+def test_the_sample_council_offers_its_most_serious_incident_first(sample):
     app = open_app("pages/review.py")
     assert "fictional sample data" in text_of(app)
-    assert app.selectbox(key="incident").format_func(app.selectbox(key="incident").value).endswith("critical")
-    assert app.get("download_button")
+    assert app.selectbox(key="incident").options[0].endswith("critical")
+    first = review_candidates(store.connect(sample))["incident_key"].iloc[0]
+    assert chosen(app, first).get("download_button")

@@ -4,10 +4,12 @@ import json
 
 import pytest
 
-from analytics import store
+from analytics import audit, store
+from analytics.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, VIEWER
 from analytics.benchmarks import shown_against_national
 from analytics.demo import load_sample
 from tests.analytics.test_survey_results import ABUSE, CHANNELS, GENDER, HELP, RISK, YEARS, import_waves, question_id
+from tests.pages.test_admin_pages import audit_rows
 from tests.pages.test_pages import chart_values, open_app, text_of
 
 
@@ -170,3 +172,12 @@ def test_a_saved_measure_mapping_is_used_and_remembered(database):
     assert "Saved: the comparison above now uses these measures" in text_of(app)
     saved = store.connect(database).execute("SELECT count(*) FROM survey_measure_mappings").fetchall()[0][0]
     assert saved == 15
+    actor, subject, _ = audit_rows(database, audit.SETTING_CHANGED)[-1]
+    assert (actor, subject) == (f"test-{SAFETY_OFFICER}", "survey measures of wave 2026")
+
+
+@pytest.mark.parametrize("role", [VIEWER, COUNCILLOR, SAFETY_CHAMPION])
+def test_only_those_who_prepare_the_data_may_change_the_measures(sample, role):
+    app = open_app("pages/surveys.py", role=role, councillor_key="c001" if role == COUNCILLOR else None)
+    assert not [expander for expander in app.expander if expander.label == "Which question is which measure?"]
+    assert not [button for button in app.button if button.key == "save_measures"]

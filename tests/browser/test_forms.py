@@ -1,0 +1,81 @@
+"""Forms as people fill them in a browser: typed and tabbed through with the keyboard, and a button pressed more
+than once. Every field a form holds is submitted together, and the same submission is never stored twice."""
+
+import re
+
+from playwright.sync_api import expect
+
+from analytics.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
+from tests.browser.conftest import WAIT, settled, sign_in, signed_in
+
+NEW_PASSWORD = "typed with the keyboard only"
+
+
+def test_an_account_added_with_the_keyboard_alone_can_sign_in(cold_dashboard, browser_context, page):
+    page.goto(cold_dashboard.address("users"))
+    sign_in(page, ADMINISTRATOR)
+    signed_in(page, ADMINISTRATOR)
+    page.get_by_role("textbox", name="User name or e-mail address").click()
+    page.keyboard.type("kim.keyboard")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Kim Keyboard")
+    page.get_by_role("textbox", name="Password", exact=True).focus()
+    page.keyboard.type(NEW_PASSWORD)
+    page.keyboard.press("Tab")  # onto the password box's own show/hide button
+    page.get_by_role("button", name="Add the account").click()
+    expect(page.get_by_text("Added kim.keyboard as viewer")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_role("textbox", name="User name or e-mail address")).to_have_value("")
+    expect(page.get_by_role("textbox", name="Name as shown")).to_have_value("")
+    other = browser_context.browser.new_context()
+    try:
+        tab = other.new_page()
+        tab.goto(cold_dashboard.address())
+        sign_in(tab, "kim.keyboard", NEW_PASSWORD)
+        signed_in(tab, VIEWER)
+    finally:
+        other.close()
+
+
+def test_an_account_is_not_added_without_a_password_unless_the_council_signs_people_in(cold_dashboard, page):
+    page.goto(cold_dashboard.address("users"))
+    sign_in(page, ADMINISTRATOR)
+    signed_in(page, ADMINISTRATOR)
+    page.get_by_role("textbox", name="User name or e-mail address").fill("no.password")
+    page.get_by_role("button", name="Add the account").click()
+    expect(page.get_by_text("needs a password")).to_be_visible(timeout=WAIT)
+    settled(page)
+    page.close()
+    assert cold_dashboard.rows("SELECT count(*) FROM users WHERE username = 'no.password'") == [(0,)]
+
+
+def _choose_first_incident(page) -> None:
+    page.get_by_label("Incident to review").click()
+    page.get_by_role("option").first.click()
+    expect(page.get_by_role("heading", name="Record the review")).to_be_visible(timeout=WAIT)
+
+
+def test_a_review_is_stored_once_however_often_the_button_is_pressed(cold_dashboard, page):
+    page.goto(cold_dashboard.address("review"))
+    sign_in(page, SAFETY_OFFICER)
+    signed_in(page, SAFETY_OFFICER)
+    _choose_first_incident(page)
+    page.get_by_label("What happened").fill("Threats at the surgery after the planning meeting.")
+    save = page.get_by_role("button", name="Save the review")
+    for _ in range(3):
+        save.click()
+        page.wait_for_timeout(200)
+    settled(page)
+    expect(page.get_by_text(re.compile("Review saved|nothing to save|already saved")).first).to_be_visible()
+    expect(page.get_by_label("What happened")).to_have_value("")
+    page.close()
+    assert cold_dashboard.rows("SELECT count(*) FROM incident_reviews") == [(1,)]
+
+
+def test_a_viewer_cannot_change_which_question_is_which_measure(cold_dashboard, page):
+    page.goto(cold_dashboard.address("surveys"))
+    sign_in(page, VIEWER)
+    signed_in(page, VIEWER)
+    expect(page.get_by_role("heading", name="What do our councillors tell us?")).to_be_visible(timeout=WAIT)
+    settled(page)
+    expect(page.get_by_text("Which question is which measure?")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save these measures")).to_have_count(0)

@@ -1,0 +1,55 @@
+"""Every role walked end to end in the browser against a cold server: signs in at the first attempt, stays signed
+in through a reload and a shared link in a new tab, opens every page it may (each with its own heading and no
+error) and is told plainly at every address it may not open. A screenshot of every page for every role is left in
+artefacts/screenshots/<role>/ for a person to look through."""
+
+import pytest
+from playwright.sync_api import expect
+
+from analytics import access
+from analytics.access import ROLES
+from tests.browser.conftest import WAIT, screenshot, settled, sign_in, signed_in
+from tests.browser.test_sessions import NO_ACCESS
+
+HEADINGS = {
+    "overview": "How much abuse are our councillors facing?",
+    "trends": "Is abuse getting worse?",
+    "patterns": "Where is abuse concentrated?",
+    "councillors": "Whose risk has risen?",
+    "incident_log": "Which incidents are behind the figures?",
+    "surveys": "What do our councillors tell us?",
+    "assessment": "Score our approach",
+    "review": "Prepare a post-incident review",
+    "import_data": "Import your data",
+    "data": "What has been imported?",
+    "users": "Who can use the dashboard?",
+    "audit": "Who did what, and when?",
+    "retention": "How long is data kept?",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_role_walked_through_every_page(cold_dashboard, browser_context, page, role):
+    page.goto(cold_dashboard.address("?channels=email"))
+    sign_in(page, role)
+    signed_in(page, role)
+    settled(page)
+    page.reload()
+    signed_in(page, role)
+    tab = browser_context.new_page()
+    tab.goto(cold_dashboard.address("trends?channels=email"))
+    signed_in(tab, role)
+    expect(tab.get_by_role("heading", name=HEADINGS["trends"])).to_be_visible(timeout=WAIT)
+    tab.close()
+    user = access.User(role, role, role)
+    for name, heading in HEADINGS.items():
+        page.goto(cold_dashboard.address("" if name == "overview" else name))
+        signed_in(page, role)
+        if user.may_open(name):
+            expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=WAIT)
+        else:
+            expect(page.get_by_text(NO_ACCESS)).to_be_visible(timeout=WAIT)
+            expect(page.get_by_role("heading", name=heading)).to_have_count(0)
+        settled(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        screenshot(page, role, name)
