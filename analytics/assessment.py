@@ -152,6 +152,28 @@ def max_score(sections: list[Section]) -> int:
 # --- saving ----------------------------------------------------------------------------------------------------
 
 
+def _already_saved(
+    con: duckdb.DuckDBPyConnection,
+    assessed_on: date,
+    assessed_by: str | None,
+    scores: dict[tuple[str, str], int],
+    evidence: dict[tuple[str, str], str],
+) -> bool:
+    """An assessment of the same day, by the same people, with the same scores and evidence is held already: the
+    same submission sent twice (a second press of the button), which is not stored again."""
+    held = con.execute(
+        """SELECT a.assessment_id, s.section_id, s.statement_id, s.score, s.evidence
+           FROM assessments a JOIN assessment_scores s USING (assessment_id)
+           WHERE a.assessed_on = ? AND a.assessed_by IS NOT DISTINCT FROM ?""",
+        [assessed_on, assessed_by],
+    ).fetchall()
+    submitted = {(s, t): (int(score), evidence.get((s, t)) or None) for (s, t), score in scores.items()}
+    each = {}
+    for assessment_id, section_id, statement_id, score, said in held:
+        each.setdefault(assessment_id, {})[(section_id, statement_id)] = (score, said)
+    return submitted in each.values()
+
+
 def save_assessment(
     con: duckdb.DuckDBPyConnection,
     assessed_on: date,
@@ -187,6 +209,8 @@ def save_assessment(
 
     assessment_id = uuid.uuid4().hex
     with store.transaction(con):
+        if _already_saved(con, assessed_on, assessed_by, scores, evidence) and not actions:
+            raise ValueError("This assessment is already saved: it is in the history below.")
         con.execute(
             "INSERT INTO assessments VALUES (?, ?, ?, ?)", [assessment_id, assessed_on, assessed_by, clock.now()]
         )

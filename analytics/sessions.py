@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 from datetime import timedelta
 
@@ -30,10 +31,24 @@ from analytics.store import get_setting
 CLAIM_FOR = timedelta(minutes=2)
 IDLE_FOR = timedelta(minutes=30)
 LONGEST = timedelta(hours=10)
+TOUCH_EVERY = timedelta(seconds=30)  # how often a session in use notes that it is: fewer writes, same idle period
 COOKIE = "dashboard_session"
 SIGNED_OUT = "signed out"
 IDLE = "idle for too long"
 TOO_LONG = "signed in for too long"
+
+
+def _write(con: duckdb.DuckDBPyConnection, sql: str, parameters: list) -> list[tuple]:
+    """One statement changing a session, tried again if it met another change to the same session at the same
+    moment (the browser collecting its cookie while the page it came from is still running)."""
+    for attempt in range(5):
+        try:
+            return con.execute(sql, parameters).fetchall()
+        except duckdb.TransactionException:
+            if attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return []
 
 
 def _hash(secret: str) -> str:
@@ -62,12 +77,13 @@ def start(con: duckdb.DuckDBPyConnection, username: str) -> tuple[str, str]:
 def claim(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
     """Exchange a claim code, once and in time, for the session's cookie token; None for any other code."""
     token, now = secrets.token_urlsafe(32), clock.now()
-    claimed = con.execute(
+    claimed = _write(
+        con,
         """UPDATE sessions SET claim_hash = NULL, claim_until = NULL, token_hash = ?, seen_at = ?
            WHERE claim_hash = ? AND claim_until >= ? AND ended_at IS NULL
            RETURNING session_id""",
         [_hash(token), now, _hash(code), now],
-    ).fetchall()
+    )
     return token if claimed else None
 
 
@@ -104,12 +120,14 @@ def still_on(con: duckdb.DuckDBPyConnection, session_id: str) -> str | None:
     if ran_out:
         end(con, session_id, ran_out)
         return None
-    con.execute("UPDATE sessions SET seen_at = ? WHERE session_id = ?", [now, session_id])
+    if now - seen_at > TOUCH_EVERY:
+        _write(con, "UPDATE sessions SET seen_at = ? WHERE session_id = ?", [now, session_id])
     return username
 
 
 def end(con: duckdb.DuckDBPyConnection, session_id: str, why: str) -> None:
-    con.execute(
+    _write(
+        con,
         "UPDATE sessions SET ended_at = ?, ended_why = ? WHERE session_id = ? AND ended_at IS NULL",
         [clock.now(), why, session_id],
     )
@@ -117,7 +135,8 @@ def end(con: duckdb.DuckDBPyConnection, session_id: str, why: str) -> None:
 
 def end_all(con: duckdb.DuckDBPyConnection, username: str, why: str) -> None:
     """End every session of an account: its password, role or switch changed."""
-    con.execute(
+    _write(
+        con,
         "UPDATE sessions SET ended_at = ?, ended_why = ? WHERE username = ? AND ended_at IS NULL",
         [clock.now(), why, username],
     )

@@ -186,3 +186,11 @@ def test_the_csv_export_has_a_formula_safe_row_per_statement(con, saved):
     assert frame["label"].tolist()[:2] == ["Comprehensive Implementation", "Partial Implementation"]
     assert frame["evidence"].tolist()[1] == '\'=HYPERLINK("http://x")'
     assert set(frame["section"]) == {"2"} and set(frame["assessed_on"]) == {"03/04/2025"}
+
+
+def test_the_same_assessment_sent_twice_is_stored_once(con, framework):
+    assessment.save_assessment(con, date(2025, 4, 3), scored(2, 1, 1, 0, 2), assessed_by="Monitoring officer")
+    with pytest.raises(ValueError, match="This assessment is already saved"):
+        assessment.save_assessment(con, date(2025, 4, 3), scored(2, 1, 1, 0, 2), assessed_by="Monitoring officer")
+    assessment.save_assessment(con, date(2025, 4, 3), scored(2, 2, 1, 0, 2), assessed_by="Monitoring officer")
+    assert len(assessment.assessment_history(con, framework)) == 2  # a changed score is a new assessment

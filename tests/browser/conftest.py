@@ -39,6 +39,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 PASSWORD = "a browser test password"
 SCREENSHOTS = REPO / "artefacts" / "screenshots"
 WAIT = 30_000  # ms: a cold server's first page can take a while on a busy machine
+expect.set_options(timeout=WAIT)  # every expectation waits as long, not Playwright's 5 seconds
 
 
 def _free_port() -> int:
@@ -231,6 +232,13 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def open_signed_in(page: Page, dashboard: Dashboard, path: str, role: str) -> None:
+    """Open `path` as a person with a link does, sign in as `role` (the account named after it) and wait."""
+    page.goto(dashboard.address(path))
+    sign_in(page, role)
+    signed_in(page, role)
 
 
 def navigation(page: Page):

@@ -6,15 +6,13 @@ import re
 from playwright.sync_api import expect
 
 from analytics.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
-from tests.browser.conftest import WAIT, settled, sign_in, signed_in
+from tests.browser.conftest import WAIT, open_signed_in, settled, sign_in, signed_in
 
 NEW_PASSWORD = "typed with the keyboard only"
 
 
 def test_an_account_added_with_the_keyboard_alone_can_sign_in(cold_dashboard, browser_context, page):
-    page.goto(cold_dashboard.address("users"))
-    sign_in(page, ADMINISTRATOR)
-    signed_in(page, ADMINISTRATOR)
+    open_signed_in(page, cold_dashboard, "users", ADMINISTRATOR)
     page.get_by_role("textbox", name="User name or e-mail address").click()
     page.keyboard.type("kim.keyboard")
     page.keyboard.press("Tab")
@@ -37,9 +35,7 @@ def test_an_account_added_with_the_keyboard_alone_can_sign_in(cold_dashboard, br
 
 
 def test_an_account_is_not_added_without_a_password_unless_the_council_signs_people_in(cold_dashboard, page):
-    page.goto(cold_dashboard.address("users"))
-    sign_in(page, ADMINISTRATOR)
-    signed_in(page, ADMINISTRATOR)
+    open_signed_in(page, cold_dashboard, "users", ADMINISTRATOR)
     page.get_by_role("textbox", name="User name or e-mail address").fill("no.password")
     page.get_by_role("button", name="Add the account").click()
     expect(page.get_by_text("needs a password")).to_be_visible(timeout=WAIT)
@@ -55,9 +51,7 @@ def _choose_first_incident(page) -> None:
 
 
 def test_a_review_is_stored_once_however_often_the_button_is_pressed(cold_dashboard, page):
-    page.goto(cold_dashboard.address("review"))
-    sign_in(page, SAFETY_OFFICER)
-    signed_in(page, SAFETY_OFFICER)
+    open_signed_in(page, cold_dashboard, "review", SAFETY_OFFICER)
     _choose_first_incident(page)
     page.get_by_label("What happened").fill("Threats at the surgery after the planning meeting.")
     save = page.get_by_role("button", name="Save the review")
@@ -72,9 +66,7 @@ def test_a_review_is_stored_once_however_often_the_button_is_pressed(cold_dashbo
 
 
 def test_a_viewer_cannot_change_which_question_is_which_measure(cold_dashboard, page):
-    page.goto(cold_dashboard.address("surveys"))
-    sign_in(page, VIEWER)
-    signed_in(page, VIEWER)
+    open_signed_in(page, cold_dashboard, "surveys", VIEWER)
     expect(page.get_by_role("heading", name="What do our councillors tell us?")).to_be_visible(timeout=WAIT)
     settled(page)
     expect(page.get_by_text("Which question is which measure?")).to_have_count(0)

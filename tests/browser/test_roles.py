@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from analytics import access
 from analytics.access import ROLES
-from tests.browser.conftest import WAIT, screenshot, settled, sign_in, signed_in
+from tests.browser.conftest import WAIT, open_signed_in, screenshot, settled, signed_in
 from tests.browser.test_sessions import NO_ACCESS
 
 HEADINGS = {
@@ -30,9 +30,7 @@ HEADINGS = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_a_role_walked_through_every_page(cold_dashboard, browser_context, page, role):
-    page.goto(cold_dashboard.address("?channels=email"))
-    sign_in(page, role)
-    signed_in(page, role)
+    open_signed_in(page, cold_dashboard, "?channels=email", role)
     settled(page)
     page.reload()
     signed_in(page, role)

@@ -5,32 +5,26 @@ from playwright.sync_api import expect
 
 from analytics import audit
 from analytics.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
-from tests.browser.conftest import WAIT, navigation, settled, sign_in, signed_in
+from tests.browser.conftest import WAIT, navigation, open_signed_in, settled, signed_in
 
 NO_ACCESS = "You do not have access to this page"
 
 
 def test_the_first_sign_in_after_the_server_starts_works(cold_dashboard, page):
-    page.goto(cold_dashboard.address())
-    sign_in(page, ADMINISTRATOR)
-    signed_in(page, ADMINISTRATOR)
+    open_signed_in(page, cold_dashboard, "", ADMINISTRATOR)
     expect(navigation(page)).to_contain_text("Overview", timeout=WAIT)
     page.close()
     assert cold_dashboard.rows("SELECT actor FROM audit_log WHERE action = ?", [audit.SIGNED_IN]) == [(ADMINISTRATOR,)]
 
 
 def test_the_first_visit_by_a_link_to_a_page_signs_in_to_that_page(cold_dashboard, page):
-    page.goto(cold_dashboard.address("trends?channels=email"))
-    sign_in(page, SAFETY_OFFICER)
-    signed_in(page, SAFETY_OFFICER)
+    open_signed_in(page, cold_dashboard, "trends?channels=email", SAFETY_OFFICER)
     expect(page.get_by_role("heading", name="Is abuse getting worse?")).to_be_visible(timeout=WAIT)
     assert page.url.endswith("/trends?channels=email")
 
 
 def test_a_reload_keeps_the_user_signed_in_on_the_same_page(cold_dashboard, page):
-    page.goto(cold_dashboard.address("patterns"))
-    sign_in(page, SAFETY_OFFICER)
-    signed_in(page, SAFETY_OFFICER)
+    open_signed_in(page, cold_dashboard, "patterns", SAFETY_OFFICER)
     settled(page)
     page.reload()
     signed_in(page, SAFETY_OFFICER)
@@ -39,9 +33,7 @@ def test_a_reload_keeps_the_user_signed_in_on_the_same_page(cold_dashboard, page
 
 
 def test_a_shared_link_opened_in_a_new_tab_keeps_the_user_signed_in(cold_dashboard, browser_context, page):
-    page.goto(cold_dashboard.address())
-    sign_in(page, SAFETY_OFFICER)
-    signed_in(page, SAFETY_OFFICER)
+    open_signed_in(page, cold_dashboard, "", SAFETY_OFFICER)
     settled(page)
     tab = browser_context.new_page()
     tab.goto(cold_dashboard.address("incident_log?channels=email"))
@@ -51,9 +43,7 @@ def test_a_shared_link_opened_in_a_new_tab_keeps_the_user_signed_in(cold_dashboa
 
 
 def test_signing_out_ends_the_session_in_every_tab(cold_dashboard, browser_context, page):
-    page.goto(cold_dashboard.address())
-    sign_in(page, SAFETY_OFFICER)
-    signed_in(page, SAFETY_OFFICER)
+    open_signed_in(page, cold_dashboard, "", SAFETY_OFFICER)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_label("User name")).to_be_visible(timeout=WAIT)
     page.reload()
@@ -64,9 +54,7 @@ def test_signing_out_ends_the_session_in_every_tab(cold_dashboard, browser_conte
 
 
 def test_a_link_to_a_page_the_role_may_not_open_says_so(cold_dashboard, page):
-    page.goto(cold_dashboard.address("review"))
-    sign_in(page, VIEWER)
-    signed_in(page, VIEWER)
+    open_signed_in(page, cold_dashboard, "review", VIEWER)
     expect(page.get_by_text(NO_ACCESS)).to_be_visible(timeout=WAIT)
     expect(navigation(page)).not_to_contain_text("Post-incident review")
     expect(page.get_by_role("heading", name="Prepare a post-incident review")).to_have_count(0)

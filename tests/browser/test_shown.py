@@ -8,14 +8,12 @@ from playwright.sync_api import expect
 
 from analytics import audit
 from analytics.access import COUNCILLOR, SAFETY_OFFICER, VIEWER
-from tests.browser.conftest import WAIT, navigation, settled, sign_in, signed_in
+from tests.browser.conftest import WAIT, navigation, open_signed_in, settled
 
 
 def test_the_national_comparison_sends_a_restricted_role_no_small_number(cold_dashboard, page, received):
     for role in (VIEWER, COUNCILLOR):
-        page.goto(cold_dashboard.address("surveys"))
-        sign_in(page, role)
-        signed_in(page, role)
+        open_signed_in(page, cold_dashboard, "surveys", role)
         heading = page.get_by_role("heading", name="How do we compare with councillors nationally?")
         expect(heading).to_be_visible(timeout=WAIT)
         settled(page)
@@ -28,9 +26,7 @@ def test_the_national_comparison_sends_a_restricted_role_no_small_number(cold_da
 
 
 def test_opening_the_review_page_records_no_incident_as_viewed(cold_dashboard, page):
-    page.goto(cold_dashboard.address("review"))
-    sign_in(page, SAFETY_OFFICER)
-    signed_in(page, SAFETY_OFFICER)
+    open_signed_in(page, cold_dashboard, "review", SAFETY_OFFICER)
     expect(page.get_by_role("heading", name="Prepare a post-incident review")).to_be_visible(timeout=WAIT)
     settled(page)
     page.close()
@@ -38,9 +34,7 @@ def test_opening_the_review_page_records_no_incident_as_viewed(cold_dashboard, p
 
 
 def test_survey_imports_are_listed_with_the_others(cold_dashboard, page, received):
-    page.goto(cold_dashboard.address("data"))
-    sign_in(page, SAFETY_OFFICER)
-    signed_in(page, SAFETY_OFFICER)
+    open_signed_in(page, cold_dashboard, "data", SAFETY_OFFICER)
     expect(page.get_by_role("heading", name="What has been imported?")).to_be_visible(timeout=WAIT)
     settled(page)
     expect(page.get_by_text(re.compile(r"^5 imports so far"))).to_be_visible(timeout=WAIT)
@@ -49,9 +43,7 @@ def test_survey_imports_are_listed_with_the_others(cold_dashboard, page, receive
 
 
 def test_no_page_asks_any_host_but_the_dashboard(cold_dashboard, page, outside):
-    page.goto(cold_dashboard.address())
-    sign_in(page, SAFETY_OFFICER)
-    signed_in(page, SAFETY_OFFICER)
+    open_signed_in(page, cold_dashboard, "", SAFETY_OFFICER)
     for name in ("Overview", "Trends", "Patterns", "Councillor surveys", "Self-assessment"):
         navigation(page).get_by_text(name, exact=True).click()
         settled(page)

@@ -263,6 +263,8 @@ def test_the_review_page_records_the_incident_viewed_and_its_meeting_pack_export
     load_council(con)
     con.close()
     app = open_app("pages/review.py")
+    assert audit_rows(database, audit.VIEWED_INCIDENT, officer) == [], "nothing is opened until it is chosen"
+    app.selectbox(key="incident").set_value("ref:INC-5").run()
     assert audit_rows(database, audit.VIEWED_INCIDENT, officer) == [("ref:INC-5", "post-incident review")]
     app.download_button(key="meeting_pack").click().run()
     ((subject, detail),) = audit_rows(database, audit.EXPORTED, officer)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from analytics import store
+from analytics import store, survey_results
 from analytics.access import COUNCILLOR, SAFETY_CHAMPION, VIEWER
 from analytics.trends import SPLITS
 from tests.analytics.test_survey_results import HELP, import_waves, question_id
@@ -213,3 +213,32 @@ def test_free_text_answers_are_shown_to_a_champion_and_not_to_a_viewer(surveyed)
     assert not [table for table in opened(VIEWER).dataframe if "What councillors wrote" in table.value.columns]
     assert "Free-text answers are not shown to your role" in text_of(opened(VIEWER))
     assert not table_with(opened(SAFETY_CHAMPION), "What councillors wrote").empty
+
+
+SURVEY_COUNTS = {"Councillors", "Councillors who answered"}  # columns counting respondents
+
+
+@pytest.mark.parametrize("role", WITHOUT_SMALL_NUMBERS)
+def test_no_small_number_of_councillors_is_shown_on_any_survey_question_to(sample, role):
+    """Every question of the sample's latest wave, with the national comparison beneath: no count of 1 to 4 of
+    respondents, and no comparison base under 10."""
+    con = store.connect(sample)
+    latest = survey_results.waves(con)["wave_id"].iloc[0]
+    asked = survey_results.questions(con, latest)["question_id"].tolist()
+    con.close()
+    app = open_as(role, "pages/surveys.py")
+    found = {}
+    for question in asked:
+        app.selectbox(key="survey_question").set_value(question)
+        app.run()
+        assert not app.exception, app.exception
+        for element in app.dataframe:
+            frame = element.value
+            small = [
+                value for column in SURVEY_COUNTS & set(frame.columns) for value in frame[column] if _is_small(value)
+            ]
+            if "council_n" in frame.columns:
+                small += [value for value in frame["council_n"].dropna() if 0 < value < 10]
+            if small:
+                found[question] = small
+    assert found == {}
