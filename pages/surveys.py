@@ -176,8 +176,8 @@ def _draw_national(wave_id: str) -> None:
         },
     )
     st.caption(
-        "A blank share is hidden: fewer than 10 answered, or fewer than 5 said it (or did not). National figures "
-        "for groups have no published base."
+        "A blank share is hidden: fewer than 10 answered (then how many answered is blank too), or fewer than 5 "
+        "said it (or did not). National figures for groups have no published base."
     )
 
 

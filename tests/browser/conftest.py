@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from analytics import accounts, store
+from analytics import accounts, sessions, store
 from analytics.access import ROLES
 from analytics.demo import load_sample
 from tests.conftest import REPO
@@ -235,10 +235,19 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
 
 
 def open_signed_in(page: Page, dashboard: Dashboard, path: str, role: str) -> None:
-    """Open `path` as a person with a link does, sign in as `role` (the account named after it) and wait."""
+    """Open `path` as a person with a link does, sign in as `role` (the account named after it) and wait until the
+    browser holds its session cookie, which it collects a moment after the dashboard appears."""
     page.goto(dashboard.address(path))
     sign_in(page, role)
     signed_in(page, role)
+    holds_session_cookie(page)
+
+
+def holds_session_cookie(page: Page) -> None:
+    deadline = time.monotonic() + WAIT / 1000
+    while not any(cookie["name"] == sessions.COOKIE for cookie in page.context.cookies()):
+        assert time.monotonic() < deadline, "the browser did not collect its session cookie"
+        page.wait_for_timeout(100)
 
 
 def navigation(page: Page):
