@@ -221,7 +221,8 @@ SURVEY_COUNTS = {"Councillors", "Councillors who answered"}  # columns counting 
 @pytest.mark.parametrize("role", WITHOUT_SMALL_NUMBERS)
 def test_no_small_number_of_councillors_is_shown_on_any_survey_question_to(sample, role):
     """Every question of the sample's latest wave, with the national comparison beneath: no count of 1 to 4 of
-    respondents, and no comparison base under 10."""
+    respondents in its tables, its charts' labels ("n=3") or its sentences ("3 of 41 councillors"), and no
+    comparison base under 10."""
     con = store.connect(sample)
     latest = survey_results.waves(con)["wave_id"].iloc[0]
     asked = survey_results.questions(con, latest)["question_id"].tolist()
@@ -239,6 +240,8 @@ def test_no_small_number_of_councillors_is_shown_on_any_survey_question_to(sampl
             ]
             if "council_n" in frame.columns:
                 small += [value for value in frame["council_n"].dropna() if 0 < value < 10]
-            if small:
-                found[question] = small
-    assert found == {}
+            found.setdefault(question, []).extend(small)
+        labels = " ".join(chart.proto.spec for chart in app.get("plotly_chart"))
+        said = re.findall(r"n=(\d+)", labels) + re.findall(r"\b(\d+) of [\d,]+ councillors", text_of(app))
+        found.setdefault(question, []).extend(int(n) for n in said if int(n) in SMALL)
+    assert {question: small for question, small in found.items() if small} == {}
