@@ -44,8 +44,7 @@ CANDIDATE_LIMIT = 200  # the selectbox stays small: the most serious and newest 
 DATE_FORMAT = "DD/MM/YYYY"
 
 _CANDIDATES = """
-SELECT f.incident_key, f.incident_ref, f.occurred_on, f.councillor, f.ward, f.threat,
-       EXISTS (SELECT 1 FROM incident_reviews r WHERE r.incident_key = f.incident_key) AS reviewed
+SELECT f.incident_key, f.incident_ref, f.occurred_on, f.councillor, f.ward, f.threat
 FROM incident_facts f
 ORDER BY threat_rank(f.threat) DESC, f.occurred_on DESC, f.incident_key
 LIMIT ?
@@ -55,7 +54,7 @@ LIMIT ?
 def review_candidates(con: duckdb.DuckDBPyConnection, limit: int = CANDIDATE_LIMIT) -> pd.DataFrame:
     """Incidents to choose from for a review: critical, then high, then the rest, each newest first.
 
-    Columns: incident_key, incident_ref, occurred_on, councillor, ward, threat, reviewed (a review exists).
+    Columns: incident_key, incident_ref, occurred_on, councillor, ward, threat.
     """
     return con.execute(_CANDIDATES, [limit]).df()
 

@@ -53,8 +53,7 @@ def _shown(value) -> str:
 
 def _label(row) -> str:
     reference = row.incident_ref if isinstance(row.incident_ref, str) and row.incident_ref else "No reference"
-    reviewed = " (reviewed)" if row.reviewed else ""
-    return f"{reference} {display(row.occurred_on)}, {row.ward}, {row.threat}{reviewed}"
+    return f"{reference} {display(row.occurred_on)}, {row.ward}, {row.threat}"
 
 
 def _round() -> int:
@@ -63,8 +62,10 @@ def _round() -> int:
 
 
 def _choose() -> None:
-    """Remember the incident chosen: its label changes once it is reviewed, and the browser keeps a choice by its
-    label, so the choice is given back to the list on every run."""
+    """Remember the incident chosen, so it stays chosen when the list is redrawn.
+
+    The browser keeps a choice by its label, so a label never changes with what is saved: a Save pressed twice
+    sends back the label the browser was shown, and that label must still name the same incident."""
     st.session_state[CHOSEN] = st.session_state["incident"]
     _new_form()
 

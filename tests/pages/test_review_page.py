@@ -84,7 +84,9 @@ def test_choose_an_incident_see_its_history_and_record_its_review(council):
     actions = table_with(app, "overdue")
     assert actions["action"].tolist() == ["Move surgeries to the library"]
     assert actions["overdue"].tolist() == ["overdue"]
-    assert app.selectbox(key="incident").format_func("ref:INC-5").endswith("(reviewed)")
+    assert app.selectbox(key="incident").format_func("ref:INC-5") == "INC-5 10 June 2025, Abbey, critical", (
+        "a browser that pressed Save twice sends back the label it was shown: saving must not change it"
+    )
     assert app.text_area(key=key(app, "what_happened")).value == "", (
         "the saved review's form is replaced by an empty one"
     )
