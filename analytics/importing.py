@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 import duckdb
 import pandas as pd
 
-from analytics import clock, registers
+from analytics import clock, keyed, registers
 from analytics.datasets import DATASETS, Dataset, field_for_header
 from analytics.dates import parse_dates
 from analytics.errors import ImportRefused
@@ -387,10 +387,8 @@ _STORED = {
     "wards": ["ward_name", "ward_key", "authority_code", "authority_name", "ward_name_welsh"],
 }
 
-# Incidents without a reference are keyed on what identifies them, numbered when a file holds identical ones,
-# so that the same file imported again finds the same keys.
-_INCIDENT_BASE = """md5(concat_ws(chr(31), CAST(occurred_on AS DATE), councillor_key, coalesce(ward_code, lower(ward)),
-    channel, abuse_types, coalesce(lower(perpetrator_ref), '')))"""
+# Incidents without a reference are keyed on what identifies them (keyed with the database's secret: see
+# analytics.keyed), numbered when a file holds identical ones, so that the same file imported again finds the same keys.
 _INCIDENT_KEY = """CASE WHEN incident_ref IS NOT NULL THEN 'ref:' || incident_ref
     ELSE 'row:' || record_key || ':' || row_number() OVER (PARTITION BY record_key ORDER BY source_row) END"""
 
@@ -408,15 +406,20 @@ def _stage(con, dataset: Dataset, frame_name: str, staged: str) -> None:
     columns = _STORED[dataset.name]
     typed = ", ".join(f"{_column_sql(dataset, column)} AS {column}" for column in columns)
     content = ", ".join(f"coalesce(CAST({column} AS VARCHAR), '-')" for column in columns)
-    incidents = dataset.name == "incidents"
-    con.execute(f"""
+    if dataset.name == "incidents":
+        key, hashed, carried = _INCIDENT_KEY, f", {keyed.hmac_sql(keyed.INCIDENT_FIELDS)} AS record_key", ""
+        parameters = keyed.hmac_parameters(con)
+    else:
+        key, hashed, carried, parameters = "record_key", "", ", record_key", None
+    con.execute(
+        f"""
         CREATE TEMP TABLE {staged} AS
-        SELECT {_INCIDENT_KEY if incidents else "record_key"} AS {dataset.key_column},
-               * EXCLUDE (record_key),
+        SELECT {key} AS {dataset.key_column}, * EXCLUDE (record_key),
                md5(concat_ws(chr(31), {content})) AS content_hash
-        FROM (SELECT {typed}, CAST(source_row AS INTEGER) AS source_row,
-                     {_INCIDENT_BASE if incidents else "record_key"} AS record_key
-              FROM {frame_name})""")
+        FROM (SELECT *{hashed}
+              FROM (SELECT {typed}, CAST(source_row AS INTEGER) AS source_row{carried} FROM {frame_name}))""",
+        parameters,
+    )
 
 
 def _merge(con, dataset: Dataset, staged: str, batch_id: str) -> dict[str, int]:

@@ -6,13 +6,13 @@ One read-write connection per process (DuckDB allows one writer per file); threa
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from analytics import clock, facts
+from analytics import clock, facts, keyed
 
 DB_ENV = "SAFETY_DASHBOARD_DB"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "safety.duckdb"
@@ -73,7 +73,7 @@ _COUNCILLOR_COLUMNS = """
     version INTEGER NOT NULL
 """
 
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     f"""
     CREATE TABLE import_batches (
         batch_id VARCHAR PRIMARY KEY,
@@ -251,6 +251,7 @@ MIGRATIONS: list[str] = [
         ended_why VARCHAR
     );
     """,
+    keyed.rekey_incidents,
 ]
 
 
@@ -277,11 +278,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring an older file up to this code's schema, each step in its own transaction; returns the version."""
+    """Bring an older file up to this code's schema, each step (SQL, or a function for a step that needs the
+    database's secret) in its own transaction; returns the version."""
     current = schema_version(con)
     for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
         with transaction(con):
-            con.execute(script)
+            script(con) if callable(script) else con.execute(script)
             con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, clock.now()])
     return len(MIGRATIONS)
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 import duckdb
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -188,6 +189,14 @@ def chart_with_numbers(figure, numbers, key: str) -> None:
     st.plotly_chart(figure, key=key)
     with st.expander("Show the numbers behind this chart"):
         st.dataframe(numbers, hide_index=True)
+
+
+def table(frame: pd.DataFrame, column_config: dict, **options):
+    """`st.dataframe` of only what the user may see. Streamlit sends a column hidden by `column_config` to the browser
+    all the same, so a column configured as None (a key the page needs, not the user) is dropped here instead."""
+    hidden = [name for name, config in column_config.items() if config is None]
+    shown = {name: config for name, config in column_config.items() if config is not None}
+    return st.dataframe(frame.drop(columns=hidden, errors="ignore"), column_config=shown, **options)
 
 
 def link_to(page: str, label: str, icon: str | None = None) -> None:

@@ -33,6 +33,7 @@ from pages.common import (
     plain_text,
     record_incident_viewed,
     show_incident_fields,
+    table,
 )
 
 PAGE_SIZE = 50
@@ -167,19 +168,19 @@ def _table_key(chosen: IncidentFilter, sort: str, page: int) -> str:
 def _browse(version: str, user: User, chosen: IncidentFilter, total: int) -> None:
     sort, page = _paging(total)
     rows = _page(version, chosen, page, sort)
-    table = st.dataframe(
+    chosen_row = table(
         rows,
-        column_config=TABLE_COLUMNS,
+        TABLE_COLUMNS,
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
         key=_table_key(chosen, sort, page),
         placeholder="",
     )
-    if not table.selection.rows:
+    if not chosen_row.selection.rows:
         st.caption("Select a row to see that incident in full.")
         return
-    incident_key = rows["incident_key"].iloc[table.selection.rows[0]]
+    incident_key = rows["incident_key"].iloc[chosen_row.selection.rows[0]]
     detail = _detail(version, user, incident_key)
     if detail is not None:
         record_incident_viewed(cursor(), incident_key, "incident log")

@@ -27,6 +27,7 @@ from pages.common import (
     plain_text,
     record_incident_viewed,
     show_incident_fields,
+    table,
 )
 
 ROUND = "review_form_round"
@@ -106,7 +107,7 @@ def _show_timeline(timeline: pd.DataFrame) -> None:
         + "; ".join(f"{count} {relation}" for relation, count in counts.items())
         + " (an incident can be related in more than one way)."
     )
-    st.dataframe(timeline, column_config=TIMELINE_COLUMNS, hide_index=True)
+    table(timeline, TIMELINE_COLUMNS, hide_index=True)
 
 
 def _show_councillor(councillor: dict) -> None:
@@ -261,9 +262,9 @@ def _open_actions() -> None:
         f"**{overdue} overdue** (due before {display(today)})."
     )
     shown = actions.assign(overdue=actions["overdue"].map({True: "overdue", False: ""}))
-    st.dataframe(
+    table(
         shown,
-        column_config={
+        {
             "action_id": None,
             "incident_key": None,
             "overdue": "Overdue",

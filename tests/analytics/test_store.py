@@ -16,7 +16,9 @@ def test_an_older_file_is_upgraded_in_place_keeping_its_data(db_path, monkeypatc
     monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, "ALTER TABLE settings ADD COLUMN note VARCHAR"])
     upgraded = store.connect(db_path)
     assert store.schema_version(upgraded) == len(store.MIGRATIONS)
-    assert upgraded.execute("SELECT value, note FROM settings").fetchall() == [("E07999901", None)]
+    assert upgraded.execute("SELECT value, note FROM settings WHERE name = ?", ["authority_code"]).fetchall() == [
+        ("E07999901", None)
+    ]
 
 
 def test_a_failed_migration_leaves_the_file_at_its_last_good_version(db_path, monkeypatch):

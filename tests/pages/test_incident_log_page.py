@@ -59,9 +59,9 @@ def test_next_shows_the_second_page(sample):
     app.run()
     assert "Page 2 of 30: incidents 51 to 100 of 1,495." in text_of(app)
     con = store.connect(sample)
-    second = incident_page(con, IncidentFilter(), page=2)["incident_key"].tolist()
+    second = incident_page(con, IncidentFilter(), page=2)["ref"].tolist()
     con.close()
-    assert app.dataframe[0].value["incident_key"].tolist() == second
+    assert app.dataframe[0].value["ref"].tolist() == second
 
 
 def test_changing_the_order_goes_back_to_the_first_page(sample):

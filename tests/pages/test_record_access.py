@@ -89,16 +89,16 @@ def latest_incident_of(path, perpetrator_key: str) -> tuple[str, str, str]:
 
 def open_incident(app: AppTest, path, incident_key: str) -> None:
     """Turn to the page of the whole log (newest first) that holds this incident, and choose its row."""
-    (place,) = ask(
+    place, reference = ask(
         path,
-        f"SELECT n FROM (SELECT incident_key, row_number() OVER (ORDER BY {SORTS['newest first']}) AS n "
-        "FROM incident_facts) WHERE incident_key = ?",
+        f"SELECT n, incident_ref FROM (SELECT incident_key, incident_ref, "
+        f"row_number() OVER (ORDER BY {SORTS['newest first']}) AS n FROM incident_facts) WHERE incident_key = ?",
         incident_key,
     )[0]
     page, row = divmod(place - 1, PAGE_SIZE)
     if page:
         app.number_input(key="page").set_value(page + 1).run()
-    assert app.dataframe[0].value["incident_key"].iloc[row] == incident_key
+    assert app.dataframe[0].value["ref"].iloc[row] == reference
     app.session_state[app.dataframe[0].key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     app.run()
     assert not app.exception, app.exception
@@ -171,9 +171,9 @@ def test_a_councillor_sees_only_the_incidents_recorded_against_them(council, dow
 
     app.session_state[app.dataframe[0].key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()
-    incident_key = app.dataframe[0].value["incident_key"].iloc[0]
+    reference = app.dataframe[0].value["ref"].iloc[0]
     perpetrator, description = ask(
-        council, "SELECT perpetrator_key, description FROM incident_facts WHERE incident_key = ?", incident_key
+        council, "SELECT perpetrator_key, description FROM incident_facts WHERE incident_ref = ?", reference
     )[0]
     assert plain_text(description) in text_of(app)
     if perpetrator:
