@@ -1,8 +1,10 @@
 """The councillor safety dashboard: `streamlit run app.py`.
 
 This file is two things. `streamlit run` imports it and finds `app`, the server: Streamlit with the dashboard's
-own address beside it (pages/sessions.py, where a browser that signed in collects its session cookie). Then, for
-every run of every page, Streamlit runs it as the router (`route`): sign-in first, then the navigation.
+own address beside it (pages/sessions.py, where a browser that signed in collects its session cookie) and its
+guard on every response (pages/server.py: security headers, downloads only for a signed-in browser, no error's
+details shown). Then, for every run of every page, Streamlit runs it as the router (`route`): sign-in first, then
+the navigation.
 
 Each page's address is its file name (pages/trends.py is /trends), which Streamlit also uses when it runs a page
 without this file first; see pages.common.open_page. Nothing is shown until someone signs in, and the navigation
@@ -12,8 +14,10 @@ offers only the pages their role may open (analytics.access); each page checks a
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from pages.common import cursor, draw_filters, leave_pages_folder_mode
+from pages.server import Guard, on_error
 from pages.sessions import CLAIM_ROUTE
 from pages.sign_in import draw_account, sign_in
 
@@ -79,4 +83,4 @@ def route() -> None:
 if __name__ == "__main__":
     route()
 else:
-    app = st.App(__file__, routes=[CLAIM_ROUTE])
+    app = st.App(__file__, routes=[CLAIM_ROUTE], middleware=[Middleware(Guard)], on_script_error=on_error)

@@ -189,7 +189,7 @@ def _downloads(sections: list[assessment.Section]) -> None:
     with left:
         download(
             "Excel, in the toolkit's layout",
-            assessment.export_excel(con, latest, sections),
+            lambda con, _: assessment.export_excel(con, latest, sections),
             "self-assessment.xlsx",
             EXCEL,
             key="download_assessment_excel",
@@ -199,7 +199,7 @@ def _downloads(sections: list[assessment.Section]) -> None:
     with right:
         download(
             "CSV, a row a statement",
-            assessment.export_csv(con, latest, sections),
+            lambda con, _: assessment.export_csv(con, latest, sections),
             "self-assessment.csv",
             "text/csv",
             key="download_assessment_csv",

@@ -47,11 +47,11 @@ what = f"audit trail, {_entries(len(matching))}"
 csv_column, excel_column = st.columns(2)
 with csv_column:
     download(
-        "Download as CSV", to_csv_bytes(matching), "audit-trail.csv", "text/csv",
+        "Download as CSV", lambda *_: to_csv_bytes(matching), "audit-trail.csv", "text/csv",
         key="download_csv", what=what, needs=ADMINISTER,
     )  # fmt: skip
 with excel_column:
     download(
-        "Download as Excel", to_excel_bytes(matching, "Audit trail"), "audit-trail.xlsx", EXCEL,
+        "Download as Excel", lambda *_: to_excel_bytes(matching, "Audit trail"), "audit-trail.xlsx", EXCEL,
         key="download_xlsx", what=what, needs=ADMINISTER,
     )  # fmt: skip

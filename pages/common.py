@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 import duckdb
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import accounts, audit, batches, clock, demo, privacy, store
+from analytics import accounts, audit, batches, clock, demo, privacy, sessions, store
 from analytics.access import User
 from analytics.filters import IncidentFilter
 from analytics.incident_log import FIELD_LABELS, as_text
 from analytics.incidents import date_extent, ward_names
 from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
-from pages.sign_in import signed_in_user
+from pages.sign_in import SESSION_KEY, signed_in_user
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # the download type of .xlsx
 _FILTER_KEY = "chosen_incident_filter"
@@ -76,7 +77,7 @@ def current_user() -> User:
 
 def download(
     label: str,
-    data: bytes | Callable[[], bytes],
+    write: Callable[[duckdb.DuckDBPyConnection, User], bytes],
     file_name: str,
     mime: str,
     *,
@@ -85,22 +86,33 @@ def download(
     needs: str,
     icon: str | None = ":material/download:",
 ) -> None:
-    """A download button that is drawn only for a user allowed what it holds, and writes an audit entry when used.
+    """A download button, drawn only for a user allowed what it holds. Nothing is written when the page is drawn.
 
-    `what` says what the file holds for the audit trail (e.g. "incident log, 120 rows"); `needs` is the capability
-    the file's content calls for (analytics.access), checked here again whatever page draws the button. `data` may
-    be a function that writes the file, run only when the button is pressed.
+    When the button is pressed, `write(con, user)` makes the file, with the account as it is at that moment: only if
+    this browser's session is still signed in and the account's role still allows `needs` (analytics.access), and
+    the export is written to the audit trail then. `what` says what the file holds, for the audit trail. Streamlit
+    then serves the file at an address only a signed-in browser may fetch (pages/server.py).
     """
     user = current_user()
     if user is None or not user.may(needs):
         return
-    st.download_button(
-        label, data, file_name, mime, key=key, icon=icon, on_click=_record_export, args=(user.username, file_name, what)
-    )
+    export = partial(_export, st.session_state.get(SESSION_KEY), needs, file_name, what, write)
+    st.download_button(label, export, file_name, mime, key=key, icon=icon)
 
 
-def _record_export(username: str, file_name: str, what: str) -> None:
-    audit.record(cursor(), username, audit.EXPORTED, file_name, what)
+class ExportRefused(Exception):
+    """A download asked for by a session that has ended, or by an account no longer allowed it."""
+
+
+def _export(session_id: str | None, needs: str, file_name: str, what: str, write) -> bytes:
+    """Run when a download button is pressed, on a thread of Streamlit's, outside the page's run."""
+    con = _connection(str(store.database_path())).cursor()
+    username = sessions.still_on(con, session_id) if session_id else None
+    user = accounts.active_user(con, username) if username else None
+    if user is None or not user.may(needs):
+        raise ExportRefused("Sign in again: this download is no longer yours to take.")
+    audit.record(con, user.username, audit.EXPORTED, file_name, what)
+    return write(con, user)
 
 
 def record_incident_viewed(con: duckdb.DuckDBPyConnection, incident_key: str, where: str) -> None:

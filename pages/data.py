@@ -78,12 +78,18 @@ what = f"rejected rows of {labels[batch_id]}"
 left, right = st.columns(2)
 with left:
     download(
-        "Download as CSV", to_csv_bytes(rows), f"{stem}.csv", "text/csv", key="download_csv", what=what, needs=IMPORTS
+        "Download as CSV",
+        lambda *_: to_csv_bytes(rows),
+        f"{stem}.csv",
+        "text/csv",
+        key="download_csv",
+        what=what,
+        needs=IMPORTS,
     )
 with right:
     download(
         "Download as Excel",
-        to_excel_bytes(rows, "Rejected rows"),
+        lambda *_: to_excel_bytes(rows, "Rejected rows"),
         f"{stem}.xlsx",
         EXCEL,
         key="download_xlsx",

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+import duckdb
 import streamlit as st
 
 from analytics import clock
@@ -69,9 +70,9 @@ def _detail(version: str, user: User, incident_key: str) -> dict | None:
     return incident_detail_for(cursor(), user, incident_key)
 
 
-def _download(user: User, chosen: IncidentFilter, write) -> bytes:
-    """Run when the button is pressed, on a thread of its own: the whole filtered log as this user may see it."""
-    return write(export_rows_for(cursor(), user, chosen))
+def _download(chosen: IncidentFilter, write, con: duckdb.DuckDBPyConnection, user: User) -> bytes:
+    """Run when the button is pressed: the whole filtered log as the user may see it at that moment."""
+    return write(export_rows_for(con, user, chosen))
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -93,7 +94,7 @@ def _downloads(user: User, chosen: IncidentFilter, total: int) -> None:
     with left:
         download(
             "Download these incidents as CSV",
-            partial(_download, user, chosen, to_csv_bytes),
+            partial(_download, chosen, to_csv_bytes),
             f"{stem}.csv",
             "text/csv",
             key="download_csv",
@@ -106,7 +107,7 @@ def _downloads(user: User, chosen: IncidentFilter, total: int) -> None:
             return
         download(
             "Download these incidents as Excel",
-            partial(_download, user, chosen, partial(to_excel_bytes, sheet="Incidents")),
+            partial(_download, chosen, partial(to_excel_bytes, sheet="Incidents")),
             f"{stem}.xlsx",
             EXCEL,
             key="download_xlsx",

@@ -240,7 +240,7 @@ def _review_form(incident_key: str, councillor: dict) -> None:
 def _meeting_pack_button(incident_key: str, reference: str | None) -> None:
     download(
         "Download the meeting pack (Excel)",
-        lambda: meeting_pack(cursor(), incident_key),
+        lambda con, _: meeting_pack(con, incident_key),
         f"review-pack-{reference or 'incident'}-{clock.today():%Y-%m-%d}.xlsx",
         EXCEL,
         key="meeting_pack",

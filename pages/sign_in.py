@@ -15,7 +15,7 @@ from analytics.access import User
 from pages.sessions import hand_over
 
 _USER_KEY = "signed_in_user"
-_SESSION_KEY = "signed_in_session"  # the id of the session (analytics.sessions) this browser signed in to
+SESSION_KEY = "signed_in_session"  # the id of the session (analytics.sessions) this browser signed in to
 _CLAIM_KEY = "session_claim_code"  # its one-time code, until the browser has exchanged it for its cookie
 
 
@@ -29,18 +29,18 @@ def _from_cookie(con: duckdb.DuckDBPyConnection) -> User | None:
     if found is None:
         return None
     session_id, username = found
-    st.session_state[_SESSION_KEY] = session_id
+    st.session_state[SESSION_KEY] = session_id
     return accounts.active_user(con, username)
 
 
 def _session_ended(con: duckdb.DuckDBPyConnection) -> bool:
     """This connection's session has ended: signed out in another tab, idle too long, or its account changed."""
-    session_id = st.session_state.get(_SESSION_KEY)
+    session_id = st.session_state.get(SESSION_KEY)
     return session_id is not None and sessions.still_on(con, session_id) is None
 
 
 def _forget() -> None:
-    for key in (_USER_KEY, _SESSION_KEY, _CLAIM_KEY):
+    for key in (_USER_KEY, SESSION_KEY, _CLAIM_KEY):
         st.session_state.pop(key, None)
 
 
@@ -49,7 +49,7 @@ def _keep_session(con: duckdb.DuckDBPyConnection) -> None:
     code = st.session_state.get(_CLAIM_KEY)
     if code is None:
         return
-    if sessions.claimed(con, st.session_state[_SESSION_KEY]):
+    if sessions.claimed(con, st.session_state[SESSION_KEY]):
         del st.session_state[_CLAIM_KEY]
     else:
         hand_over(code)
@@ -115,7 +115,7 @@ def _sign_in_form(con: duckdb.DuckDBPyConnection, settings: dict | None) -> None
             st.error(str(refused))
             return
         session_id, code = sessions.start(con, user.username)
-        st.session_state.update({_USER_KEY: user, _SESSION_KEY: session_id, _CLAIM_KEY: code})
+        st.session_state.update({_USER_KEY: user, SESSION_KEY: session_id, _CLAIM_KEY: code})
         st.rerun()
 
 
@@ -128,8 +128,8 @@ def draw_account(con: duckdb.DuckDBPyConnection, user: User) -> None:
                 _change_password(con, user)
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             audit.record(con, user.username, audit.SIGNED_OUT)
-            if _SESSION_KEY in st.session_state:
-                sessions.end(con, st.session_state[_SESSION_KEY], sessions.SIGNED_OUT)
+            if SESSION_KEY in st.session_state:
+                sessions.end(con, st.session_state[SESSION_KEY], sessions.SIGNED_OUT)
             _forget()
             if _council_sign_in() and st.user.get("is_logged_in"):
                 st.logout()

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import store
@@ -48,3 +49,17 @@ def sample(sample_database, database) -> Path:
     """The sample council, copied into the test's own database: signing in and opening incidents write to it."""
     shutil.copy(sample_database, database)
     return database
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """What each deferred download button would hand out, by file name, as a callable that writes the file."""
+    files = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, mimetype, coordinates, file_name=None, **options):
+        files[file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **options)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return files

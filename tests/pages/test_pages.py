@@ -2,15 +2,17 @@
 
 import base64
 import json
+import re
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import accounts, clock, registers, store
+from analytics import accounts, clock, registers, sessions, store
 from analytics.access import SAFETY_OFFICER, User
 from analytics.demo import load_sample
 from analytics.importing import import_file
+from pages.sign_in import SESSION_KEY
 from tests.analytics.test_importing import ROWS, csv_bytes
 from tests.conftest import REPO
 
@@ -31,9 +33,17 @@ def new_app(role: str = SAFETY_OFFICER, councillor_key: str | None = None) -> Ap
     con = store.connect()  # the database the app under test opens
     if not con.execute("SELECT count(*) FROM users WHERE username = ?", [username]).fetchone()[0]:
         accounts.add_user(con, username, role, actor="test", display_name=f"Test {role}", councillor_key=councillor_key)
+    session_id, _ = sessions.start(con, username)
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     app.session_state["signed_in_user"] = User(username, f"Test {role}", role, councillor_key)
+    app.session_state[SESSION_KEY] = session_id
     return app
+
+
+def taken(downloads: dict, file_name: re.Pattern) -> bytes:
+    """The file a download button hands out, made as pressing it makes it (see the `downloads` fixture)."""
+    [write] = [write for name, write in downloads.items() if file_name.fullmatch(name)]
+    return write()
 
 
 def open_app(
