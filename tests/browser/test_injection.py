@@ -160,7 +160,7 @@ def _act(page: Page, name: str) -> None:
         expect(table).to_be_visible(timeout=WAIT)
         box = table.bounding_box()
         page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the first row's selection box
-        expect(page.get_by_text("What happened").first).to_be_visible(timeout=WAIT)
+        expect(page.get_by_text("Other incidents in the").first).to_be_visible(timeout=WAIT)
     elif name == "review":
         page.get_by_label("Incident to review").click()
         page.get_by_role("option").first.click()
