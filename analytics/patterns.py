@@ -15,6 +15,7 @@ import pandas as pd
 from scipy.stats import chi2
 
 from analytics.filters import IncidentFilter
+from analytics.text import for_markdown
 from analytics.trends import SPLITS
 
 CONFIDENCE = 0.95
@@ -127,11 +128,12 @@ def describe_concentration(rates: pd.DataFrame, channel_cells: pd.DataFrame) -> 
     channels = channel_cells.groupby("category")["incidents"].sum().sort_values(ascending=False)
     sentence = f"Of **{total:,} incidents**, "
     if not channels.empty:
-        sentence += f"{channels.iloc[0]:,} ({100 * channels.iloc[0] / total:.0f}%) came by {channels.index[0]}"
+        channel = for_markdown(channels.index[0])
+        sentence += f"{channels.iloc[0]:,} ({100 * channels.iloc[0] / total:.0f}%) came by {channel}"
     if not top_ward.empty:
         ward = top_ward.iloc[0]
         sentence += (
-            f"; {ward['ward']} has the most per councillor: {ward['per_councillor']:.1f} for each of its "
+            f"; {for_markdown(ward['ward'])} has the most per councillor: {ward['per_councillor']:.1f} for each of its "
             f"{ward['councillors']} councillors ({ward['incidents']:,} incidents)"
         )
     return sentence + "."

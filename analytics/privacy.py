@@ -19,6 +19,7 @@ from analytics.filters import IncidentFilter
 from analytics.incidents import Headline, describe_period
 from analytics.patterns import describe_concentration
 from analytics.suppression import MIN_BASE, Suppressed, suppress_counts, suppress_table
+from analytics.text import for_markdown
 from analytics.trends import Comparison, describe_year_on_year
 
 
@@ -329,12 +330,12 @@ def concentration_sentence(user: User, rates: pd.DataFrame, channel_cells: pd.Da
     carried = suppressed.column_totals.get(channel) if channel is not None else None
     if carried is not None and not pd.isna(carried):
         share = f" ({100 * carried / total:.0f}%)" if total is not None and total >= MIN_BASE else ""
-        parts.append(f"{carried:,}{share} came by {channel}")
+        parts.append(f"{carried:,}{share} came by {for_markdown(channel)}")
     top = shown_rates.frame.dropna(subset=["per_councillor"]).head(1)
     if not top.empty and top.index[0] == rates.dropna(subset=["per_councillor"]).index[0]:
         ward = top.iloc[0]
         parts.append(
-            f"{ward['ward']} has the most per councillor: {ward['per_councillor']:.1f} for each of its "
+            f"{for_markdown(ward['ward'])} has the most per councillor: {ward['per_councillor']:.1f} for each of its "
             f"{ward['councillors']} councillors ({ward['incidents']:,} incidents)"
         )
     lead = f"Of **{_in_words(total, 'incidents')}**"

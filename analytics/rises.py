@@ -36,6 +36,7 @@ import pandas as pd
 from scipy.stats import poisson
 
 from analytics.filters import IncidentFilter
+from analytics.text import cut
 
 MIN_COUNT = 5  # fewer incidents than this are never flagged, however low the baseline
 SIGNIFICANCE = 0.01
@@ -209,7 +210,7 @@ def _sentence(dimension: str, value: str, period: str, label: str, count: int, b
 def _subject(dimension: str, value: str) -> str:
     """The series in words, to start a sentence."""
     if dimension == "ward":
-        return f"Incidents in {value} ward"
+        return f"Incidents in {cut(value)} ward"
     if dimension == "channel":
         return _CHANNEL_SUBJECTS.get(value, f"Incidents by {value}")
     if dimension == "abuse type":

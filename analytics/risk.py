@@ -38,6 +38,7 @@ from analytics.dates import display
 from analytics.facts import REPEAT_INCIDENTS
 from analytics.filters import IncidentFilter
 from analytics.perpetrators import SERIOUS_THREATS, counted, repeat_perpetrators
+from analytics.text import cut
 from analytics.vocabulary import RISK_LEVELS
 
 RECENT_DAYS = 90
@@ -316,6 +317,7 @@ def _sentence(
     escalation_reasons: list[str],
 ) -> str:
     why = f"suggested {suggested} because of {'; '.join(reasons)}"
+    name = cut(name)
     if escalation_reasons:
         return f"{name} needs escalating ({'; '.join(escalation_reasons)}): {why}."
     return f"{name}: {why}; recorded {recorded} on {display(assessed_on)}, so no escalation is needed."

@@ -17,6 +17,7 @@ import pandas as pd
 from analytics import clock
 from analytics.dates import display
 from analytics.filters import IncidentFilter
+from analytics.text import for_markdown
 
 PERIODS = {"month": (1, 3, 12), "quarter": (3, 4, 4)}  # months in a period, rolling window, periods in a year
 SPLITS = {
@@ -160,7 +161,7 @@ def describe_year_on_year(comparison: Comparison, channel_rises: pd.DataFrame, w
     if comparison.change_pct > 0 and not channel_rises.empty and not ward_rises.empty:
         channel, ward = channel_rises.iloc[0], ward_rises.iloc[0]
         sentence += (
-            f" The largest rises were on {channel['category']} ({channel['before']} to {channel['now']}) and "
-            f"in {ward['category']} ward ({ward['before']} to {ward['now']})."
+            f" The largest rises were on {for_markdown(channel['category'])} ({channel['before']} to {channel['now']})"
+            f" and in {for_markdown(ward['category'])} ward ({ward['before']} to {ward['now']})."
         )
     return sentence

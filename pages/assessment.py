@@ -10,6 +10,7 @@ from analytics.access import SELF_ASSESSMENT
 from analytics.assessment import Action
 from analytics.dates import display
 from analytics.indicators import Indicator, contradictions, indicators
+from analytics.text import SENTENCE, for_markdown
 from pages.charts import assessment_history
 from pages.common import EXCEL, chart_with_numbers, cursor, data_version, download, open_page
 
@@ -119,7 +120,7 @@ def _form(sections: list[assessment.Section]) -> None:
             sections=sections,
         )
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(for_markdown(str(exc), SENTENCE))
         return
     total = assessment.total_of(con, saved, sections)
     st.session_state[_SAVED_KEY] = (

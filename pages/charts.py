@@ -1,5 +1,8 @@
 """Plotly figures in the dashboard's one colour-blind-safe palette.
 
+Every name from the data (a ward, a survey's question, answer or wave) goes through `labelled` or
+analytics.text.for_chart on its way in, so a tag in it is drawn as text, not obeyed, and a long one is cut.
+
 Categories take Paul Tol's 'muted' palette, each value of a list always the same colour on every page (social media
 is always pale blue); counts on a grid use one sequential blue scale; anything grouped as 'all others' is grey.
 """
@@ -10,6 +13,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from analytics.text import SENTENCE, for_chart
 from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 
 TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
@@ -47,6 +51,11 @@ def _with_gaps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame.assign(**changed) if changed else frame
 
 
+def labelled(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The frame with the names in `columns` as Plotly should be given them (analytics.text.for_chart)."""
+    return frame.assign(**{column: frame[column].map(for_chart) for column in columns if column in frame})
+
+
 def _layout(figure: go.Figure) -> go.Figure:
     figure.update_layout(margin=_MARGIN, legend_title_text="")
     return figure
@@ -81,7 +90,7 @@ def trend(frame: pd.DataFrame, period: str, split: str | None) -> go.Figure:
     """Incidents per period: bars with the rolling average as a line, or one line per category when split."""
     period_label = "Month" if period == "month" else "Quarter"
     labels = {"period": period_label, "incidents": "Number of incidents", "category": split or ""}
-    frame = _with_gaps(frame, "incidents", "rolling_average")
+    frame = labelled(_with_gaps(frame, "incidents", "rolling_average"), "category")
     if split:
         shown = _top_categories(frame)
         figure = px.line(
@@ -120,6 +129,7 @@ def heatmap(grid: pd.DataFrame, across: str) -> go.Figure:
     for more; a hidden count is a blank cell."""
     grid = _with_gaps(grid, *grid.columns)
     grid = grid.loc[grid.sum(axis=1).sort_values().index, grid.sum().sort_values(ascending=False).index]
+    grid = grid.set_axis(grid.index.map(for_chart), axis=0).set_axis(grid.columns.map(for_chart), axis=1)
     figure = px.imshow(
         grid,
         text_auto=True,
@@ -135,7 +145,7 @@ def heatmap(grid: pd.DataFrame, across: str) -> go.Figure:
 def ward_rates(rates: pd.DataFrame) -> go.Figure:
     """Incidents per councillor in each ward, highest at the top."""
     shown = _with_gaps(rates, "incidents", "per_councillor").dropna(subset=["per_councillor"])
-    shown = shown.sort_values("per_councillor")
+    shown = labelled(shown.sort_values("per_councillor"), "ward")
     figure = px.bar(
         shown,
         x="per_councillor",
@@ -152,7 +162,7 @@ def ward_rates(rates: pd.DataFrame) -> go.Figure:
 
 def characteristics(table: pd.DataFrame) -> go.Figure:
     """Incidents targeting each protected characteristic, most first."""
-    shown = _with_gaps(table, "incidents").sort_values("incidents")
+    shown = labelled(_with_gaps(table, "incidents").sort_values("incidents"), "characteristic")
     figure = px.bar(
         shown,
         x="incidents",
@@ -170,7 +180,7 @@ def characteristics(table: pd.DataFrame) -> go.Figure:
 def group_rates(rates: pd.DataFrame) -> go.Figure:
     """Each group's incidents per councillor, with its 95% interval as a bar either side."""
     shown = _with_gaps(rates, "per_councillor", "low", "high")
-    shown = shown.assign(group=shown["group_name"].str.capitalize())
+    shown = shown.assign(group=shown["group_name"].str.capitalize().map(for_chart))
     figure = px.scatter(
         shown,
         x="per_councillor",
@@ -215,7 +225,7 @@ def _share_text(percent, count) -> str:
 def answer_shares(counts: pd.DataFrame, title: str, axis_title: str) -> go.Figure:
     """One bar an answer (columns answer, count, percent), its % with n beside it, top to bottom in the order of
     the rows (biggest first, or the answers' own order for numbers and dates). A hidden number has no bar."""
-    shown = counts.assign(
+    shown = labelled(counts, "answer").assign(
         percent=pd.to_numeric(counts["percent"], errors="coerce").astype("float64"),
         label=[_share_text(p, c) for p, c in zip(counts["percent"], counts["count"], strict=True)],
     )
@@ -231,7 +241,7 @@ def answer_shares(counts: pd.DataFrame, title: str, axis_title: str) -> go.Figur
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    figure.update_layout(title=title, height=max(260, 36 * len(shown) + 140), showlegend=False)
+    figure.update_layout(title=for_chart(title, SENTENCE), height=max(260, 36 * len(shown) + 140), showlegend=False)
     figure.update_xaxes(title=axis_title, range=[0, 115], ticksuffix="%")
     figure.update_yaxes(title="", categoryorder="array", categoryarray=list(reversed(shown["answer"].tolist())))
     return _layout(figure)
@@ -245,7 +255,8 @@ def diverging_scale(shares: pd.DataFrame, points: list[str], title: str) -> go.F
     middle = len(points) // 2 if len(points) % 2 else None
     left = list(range((len(points) - 1) // 2 if middle is not None else len(points) // 2))
     right = list(range(len(left) + (middle is not None), len(points)))
-    rows = [str(row) for row in shares.index]
+    rows = [for_chart(row) for row in shares.index]
+    names = [for_chart(point) for point in points]
     figure = go.Figure()
 
     def add(index: int, sign: float, half: bool, legend: bool) -> None:
@@ -256,13 +267,13 @@ def diverging_scale(shares: pd.DataFrame, points: list[str], title: str) -> go.F
                 x=x,
                 y=rows,
                 orientation="h",
-                name=points[index],
-                legendgroup=points[index],
+                name=names[index],
+                legendgroup=names[index],
                 showlegend=legend,
                 marker_color=colours[index],
                 marker_line={"color": "#666666", "width": 0.5},
                 customdata=values,
-                hovertemplate=f"{points[index]}: %{{customdata:.0f}}%<extra>%{{y}}</extra>",
+                hovertemplate=f"{names[index]}: %{{customdata:.0f}}%<extra>%{{y}}</extra>",
                 legendrank=index,
             )
         )
@@ -275,7 +286,7 @@ def diverging_scale(shares: pd.DataFrame, points: list[str], title: str) -> go.F
     for index in right:
         add(index, 1, False, True)
     figure.update_layout(
-        title=title,
+        title=for_chart(title, SENTENCE),
         barmode="relative",
         height=max(240, 48 * len(rows) + 170),
         legend={"orientation": "h", "traceorder": "normal", "y": -0.2},
@@ -289,7 +300,7 @@ def diverging_scale(shares: pd.DataFrame, points: list[str], title: str) -> go.F
 def group_shares(long: pd.DataFrame, title: str, group_title: str) -> go.Figure:
     """Each answer's % within each group, side by side (answers down, one colour a group)."""
     shown = long.assign(percent=pd.to_numeric(long["percent"], errors="coerce").astype("float64"))
-    shown = shown.assign(group=shown["group"].astype(str))
+    shown = labelled(shown.assign(group=shown["group"].astype(str)), "group", "answer")
     answers = list(dict.fromkeys(shown["answer"]))
     figure = px.bar(
         shown,
@@ -299,8 +310,8 @@ def group_shares(long: pd.DataFrame, title: str, group_title: str) -> go.Figure:
         barmode="group",
         orientation="h",
         color_discrete_sequence=TOL_MUTED,
-        title=title,
-        labels={"percent": "% of the group", "answer": "", "group": group_title},
+        title=for_chart(title, SENTENCE),
+        labels={"percent": "% of the group", "answer": "", "group": for_chart(group_title)},
         hover_data={"count": True, "n_group": True},
     )
     figure.update_xaxes(ticksuffix="%", range=[0, 100])
@@ -313,7 +324,7 @@ def wave_shares(labels: list[str], shares: list[float], counts: list[int], title
     """The share choosing an answer in each wave, oldest first, with n beside each %."""
     figure = go.Figure(
         go.Bar(
-            x=labels,
+            x=[for_chart(label) for label in labels],
             y=shares,
             text=[f"{share:.0f}% (n={count})" for share, count in zip(shares, counts, strict=True)],
             textposition="outside",
@@ -321,7 +332,7 @@ def wave_shares(labels: list[str], shares: list[float], counts: list[int], title
             cliponaxis=False,
         )
     )
-    figure.update_layout(title=title, height=320)
+    figure.update_layout(title=for_chart(title, SENTENCE), height=320)
     figure.update_xaxes(title="Survey wave", type="category")
     figure.update_yaxes(title="% of those answering", ticksuffix="%", range=[0, 110])
     return _layout(figure)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
 
@@ -11,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import accounts, audit, batches, clock, demo, privacy, sessions, store
+from analytics import accounts, audit, batches, clock, demo, privacy, sessions, store, text
 from analytics.access import User
 from analytics.filters import IncidentFilter
 from analytics.incident_log import FIELD_LABELS, as_text
@@ -180,7 +179,9 @@ def _filter_widgets(con: duckdb.DuckDBPyConnection) -> IncidentFilter:
     return IncidentFilter(
         start=start,
         end=end or start,
-        wards=tuple(sidebar.multiselect("Wards", ward_names(con), key="wards", bind="query-params")),
+        wards=tuple(
+            sidebar.multiselect("Wards", ward_names(con), format_func=text.cut, key="wards", bind="query-params")
+        ),
         channels=tuple(sidebar.multiselect("How (channel)", CHANNELS, key="channels", bind="query-params")),
         abuse_types=tuple(sidebar.multiselect("Type of abuse", ABUSE_TYPES, key="abuse", bind="query-params")),
         characteristics=tuple(
@@ -235,18 +236,31 @@ def no_match_notice() -> None:
     st.info("No incidents match these filters: widen the period or clear a filter in the sidebar.")
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")  # characters markdown would act on
+def as_written(value, limit: int = text.LABEL) -> str:
+    """Text from the data or typed by a user, for any call that reads markdown: drawn as written, never as a link,
+    an image, a formula or formatting, and cut to `limit` (analytics.text)."""
+    return text.for_markdown(value, limit)
 
 
-def plain_text(text: str) -> str:
-    """Text from the log or a review shown as written: a link, an image or a heading typed into it stays text."""
-    return _MARKDOWN.sub(r"\\\1", text)
+def show_in_full(shortened: dict[str, str], key: str) -> None:
+    """Values a page shortened (analytics.text.was_cut), whole, as plain text behind a toggle: drawn only when
+    asked for, so a page never carries a value of any length unasked."""
+    if shortened and st.toggle("Show the shortened text in full", key=key):
+        for label, value in shortened.items():
+            st.text(f"{label}: {value}")
 
 
-def show_incident_fields(detail: dict) -> None:
-    """Every field of one incident in plain words, in two columns."""
+_LONG_FIELDS = {"description": text.PASSAGE}  # the rest are names, codes and choices from a list
+
+
+def show_incident_fields(detail: dict, key: str = "incident_in_full") -> None:
+    """Every field of one incident in plain words, in two columns; a field too long to show whole is cut, and shown
+    in full a click away."""
     labels = [(name, label) for name, label in FIELD_LABELS.items() if name in detail]  # left out: not theirs to see
+    values = {name: as_text(detail.get(name)) for name, _ in labels}
+    limits = {name: _LONG_FIELDS.get(name, text.LABEL) for name, _ in labels}
     half = (len(labels) + 1) // 2
     for column, part in zip(st.columns(2), (labels[:half], labels[half:]), strict=True):
-        lines = [f"- **{label}:** {plain_text(as_text(detail.get(name)) or 'not recorded')}" for name, label in part]
+        lines = [f"- **{label}:** {as_written(values[name] or 'not recorded', limits[name])}" for name, label in part]
         column.markdown("\n".join(lines))
+    show_in_full({label: values[name] for name, label in labels if text.was_cut(values[name], limits[name])}, key)

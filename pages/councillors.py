@@ -27,7 +27,8 @@ from analytics.risk import (
     needing_escalation,
     rules_in_words,
 )
-from pages.common import chosen_filter, current_user, cursor, data_version, link_to, open_page
+from analytics.text import SENTENCE
+from pages.common import as_written, chosen_filter, current_user, cursor, data_version, link_to, open_page
 
 
 @st.cache_data(show_spinner=False)
@@ -178,14 +179,16 @@ def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, peopl
     with st.expander("Who is listed", icon=":material/rule:"):
         rules = listing_rules()
         st.markdown(
-            "People are linked by how the council wrote them (@JaneDoe, janedoe and https://x.com/JaneDoe are one "
-            "person), counting the incidents under the filters. Someone is listed when:\n"
+            "People are linked by how the council wrote them (`@JaneDoe`, `janedoe` and `https://x.com/JaneDoe` are "
+            "one person), counting the incidents under the filters. Someone is listed when:\n"
             + "".join(f"\n- {rule}" for rule in rules["listed"])
         )
         st.markdown("In order of priority:\n" + "".join(f"\n- {rule}" for rule in rules["order"]))
     for person in people:
-        with st.expander(f"{person.name}: {person.incidents} incidents, highest threat {person.highest_threat}"):
-            st.markdown(person.sentence)
+        with st.expander(
+            f"{as_written(person.name)}: {person.incidents} incidents, highest threat {person.highest_threat}"
+        ):
+            st.markdown(as_written(person.sentence, SENTENCE))
             st.dataframe(_timeline_table(_timeline(version, person.perpetrator_key)), hide_index=True)
 
 

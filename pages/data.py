@@ -6,6 +6,7 @@ from analytics import audit, demo
 from analytics.access import IMPORTS
 from analytics.batches import list_batches, rejected_rows
 from analytics.exports import to_csv_bytes, to_excel_bytes
+from analytics.text import cut
 from pages.common import EXCEL, current_user, download, open_page
 
 con = open_page("data")
@@ -70,7 +71,7 @@ labels = {
     row.batch_id: f"{row.file_name}, imported {row.imported_at:%d/%m/%Y %H:%M} ({row.rejected} rows)"
     for row in with_rejections.itertuples()
 }
-batch_id = st.selectbox("Import", list(labels), format_func=labels.get, key="batch")
+batch_id = st.selectbox("Import", list(labels), format_func=lambda batch: cut(labels[batch]), key="batch")
 rows = rejected_rows(con, batch_id)
 st.dataframe(rows, hide_index=True)
 stem = f"rejected-rows-{batch_id}"

@@ -9,7 +9,8 @@ from analytics.errors import ImportRefused
 from analytics.importing import IGNORE, Upload, check, commit, read_upload
 from analytics.reading import sheet_names
 from analytics.surveys import TOOLS, import_survey
-from pages.common import current_user, open_page
+from analytics.text import SENTENCE, cut
+from pages.common import as_written, current_user, open_page
 
 KINDS = {
     "incidents": "Incident log",
@@ -59,21 +60,22 @@ def _import_survey() -> None:
     if upload is None or not st.button("Import the survey", type="primary", key="import_survey"):
         return
     try:
-        with st.spinner(f"Importing {upload.name}"):
+        with st.spinner(f"Importing {as_written(upload.name)}"):
             result = import_survey(con, upload.getvalue(), upload.name, wave=wave,
                                    tool=None if tool == RECOGNISE_TOOL else tool)  # fmt: skip
     except ImportRefused as exc:
-        st.error(str(exc))
+        st.error(as_written(str(exc), SENTENCE))
         return
     audit.record_import(con, current_user().username, "survey", result.file_name, result.summary())
     st.cache_data.clear()
     st.success(
-        f"Imported wave {result.wave} from {result.file_name} ({TOOLS[result.tool]}): {result.respondents:,} "
+        f"Imported wave {as_written(result.wave)} from {as_written(result.file_name)} ({TOOLS[result.tool]}): "
+        f"{result.respondents:,} "
         f"respondents and {result.questions} questions; {result.inserted:,} new, {result.updated:,} updated, "
         f"{result.unchanged:,} already held unchanged."
     )
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(as_written(warning, SENTENCE))
 
 
 if dataset_name == "survey":
@@ -97,11 +99,11 @@ data = upload_file.getvalue()
 try:
     sheets = sheet_names(data, upload_file.name)
 except ImportRefused as exc:
-    st.error(str(exc))
+    st.error(as_written(str(exc), SENTENCE))
     st.stop()
 sheet = None
 if len(sheets) > 1:
-    choice = st.selectbox("Sheet", [FIND_SHEET, *sheets], key="sheet")
+    choice = st.selectbox("Sheet", [FIND_SHEET, *sheets], format_func=cut, key="sheet")
     sheet = None if choice == FIND_SHEET else choice
 
 
@@ -111,7 +113,7 @@ def _read(file_id: str) -> Upload:
     cached = st.session_state.get("last_read")
     if cached and cached[0] == read_key:
         return cached[1]
-    with st.spinner(f"Reading {upload_file.name}"):
+    with st.spinner(f"Reading {as_written(upload_file.name)}"):
         upload = read_upload(con, dataset_name, data, upload_file.name, sheet=sheet)
     st.session_state["last_read"] = (read_key, upload)
     return upload
@@ -120,11 +122,11 @@ def _read(file_id: str) -> Upload:
 try:
     upload = _read(upload_file.file_id)
 except ImportRefused as exc:
-    st.error(str(exc))
+    st.error(as_written(str(exc), SENTENCE))
     st.stop()
 
 st.subheader("1. How your columns were understood")
-where = f"sheet '{upload.raw.sheet}', " if upload.raw.sheet else ""
+where = f"sheet '{as_written(upload.raw.sheet)}', " if upload.raw.sheet else ""
 st.caption(f"Headers found on {where}row {upload.raw.header_row}; {len(upload.raw.frame):,} rows of data below them.")
 field_names = [f.name for f in dataset.fields]
 examples = upload.raw.frame.head(3)
@@ -155,7 +157,7 @@ try:
     with st.spinner(f"Checking {len(upload.raw.frame):,} rows"):
         prepared = check(con, upload.with_mapping(chosen))
 except ImportRefused as exc:
-    st.error(str(exc))
+    st.error(as_written(str(exc), SENTENCE))
     st.stop()
 
 st.subheader("2. What will be imported")
@@ -165,7 +167,7 @@ columns[0].metric("Rows read", f"{len(prepared.raw.frame):,}")
 columns[1].metric("Can be imported", f"{accepted:,}")
 columns[2].metric("Cannot be imported", f"{rejected:,}")
 for warning in prepared.warnings:
-    st.warning(warning)
+    st.warning(as_written(warning, SENTENCE))
 if rejected:
     st.markdown(
         f"These {rejected:,} rows will be kept aside with the reason, so nothing is lost: after importing you can "
@@ -185,7 +187,7 @@ if st.button(f"Import {len(prepared.raw.frame):,} rows", type="primary", key="im
     audit.record_import(con, current_user().username, dataset_name, result.file_name, result.summary())
     st.cache_data.clear()
     st.success(
-        f"Imported {result.file_name}: {result.inserted:,} new, {result.updated:,} updated, "
+        f"Imported {as_written(result.file_name)}: {result.inserted:,} new, {result.updated:,} updated, "
         f"{result.unchanged:,} already held unchanged, {result.rejected:,} kept aside."
     )
     st.caption(f"Import batch {result.batch_id}")
@@ -200,7 +202,7 @@ if dataset_name == "wards":
         authority = st.selectbox(
             "Your local authority",
             codes,
-            format_func=labels.get,
+            format_func=lambda code: cut(labels[code]),
             key="authority",
             index=codes.index(current) if current in codes else None,
         )
@@ -208,4 +210,6 @@ if dataset_name == "wards":
             registers.choose_authority(con, authority)
             change = f"{current or 'none chosen'} to {authority} ({labels[authority]})"
             audit.record(con, current_user().username, audit.SETTING_CHANGED, "ward authority", change)
-            st.success(f"Incidents and councillors will now be matched to the wards of {labels[authority]}.")
+            st.success(
+                f"Incidents and councillors will now be matched to the wards of {as_written(labels[authority])}."
+            )

@@ -23,6 +23,7 @@ from analytics.incident_log import (
 )
 from pages.common import (
     EXCEL,
+    as_written,
     chosen_filter,
     current_user,
     cursor,
@@ -31,7 +32,6 @@ from pages.common import (
     empty_log_notice,
     no_match_notice,
     open_page,
-    plain_text,
     record_incident_viewed,
     show_incident_fields,
     table,
@@ -201,7 +201,7 @@ def _show_incident(detail: dict | None) -> None:
     if detail is None:
         st.warning("That incident is no longer in the log: an import may have replaced it. Choose another row.")
         return
-    reference = plain_text(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
+    reference = as_written(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
     st.subheader(f"{reference}, {display(detail['occurred_on'])}")
     worked_out = " (worked out from the triage rules)" if detail["threat_derived"] else ""
     st.markdown(f"**Threat: {detail['threat']}**{worked_out}. **Response:** {detail['response']}.")

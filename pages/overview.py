@@ -9,8 +9,10 @@ from analytics.access import COUNCILLOR_RISK
 from analytics.alerts import current_alerts
 from analytics.filters import IncidentFilter
 from analytics.incidents import headline, log_has_incidents, monthly_counts
+from analytics.text import SENTENCE
 from pages.charts import monthly_trend
 from pages.common import (
+    as_written,
     chart_with_numbers,
     chosen_filter,
     current_user,
@@ -55,18 +57,18 @@ def _attention(alerts, about_people: bool) -> None:
         st.success("Nothing stands out: no unusual rise, no repeat perpetrator and no councillor to escalate.")
         return
     for rise in kinds["unusual rise"]:
-        st.warning(rise.sentence, icon=":material/trending_up:")
+        st.warning(as_written(rise.sentence, SENTENCE), icon=":material/trending_up:")
     if kinds["repeat perpetrator"]:
         people = kinds["repeat perpetrator"]
         with st.expander(f"{len(people)} people are linked to several incidents: consider referral to the police"):
             for person in people[:5]:
-                st.markdown(f"- {person.sentence}")
+                st.markdown(f"- {as_written(person.sentence, SENTENCE)}")
             link_to("councillors", "See everyone on the Councillors and risk page")
     if kinds["escalation"]:
         councillors = kinds["escalation"]
         with st.expander(f"{len(councillors)} councillors need their risk assessment reviewing"):
             for risk in councillors[:5]:
-                st.markdown(f"- {risk.sentence}")
+                st.markdown(f"- {as_written(risk.sentence, SENTENCE)}")
             link_to("councillors", "See the escalation list on the Councillors and risk page")
 
 

@@ -17,15 +17,17 @@ from analytics.reviews import (
     review_candidates,
     review_context,
 )
+from analytics.text import PASSAGE, SENTENCE, cut, was_cut
 from analytics.vocabulary import MITIGATIONS
 from pages.common import (
     EXCEL,
+    as_written,
     cursor,
     download,
     empty_log_notice,
     open_page,
-    plain_text,
     record_incident_viewed,
+    show_in_full,
     show_incident_fields,
     table,
 )
@@ -49,12 +51,12 @@ TIMELINE_COLUMNS = {
 
 def _shown(value) -> str:
     text = as_text(value)
-    return "not recorded" if text is None else plain_text(text)
+    return "not recorded" if text is None else as_written(text, PASSAGE)
 
 
 def _label(row) -> str:
     reference = row.incident_ref if isinstance(row.incident_ref, str) and row.incident_ref else "No reference"
-    return f"{reference} {display(row.occurred_on)}, {row.ward}, {row.threat}"
+    return f"{cut(reference)} {display(row.occurred_on)}, {cut(row.ward)}, {row.threat}"
 
 
 def _round() -> int:
@@ -83,7 +85,7 @@ def _lead() -> str:
 
 
 def _show_incident(detail: dict) -> None:
-    reference = plain_text(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
+    reference = as_written(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
     st.subheader(f"{reference}, {display(detail['occurred_on'])}")
     worked_out = " (worked out from the triage rules)" if detail["threat_derived"] else ""
     st.markdown(f"**Threat: {detail['threat']}**{worked_out}. **Response:** {detail['response']}.")
@@ -114,14 +116,14 @@ def _show_councillor(councillor: dict) -> None:
     st.subheader("The councillor's risk assessment")
     if not councillor["in_register"]:
         st.markdown(
-            f"{plain_text(councillor['name'])} is not in the councillor register: import it on the Import page."
+            f"{as_written(councillor['name'])} is not in the councillor register: import it on the Import page."
         )
         return
     level = councillor["risk_level"] or "not recorded"
     assessed = display(councillor["risk_assessed_on"]) if councillor["risk_assessed_on"] else "no date recorded"
-    mitigations = ", ".join(councillor["mitigations"]) or "none recorded"
+    mitigations = ", ".join(map(as_written, councillor["mitigations"])) or "none recorded"
     st.markdown(
-        f"- **Councillor:** {plain_text(councillor['name'])}, {plain_text(councillor['ward'])}\n"
+        f"- **Councillor:** {as_written(councillor['name'])}, {as_written(councillor['ward'])}\n"
         f"- **Risk level:** {level} (assessed: {assessed})\n"
         f"- **Mitigations in place:** {mitigations}"
     )
@@ -132,25 +134,29 @@ def _show_reviews(reviews: list[dict]) -> None:
     if not reviews:
         st.markdown("No earlier review of this incident or of others against the same councillor.")
         return
-    for review in reviews:
+    for number, review in enumerate(reviews):
         which = "this incident" if review["this_incident"] else (review["incident_ref"] or "an incident")
-        label = f"Review of {which}, held {display(review['reviewed_on'])}"
-        with st.expander(label):
+        with st.expander(f"Review of {as_written(which)}, held {display(review['reviewed_on'])}"):
             lines = [
                 f"- **Incident:** {_shown(review['incident_ref'])}, {display(review['occurred_on'])}",
-                f"- **Attendees:** {', '.join(review['attendees']) or 'not recorded'}",
+                f"- **Attendees:** {', '.join(map(as_written, review['attendees'])) or 'not recorded'}",
                 f"- **What happened:** {_shown(review['what_happened'])}",
                 f"- **What worked:** {_shown(review['what_worked'])}",
                 f"- **Lessons:** {_shown(review['lessons'])}",
             ]
-            ratings = "; ".join(f"{name}: {rating}" for name, rating in review["mitigations"].items())
+            ratings = "; ".join(
+                f"{as_written(name)}: {as_written(rating)}" for name, rating in review["mitigations"].items()
+            )
             lines.append(f"- **Mitigations:** {ratings or 'none rated'}")
             st.markdown("\n".join(lines))
             for action in review["actions"]:
                 done = f"done {display(action['done_on'])}" if action["done_on"] else "open"
                 due = f", due {display(action['due_on'])}" if action["due_on"] else ""
-                owner = f" ({plain_text(action['owner'])})" if action["owner"] else ""
-                st.markdown(f"- Action: {plain_text(action['action'])}{owner}{due}, {done}")
+                owner = f" ({as_written(action['owner'])})" if action["owner"] else ""
+                st.markdown(f"- Action: {as_written(action['action'], PASSAGE)}{owner}{due}, {done}")
+            written = {"What happened": "what_happened", "What worked": "what_worked", "Lessons": "lessons"}
+            long = {label: review[name] for label, name in written.items() if was_cut(review[name], PASSAGE)}
+            show_in_full(long, f"review_in_full_{number}")
 
 
 def _mitigation_rows(councillor: dict) -> pd.DataFrame:
@@ -227,7 +233,7 @@ def _review_form(incident_key: str, councillor: dict) -> None:
             cursor(), incident_key, reviewed_on, attendees, what_happened, what_worked, lessons, rated, agreed
         )
     except ValueError as exc:
-        st.error(f"The review was not saved. {exc}")
+        st.error(f"The review was not saved. {as_written(str(exc), SENTENCE)}")
         return
     st.session_state[SAVED] = (
         f"Review saved: {len(rated)} mitigation{'s' if len(rated) != 1 else ''} rated and "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from analytics import accounts, audit, sessions
+from analytics import accounts, audit, sessions, text
 from analytics.access import User
 from pages.sessions import hand_over
 
@@ -122,7 +122,7 @@ def _sign_in_form(con: duckdb.DuckDBPyConnection, settings: dict | None) -> None
 def draw_account(con: duckdb.DuckDBPyConnection, user: User) -> None:
     """Who is signed in, in which role, changing their password, and the way out; in the sidebar of every page."""
     with st.sidebar:
-        st.caption(f"Signed in as **{user.display_name}** ({user.role}).")
+        st.caption(f"Signed in as **{text.for_markdown(user.display_name)}** ({user.role}).")
         if accounts.has_password(con, user):
             with st.popover("Change your password", icon=":material/password:"):
                 _change_password(con, user)

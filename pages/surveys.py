@@ -8,8 +8,9 @@ from analytics import survey_results
 from analytics.access import IMPORTS, SURVEY_COMMENTS
 from analytics.benchmarks import shown_against_national
 from analytics.survey_measures import MEASURES, save_measures, suggest_measures
+from analytics.text import SENTENCE, cut
 from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
-from pages.common import chart_with_numbers, current_user, cursor, hidden_note, link_to, open_page
+from pages.common import as_written, chart_with_numbers, current_user, cursor, hidden_note, link_to, open_page
 
 IMPORT_HINT = (
     "No survey yet: import your survey export on the Import page (choose **Councillor survey export**), "
@@ -66,7 +67,7 @@ def _draw_summary(summary: survey_results.Summary) -> None:
         shares, points = _scale_shares(summary.counts, summary)
         chart_with_numbers(diverging_scale(shares, points, summary.text), summary.table(), key=key)
         if summary.off_scale:
-            st.caption(f"Not drawn on the scale: {', '.join(summary.off_scale)} (see the numbers).")
+            st.caption(f"Not drawn on the scale: {', '.join(map(as_written, summary.off_scale))} (see the numbers).")
     elif summary.kind == "multi":
         title = f"{summary.text} (% of the {summary.answered} who answered)"
         chart_with_numbers(answer_shares(summary.counts, title, "% of respondents"), summary.table(), key=key)
@@ -84,7 +85,8 @@ def _draw_crosstab(wave_id: str, question_id: str, listed: pd.DataFrame) -> None
     st.subheader("Split by another question")
     texts = dict(zip(others["question_id"], others["text"], strict=True))
     by = st.selectbox(
-        "Split the answers by", list(texts), index=None, format_func=texts.get, key="survey_by",
+        "Split the answers by", list(texts), index=None, key="survey_by",
+        format_func=lambda question: cut(texts[question], SENTENCE),
         placeholder="Choose a question, for example gender or party",
     )  # fmt: skip
     if by is None or by == question_id:
@@ -115,20 +117,23 @@ def _draw_change(summary: survey_results.Summary, wave_id: str, question_id: str
         return
     st.subheader("Compared with another wave")
     labels = dict(zip(comparable["wave_id"], comparable["label"], strict=True))
-    other = st.selectbox("Compare with wave", list(labels), format_func=labels.get, key="survey_compare")
+    other = st.selectbox(
+        "Compare with wave", list(labels), format_func=lambda wave: cut(labels[wave]), key="survey_compare"
+    )
     answers = [answer for answer in summary.counts["answer"] if answer not in summary.off_scale]
     default = list(summary.scale.lead) if summary.scale is not None and summary.scale.lead else answers[:1]
     chosen = st.multiselect(
         "Share choosing",
         answers,
         default=[a for a in default if a in answers],
+        format_func=cut,
         key=f"survey_compare_options_{question_id}",
     )
     if not chosen:
         st.caption("Choose one or more answers to compare.")
         return
     change = _change(version, summary.text, tuple(chosen), other, wave_id)
-    st.markdown(change.sentence)
+    st.markdown(as_written(change.sentence, SENTENCE))
     if change.share_a is not None:
         figure = wave_shares(
             [change.label_a, change.label_b],
@@ -209,7 +214,7 @@ def _draw_measure_mapping(wave_id: str, listed: pd.DataFrame) -> None:
                 mapping = dict(zip(listed["question_id"], chosen, strict=True))
                 save_measures(con, wave_id, mapping, actor=current_user().username)
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(as_written(str(exc), SENTENCE))
                 return
             st.cache_data.clear()
             st.success("Saved: the comparison above now uses these measures, and so will the next wave.")
@@ -231,20 +236,25 @@ if waves.empty:
 
 wave_labels = dict(zip(waves["wave_id"], waves["label"], strict=True))
 columns = st.columns([1, 3])
-wave_id = columns[0].selectbox("Survey wave", list(wave_labels), format_func=wave_labels.get, key="survey_wave")
+wave_id = columns[0].selectbox(
+    "Survey wave", list(wave_labels), format_func=lambda wave: cut(wave_labels[wave]), key="survey_wave"
+)
 listed = _questions(version, wave_id)
 if listed.empty:
     st.info("This wave has no questions: import the survey export again.")
     st.stop()
 question_texts = {row.question_id: f"{row.position}. {row.text}" for row in listed.itertuples()}
 question_id = columns[1].selectbox(
-    "Question", list(question_texts), format_func=question_texts.get, key="survey_question"
+    "Question",
+    list(question_texts),
+    format_func=lambda question: cut(question_texts[question], SENTENCE),
+    key="survey_question",
 )
 respondents = int(waves.loc[waves["wave_id"] == wave_id, "respondents"].iloc[0])
-st.caption(f"Wave {wave_labels[wave_id]}: {respondents:,} councillors responded.")
+st.caption(f"Wave {as_written(wave_labels[wave_id])}: {respondents:,} councillors responded.")
 
 summary = _summary(version, wave_id, question_id)
-st.markdown(f"**{summary.lead}**")
+st.markdown(f"**{as_written(summary.lead, SENTENCE)}**")
 if summary.kind == "text":
     if summary.answered and not current_user().may(SURVEY_COMMENTS):
         st.info(

@@ -8,7 +8,8 @@ import streamlit as st
 
 from analytics import accounts, clock, registers
 from analytics.access import COUNCILLOR, ROLES, VIEWER
-from pages.common import current_user, cursor, open_page
+from analytics.text import SENTENCE, cut
+from pages.common import as_written, current_user, cursor, open_page
 from pages.sign_in import council_sign_in_offered
 
 NOTICE = "users_notice"
@@ -23,9 +24,9 @@ def _tell(kind: str, message: str) -> None:
 def _show_notice() -> None:
     kind, message = st.session_state.pop(NOTICE, (None, None))
     if kind == "error":
-        st.error(message)
+        st.error(as_written(message, SENTENCE))
     elif kind == "success":
-        st.success(message)
+        st.success(as_written(message, SENTENCE))
 
 
 def _accounts_table(accounts_held: pd.DataFrame, councillors: dict[str, str]) -> None:
@@ -60,7 +61,7 @@ def _choose_councillor(key: str, councillors: dict[str, str], current: str | Non
         label or "Which councillor",
         options,
         index=options.index(current) if current in councillors else None,
-        format_func=councillors.get,
+        format_func=lambda key: cut(councillors[key]),
         placeholder="Choose the councillor this account belongs to",
         key=key,
     )
@@ -154,7 +155,7 @@ def _unlock(username: str) -> None:
 
 def _change_account(accounts_held: pd.DataFrame, councillors: dict[str, str]) -> None:
     st.subheader("Change an account")
-    chosen = st.selectbox("Account", accounts_held["username"], key="chosen_account")
+    chosen = st.selectbox("Account", accounts_held["username"], format_func=cut, key="chosen_account")
     account = accounts_held.set_index("username").loc[chosen]
     councillor_key = account["councillor_key"] if isinstance(account["councillor_key"], str) else None
     role = st.selectbox("Role", ROLES, index=ROLES.index(account["role"]), key=f"role_{chosen}")

@@ -9,7 +9,7 @@ from analytics import accounts, audit, store
 from analytics.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER, User
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 from tests.conftest import REPO
-from tests.pages.test_pages import open_app, table_with, taken, text_of
+from tests.pages.test_pages import as_read, open_app, table_with, taken, text_of
 
 ADMIN = f"test-{ADMINISTRATOR}"
 
@@ -58,7 +58,7 @@ def test_a_refused_account_is_explained_in_one_sentence(database):
     app.text_input(key="new_password").input("short")
     app.button(key="add_user").click()
     app.run()
-    assert [error.value for error in app.error] == ["The password is too short: use at least 12 characters."]
+    assert [as_read(error.value) for error in app.error] == ["The password is too short: use at least 12 characters."]
     assert table_with(app, "User name")["User name"].tolist() == [ADMIN]
 
 
@@ -67,7 +67,7 @@ def test_the_only_administrator_cannot_switch_themselves_off(database):
     app.toggle(key=f"active_{ADMIN}").set_value(False)
     app.button(key="change_user").click()
     app.run()
-    assert [error.value for error in app.error] == [
+    assert [as_read(error.value) for error in app.error] == [
         "This is the only administrator: make another account an administrator first."
     ]
     assert table_with(app, "User name")["Switched on"].tolist() == [True]
@@ -207,7 +207,7 @@ def test_a_purge_is_refused_when_the_records_changed_after_the_list_was_drawn(ag
     con.close()
     app.button(key="purge").click()
     app.run()
-    assert [error.value for error in app.error] == [
+    assert [as_read(error.value) for error in app.error] == [
         "The records changed since the list was drawn: check the new list, then delete again."
     ]
     assert incident_refs(aged) == ["INC-1", "INC-2", "INC-3"]

@@ -10,7 +10,7 @@ from analytics.filters import IncidentFilter
 from analytics.incident_log import count_incidents
 from analytics.patterns import describe_concentration, heatmap, ward_rates
 from analytics.trends import biggest_rises, describe_year_on_year, latest_year_on_previous
-from tests.pages.test_pages import chart_values, open_app, text_of
+from tests.pages.test_pages import as_read, chart_values, open_app, text_of
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +42,7 @@ def figure(app, index: int = 0) -> dict:
 def test_overview_shows_what_needs_attention_from_the_digest(sample, expected):
     app = open_app()
     rises = [alert.sentence for alert in expected["alerts"] if alert.kind == "unusual rise"]
-    assert rises and [warning.value for warning in app.warning] == rises
+    assert rises and [as_read(warning.value) for warning in app.warning] == rises
     assert any("Castle Hill" in sentence for sentence in rises)
     labels = [expander.label for expander in app.expander]
     people = sum(alert.kind == "repeat perpetrator" for alert in expected["alerts"])

@@ -10,7 +10,7 @@ from analytics.benchmarks import shown_against_national
 from analytics.demo import load_sample
 from tests.analytics.test_survey_results import ABUSE, CHANNELS, GENDER, HELP, RISK, YEARS, import_waves, question_id
 from tests.pages.test_admin_pages import audit_rows
-from tests.pages.test_pages import chart_values, open_app, text_of
+from tests.pages.test_pages import as_read, chart_values, open_app, text_of
 
 
 @pytest.fixture
@@ -35,11 +35,11 @@ def charts(app) -> dict[str, dict]:
 
 
 def lead(app) -> str:
-    return next(element.value for element in app.markdown if element.value.startswith("**")).strip("*")
+    return next(as_read(element.value) for element in app.markdown if element.value.startswith("**")).strip("*")
 
 
 def captions(app) -> str:
-    return "\n".join(caption.value for caption in app.caption)
+    return "\n".join(as_read(caption.value) for caption in app.caption)
 
 
 def small_numbers_shown(app) -> list:
