@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from analytics.errors import ImportRefused
+from analytics.text_input import REPLACED_NOTE, storable_cells, storable_or_none
 
 HeaderScorer = Callable[[list[str]], int]  # called with one row's cleaned cells ("" for a blank cell)
 
@@ -47,7 +48,7 @@ SOURCE_ROW = "source_row"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")  # not NEL (U+0085): a line break
 _MARKUP_START = re.compile(r"\s*<(\?xml|!doctype|html|table)", re.IGNORECASE)
 _FIELDS_SEEN = re.compile(r"saw (\d+)")
 _TEXT_DTYPE = pd.StringDtype(na_value=np.nan)  # pandas' default str dtype
@@ -111,13 +112,23 @@ def read_rows(
     """
     is_workbook, notes = _detect_format(data, filename)
     if is_workbook:
-        chosen, rows, more = _read_workbook(data, sheet, header_score)
+        chosen, rows, more = _read_workbook(data, storable_or_none(sheet), header_score)
     else:
         chosen = None
         rows, more = _read_csv(data, PurePath(filename).suffix.lower())
     if rows.empty:
         raise ImportRefused(_NO_ROWS)
-    return RawRows(grid=rows, sheet=chosen, is_workbook=is_workbook, warnings=notes + more)
+    rows, replaced = _storable_grid(rows)
+    return RawRows(grid=rows, sheet=chosen, is_workbook=is_workbook, warnings=notes + more + replaced)
+
+
+def _storable_grid(grid: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """(the grid with every unstorable character replaced, as `text_input` says, and a note if any was)."""
+    replaced = False
+    for label in grid.columns:
+        grid[label], any_replaced = storable_cells(grid[label])
+        replaced = replaced or any_replaced
+    return grid, [REPLACED_NOTE] if replaced else []
 
 
 # --- format ---------------------------------------------------------------------------------------------

@@ -4,12 +4,13 @@ import io
 from datetime import date
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from analytics import importing, registers
 from analytics.batches import rejected_rows
 from analytics.errors import ImportRefused
-from analytics.exports import to_csv_bytes
+from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.importing import import_file
 
 HEADER = (
@@ -227,3 +228,63 @@ def test_councillor_register_keeps_the_previous_version_of_a_changed_councillor(
         date(2025, 3, 1),
     )
     assert con.execute("SELECT risk_level FROM councillor_versions").fetchall() == [("low",)]
+
+
+# Every character a file may hold -------------------------------------------------------------------------------
+
+SEPARATORS = {"line separator": "\u2028", "paragraph separator": "\u2029", "next line": "\u0085"}
+LOG_HEADER = ["Ref", "Date of incident", "Councillor", "Ward", "How (channel)", "Type of abuse", "Description"]
+
+
+def log_with(good: str, bad: str, write) -> bytes:
+    """A log of one good incident whose description is `good` and one rejected (its date) holding `bad`."""
+    rows = [
+        ["INC-1", "03/04/2025", "Ann Lee", "Castle Hill", "Email", "Verbal abuse", good],
+        ["INC-2", "not a date", f"Ann{bad}Lee", "Castle Hill", "Email", "Verbal abuse", f"one{bad}two"],
+    ]
+    return write(pd.DataFrame(rows, columns=LOG_HEADER, dtype=object))
+
+
+def csv_of(frame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\r\n").encode()
+
+
+def workbook_of(frame) -> bytes:
+    """As Excel writes it: characters XML cannot hold as _xHHHH_ escapes (the exports' own writer does this)."""
+    return to_excel_bytes(frame)
+
+
+@pytest.mark.parametrize("write", [csv_of, workbook_of], ids=["csv", "xlsx"])
+@pytest.mark.parametrize("character", list(SEPARATORS.values()), ids=list(SEPARATORS))
+def test_a_row_holding_a_line_or_paragraph_separator_is_stored_or_kept_aside_as_written(con, character, write):
+    name = "log.csv" if write is csv_of else "log.xlsx"
+    result = import_file(con, "incidents", log_with(f"said{character}again", character, write), name)
+    assert (result.rows_read, result.inserted, result.rejected) == (2, 1, 1)
+    assert con.execute("SELECT description FROM incidents").fetchone()[0] == f"said{character}again"
+    kept = rejected_rows(con, result.batch_id)
+    assert kept.loc[0, ["Councillor", "Description"]].tolist() == [f"Ann{character}Lee", f"one{character}two"]
+    assert "'Date of incident' has 'not a date'" in kept.loc[0, "Why it was not imported"]
+
+
+@pytest.mark.parametrize("character", ["\x00", "\ud800", "\udcff"], ids=["NUL", "lone surrogate", "escaped byte"])
+def test_a_file_name_with_a_character_that_cannot_be_stored_imports_with_the_replacement_character(con, character):
+    """A caller may pass a NUL or a lone surrogate (a file name read with surrogateescape): stored as U+FFFD."""
+    result = import_file(con, "incidents", csv_bytes(*ROWS), f"log{character}.csv")
+    assert (result.rows_read, result.inserted) == (3, 3)
+    assert con.execute("SELECT file_name FROM import_batches").fetchone()[0] == "log\ufffd.csv"
+
+
+def test_a_nul_in_a_workbook_is_replaced_and_the_import_says_so(con):
+    frame = pd.DataFrame([["INC-1", "03/04/2025", "Ann\x00Lee", "Castle Hill", "Email", "Verbal abuse", "x\x00"]],
+                         columns=LOG_HEADER, dtype=object)  # fmt: skip
+    result = import_file(con, "incidents", to_excel_bytes(frame), "log.xlsx")
+    assert con.execute("SELECT councillor, description FROM incidents").fetchone() == ("Ann\ufffdLee", "x\ufffd")
+    assert any("\ufffd" in warning for warning in result.warnings)
+
+
+def test_a_very_long_cell_is_stored_whole_and_kept_aside_whole(con):
+    long = "abuse " * 20_000
+    result = import_file(con, "incidents", log_with(long, "\u2028" + long, csv_of), "log.csv")
+    assert (result.inserted, result.rejected) == (1, 1)
+    assert con.execute("SELECT length(description) FROM incidents").fetchone()[0] == len(long.strip())
+    assert rejected_rows(con, result.batch_id).loc[0, "Description"] == "one\u2028" + long + "two"
