@@ -212,8 +212,20 @@ def _normalise(
         cells, header = field_cells[spec.name], headers[spec.name]
         if spec.required:
             checker.add(cells.str.strip() == "", f"'{header}' is empty")
+        before = checker.reasons.copy()
         clean[spec.name] = _normalise_column(spec, cells, header, checker, warnings)
+        if spec.required:
+            _unreadable_required(spec, cells, clean[spec.name], header, checker, before)
     return clean
+
+
+def _unreadable_required(spec, cells: pd.Series, values: pd.Series, header: str, checker: _Checker, before) -> None:
+    """A required cell that is not blank yet gave no value and no reason of its own ('?', '-', a zero-width
+    space): said so, rather than accepted as if blank."""
+    unexplained = (cells.str.strip() != "") & values.isna() & (checker.reasons == before)
+    allowed = VALUE_LISTS.get(spec.name)
+    ending = f"which is not one of: {', '.join(allowed)}" if allowed else "which we cannot read"
+    checker.add(unexplained, f"'{header}' has '{{value}}', {ending}", cells)
 
 
 def _reject_repeated_keys(keys: pd.Series, checker: _Checker, source_rows: pd.Series, what: str) -> None:
