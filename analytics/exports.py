@@ -15,6 +15,7 @@ import io
 import re
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -94,7 +95,7 @@ def write_cell(sheet: Worksheet, row: int, column: int, value: object):
     must for a CSV file) gives back what was written.
     """
     cell = sheet.cell(row=row, column=column)
-    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return cell
     if isinstance(value, pd.Timestamp | datetime | date):
         cell.value = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
@@ -106,7 +107,8 @@ def write_cell(sheet: Worksheet, row: int, column: int, value: object):
     guarded = looks_like_formula(text)
     cell.value = _excel_text("'" + text if guarded and text.startswith("'") else text)
     cell.data_type = "s"
-    cell.quotePrefix = guarded
+    if guarded:
+        cell.quotePrefix = True
     return cell
 
 
@@ -116,7 +118,7 @@ def write_frame(sheet: Worksheet, frame: pd.DataFrame) -> None:
         write_cell(sheet, 1, column, str(header)).font = Font(bold=True)
     for row, record in enumerate(frame.itertuples(index=False), start=2):
         for column, value in enumerate(record, start=1):
-            write_cell(sheet, row, column, value.item() if hasattr(value, "item") else value)
+            write_cell(sheet, row, column, value.item() if isinstance(value, np.generic) else value)
 
 
 def to_excel_bytes(frame: pd.DataFrame, sheet: str = "Data") -> bytes:
