@@ -69,7 +69,7 @@ def without_formula_guard(cells: pd.Series) -> pd.Series:
     return cells.where(~guarded, cells.str.slice(1)) if guarded.any() else cells
 
 
-def safe_headers(headers: list) -> list:
+def _safe_headers(headers: list) -> list:
     """Column headers as formula_safe writes cells, for a CSV file."""
     return ["'" + header if isinstance(header, str) and looks_like_formula(header) else header for header in headers]
 
@@ -77,7 +77,7 @@ def safe_headers(headers: list) -> list:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens accented names correctly."""
     safe = formula_safe(frame)
-    safe.columns = safe_headers([str(column) for column in frame.columns])
+    safe.columns = _safe_headers([str(column) for column in frame.columns])
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
