@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from analytics import clock, dates, store
-from analytics.exports import formula_safe, to_csv_bytes
+from analytics.exports import to_csv_bytes, write_cell
 
 FRAMEWORK_FOLDER = Path(__file__).resolve().parent / "frameworks"
 SCORES = (0, 1, 2)
@@ -401,16 +401,6 @@ def export_csv(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: lis
     return to_csv_bytes(pd.DataFrame(rows, dtype="str"))
 
 
-def _safe_rows(rows: list[list]) -> list[list]:
-    """Every text cell through the same formula guard as the other exports."""
-    if not rows:
-        return rows
-    width = max(len(row) for row in rows)
-    frame = pd.DataFrame([[("" if cell is None else str(cell)) for cell in row] + [""] * (width - len(row))
-                          for row in rows], dtype="object")  # fmt: skip
-    return formula_safe(frame).values.tolist()
-
-
 def export_excel(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: list[Section] | None = None) -> bytes:
     """The toolkit's own layout, a sheet a section: theme and aim, the statements with the chosen score marked X,
     the total, the section's evidence and its improvement actions. Every cell is written as text."""
@@ -454,13 +444,10 @@ def export_excel(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: l
             [action, owner or "", _uk(due), statement or "Whole section"] for action, owner, due, statement in actions
         ]
         rows += [[], ["Scale"]] + [[f"{p.score}: {p.label}", p.description] for p in section.scale]
-        for number, row in enumerate(_safe_rows(rows), start=1):
+        for number, row in enumerate(rows, start=1):
             for column, value in enumerate(row, start=1):
-                if value != "":
-                    cell = sheet.cell(row=number, column=column)
-                    cell.value = value
-                    cell.data_type = "s"
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if value is not None and value != "":
+                    write_cell(sheet, number, column, str(value)).alignment = Alignment(wrap_text=True, vertical="top")
         for number in (1, 7, *(len(section.statements) + offset for offset in (8, 11, 12))):
             for cell in sheet[number]:
                 cell.font = Font(bold=True)

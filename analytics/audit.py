@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from analytics import clock
+from analytics.text_input import storable
 
 SIGNED_IN = "signed in"
 SIGN_IN_FAILED = "sign-in failed"
@@ -49,7 +50,7 @@ def record(con: duckdb.DuckDBPyConnection, actor: str, action: str, subject: str
         raise ValueError(f"unknown audit action {action!r}")
     con.execute(
         "INSERT INTO audit_log (logged_at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-        [clock.now(), actor, action, subject or None, detail or None],
+        [clock.now(), storable(actor), action, storable(subject) or None, storable(detail) or None],
     )
 
 

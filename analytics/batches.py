@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import json
 
 import duckdb
 import pandas as pd
@@ -33,15 +33,16 @@ def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame
     """One batch's quarantined rows with their original cells, ready to fix and import again.
 
     The original columns come back under their original headers, so the fixed file maps itself; the row number
-    and reasons sit in two extra columns that an import ignores.
+    and reasons sit in two extra columns that an import ignores (and that this replaces, when the rows come from
+    such a file).
     """
     rows = con.execute(
         """SELECT source_row, array_to_string(reasons, '; ') AS reasons, cells
            FROM quarantine WHERE batch_id = ? ORDER BY source_row""",
         [batch_id],
     ).df()
-    lines = io.StringIO("\n".join(rows["cells"]))
-    cells = pd.read_json(lines, lines=True, dtype=False) if len(rows) else pd.DataFrame()
+    cells = pd.DataFrame([json.loads(row) for row in rows["cells"]], dtype=object)
+    cells = cells.drop(columns=[ROW_COLUMN, REASONS_COLUMN], errors="ignore")  # from a rejected-rows file imported
     cells.insert(0, REASONS_COLUMN, rows["reasons"])
     cells.insert(0, ROW_COLUMN, rows["source_row"])
     return cells

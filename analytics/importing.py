@@ -25,6 +25,7 @@ from analytics.errors import ImportRefused
 from analytics.exports import without_formula_guard
 from analytics.reading import RawTable, read_table
 from analytics.store import transaction
+from analytics.text_input import storable
 from analytics.vocabulary import (
     VALUE_LISTS,
     key,
@@ -211,8 +212,20 @@ def _normalise(
         cells, header = field_cells[spec.name], headers[spec.name]
         if spec.required:
             checker.add(cells.str.strip() == "", f"'{header}' is empty")
+        before = checker.reasons.copy()
         clean[spec.name] = _normalise_column(spec, cells, header, checker, warnings)
+        if spec.required:
+            _unreadable_required(spec, cells, clean[spec.name], header, checker, before)
     return clean
+
+
+def _unreadable_required(spec, cells: pd.Series, values: pd.Series, header: str, checker: _Checker, before) -> None:
+    """A required cell that is not blank yet gave no value and no reason of its own ('?', '-', a zero-width
+    space): said so, rather than accepted as if blank."""
+    unexplained = (cells.str.strip() != "") & values.isna() & (checker.reasons == before)
+    allowed = VALUE_LISTS.get(spec.name)
+    ending = f"which is not one of: {', '.join(allowed)}" if allowed else "which we cannot read"
+    checker.add(unexplained, f"'{header}' has '{{value}}', {ending}", cells)
 
 
 def _reject_repeated_keys(keys: pd.Series, checker: _Checker, source_rows: pd.Series, what: str) -> None:
@@ -312,14 +325,31 @@ def read_upload(
     saved = saved_mapping(con, dataset.name)
     if mapping:
         saved = saved | {key(header): target for header, target in mapping.items()}
-    raw = read_table(data, file_name, sheet=sheet, header_score=_header_scorer(dataset, saved))
+    raw = _without_guard(read_table(data, file_name, sheet=sheet, header_score=_header_scorer(dataset, saved)))
     return Upload(
         dataset=dataset,
-        file_name=file_name,
+        file_name=storable(file_name),
         file_sha256=hashlib.sha256(data).hexdigest(),
         raw=raw,
         mapping=suggest_mapping(dataset, _headers(raw), saved),
     )
+
+
+def _without_guard(raw: RawTable) -> RawTable:
+    """The table as it was before one of our exports guarded it against formulas: headers and cells alike, so
+    an export imported again (rejected rows included) holds what was written. A header that would then repeat
+    another is left as it is."""
+    frame = raw.frame.copy()
+    for column in _headers(raw):
+        frame[column] = without_formula_guard(frame[column])
+    headers = without_formula_guard(pd.Series(_headers(raw), dtype=object)).tolist()
+    taken = {str(header).casefold() for header in frame.columns}
+    renamed = {}
+    for old, new in zip(_headers(raw), headers, strict=True):
+        if new != old and new.casefold() not in taken:
+            renamed[old] = new
+            taken.add(new.casefold())
+    return replace(raw, frame=frame.rename(columns=renamed))
 
 
 def check(con: duckdb.DuckDBPyConnection, upload: Upload) -> Prepared:
@@ -330,9 +360,7 @@ def check(con: duckdb.DuckDBPyConnection, upload: Upload) -> Prepared:
     ignored = [header for header, target in chosen.items() if not target]
     if ignored:
         warnings.append(f"These columns were not imported: {', '.join(ignored)}.")
-    field_cells = {
-        target: without_formula_guard(raw.frame[header].astype(str)) for header, target in chosen.items() if target
-    }
+    field_cells = {target: raw.frame[header].astype(str) for header, target in chosen.items() if target}
     field_headers = {target: header for header, target in chosen.items() if target}
     checker = _Checker(raw.frame.index)
     clean = _normalise(field_cells, dataset, field_headers, raw.frame.index, checker, warnings)
@@ -465,7 +493,8 @@ def _quarantine(con, prepared: Prepared, batch_id: str, frame_name: str) -> int:
     rows = pd.DataFrame(
         {
             "source_row": prepared.raw.frame.loc[rejected, "source_row"].astype("int64"),
-            "cells": original.to_json(orient="records", lines=True, force_ascii=False).splitlines(),
+            # One JSON object a row, never split on lines: a cell may hold U+2028, U+2029 or U+0085.
+            "cells": [json.dumps(cells, ensure_ascii=False) for cells in original.to_dict(orient="records")],
             "reasons": prepared.reasons[rejected],
         }
     )

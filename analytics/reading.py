@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from analytics.errors import ImportRefused
+from analytics.text_input import REPLACED_NOTE, REPLACEMENT, storable_cells, storable_or_none
 
 HeaderScorer = Callable[[list[str]], int]  # called with one row's cleaned cells ("" for a blank cell)
 
@@ -47,9 +48,10 @@ SOURCE_ROW = "source_row"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")  # not NEL (U+0085): a line break
 _MARKUP_START = re.compile(r"\s*<(\?xml|!doctype|html|table)", re.IGNORECASE)
 _FIELDS_SEEN = re.compile(r"saw (\d+)")
+_REPLACEMENTS = re.compile("\ufffd+")
 _TEXT_DTYPE = pd.StringDtype(na_value=np.nan)  # pandas' default str dtype
 _SheetRows = tuple[str, pd.DataFrame, list[str]]  # (sheet name, non-blank rows as a grid, warnings)
 
@@ -111,13 +113,23 @@ def read_rows(
     """
     is_workbook, notes = _detect_format(data, filename)
     if is_workbook:
-        chosen, rows, more = _read_workbook(data, sheet, header_score)
+        chosen, rows, more = _read_workbook(data, storable_or_none(sheet), header_score)
     else:
         chosen = None
         rows, more = _read_csv(data, PurePath(filename).suffix.lower())
     if rows.empty:
         raise ImportRefused(_NO_ROWS)
-    return RawRows(grid=rows, sheet=chosen, is_workbook=is_workbook, warnings=notes + more)
+    rows, replaced = _storable_grid(rows)
+    return RawRows(grid=rows, sheet=chosen, is_workbook=is_workbook, warnings=notes + more + replaced)
+
+
+def _storable_grid(grid: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """(the grid with every unstorable character replaced, as `text_input` says, and a note if any was)."""
+    replaced = False
+    for label in grid.columns:
+        grid[label], any_replaced = storable_cells(grid[label])
+        replaced = replaced or any_replaced
+    return grid, [REPLACED_NOTE] if replaced else []
 
 
 # --- format ---------------------------------------------------------------------------------------------
@@ -347,6 +359,9 @@ def _read_csv(data: bytes, extension: str) -> tuple[pd.DataFrame, list[str]]:
         "UTF-8": [],
         "UTF-16": ["The file was UTF-16 (Excel's 'Unicode Text'); read it as UTF-16."],
         "Windows-1252": ["The file was not UTF-8; read it as Windows-1252."],
+        "broken UTF-8": [
+            f"The file is UTF-8 with a few characters broken; each was read as {REPLACEMENT}, so check those cells."
+        ],
     }[encoding]
     return _drop_blank_rows(grid), notes
 
@@ -363,8 +378,19 @@ def _to_utf8(data: bytes) -> tuple[bytes, str]:
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
+        text = body.decode("utf-8", errors="replace")
+        if _mostly_utf8(body, text):
+            return text.encode("utf-8"), "broken UTF-8"
         return body.decode("cp1252", errors="replace").encode("utf-8"), "Windows-1252"
     return body, "UTF-8"
+
+
+def _mostly_utf8(body: bytes, text: str) -> bool:
+    """Whether bytes that are not all UTF-8 still hold more good UTF-8 characters beyond ASCII than broken
+    sequences: a UTF-8 file with a stray byte, not Windows-1252 (whose accents are almost never valid UTF-8)."""
+    broken = len(_REPLACEMENTS.findall(text)) - body.count(REPLACEMENT.encode())  # a run of U+FFFD is one place
+    good = sum(1 for character in text if character > "\x7f") - text.count(REPLACEMENT)
+    return good > broken
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:

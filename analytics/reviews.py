@@ -23,7 +23,7 @@ import pandas as pd
 
 from analytics import clock
 from analytics.dates import display
-from analytics.exports import formula_safe
+from analytics.exports import write_frame
 from analytics.incident_log import FIELD_LABELS, RELATED_MONTHS, as_text, incident_detail
 from analytics.store import transaction
 from analytics.vocabulary import MITIGATIONS
@@ -350,16 +350,8 @@ def _field_rows(pairs: list[tuple[str, object]]) -> pd.DataFrame:
 
 
 def _write(sheet, frame: pd.DataFrame, date_columns: tuple[str, ...] = ()) -> None:
-    """Header and rows, text through formula_safe, dates as dates shown DD/MM/YYYY."""
-    text_columns = [column for column in frame.columns if column not in date_columns]
-    safe = frame.copy()
-    if text_columns and len(safe):
-        safe[text_columns] = formula_safe(safe[text_columns].astype(object))
-    sheet.append(list(frame.columns))
-    for row in safe.itertuples(index=False):
-        sheet.append(
-            [None if value is None or (not isinstance(value, list) and pd.isna(value)) else value for value in row]
-        )
+    """Header and rows through the exports' formula guard, dates as dates shown DD/MM/YYYY."""
+    write_frame(sheet, frame)
     for index, column in enumerate(frame.columns, start=1):
         if column in date_columns:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):

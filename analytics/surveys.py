@@ -27,6 +27,7 @@ from analytics import clock
 from analytics.errors import ImportRefused
 from analytics.reading import read_rows
 from analytics.store import transaction
+from analytics.text_input import storable, storable_or_none
 
 TOOLS = {
     "microsoft_forms": "Microsoft Forms",
@@ -146,7 +147,7 @@ def import_survey(
     survey_name: str | None = None,
 ) -> SurveyImportResult:
     """Read one survey export and store it as (or into) the wave `wave`, in one transaction."""
-    label = wave.strip()
+    label, file_name, survey_name = storable(wave.strip()), storable(file_name), storable_or_none(survey_name)
     if not label:
         raise ImportRefused("A survey import needs a wave label, such as the year of the survey, e.g. 2025.")
     if tool is not None and tool not in TOOLS:

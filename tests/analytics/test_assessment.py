@@ -165,7 +165,7 @@ def test_the_excel_export_is_the_toolkits_layout_cell_by_cell(con, saved, framew
         assert row[0] == statement.text
         assert row[1:4] == ["X" if score == chosen[offset] else None for score in (0, 1, 2)]
     assert sheet["E8"].value == "Risk assessment template issued"
-    assert sheet["E9"].value == '\'=HYPERLINK("http://x")' and sheet["E9"].data_type == "s"
+    assert sheet["E9"].value == '=HYPERLINK("http://x")' and sheet["E9"].data_type == "s" and sheet["E9"].quotePrefix
     assert (sheet["A13"].value, sheet["B13"].value) == ("Total score", "7 / 10")
     assert (sheet["A14"].value, sheet["B14"].value) == ("Evidence", "Reviewed at the member safety group.")
     assert sheet["A16"].value == "Improvement actions"

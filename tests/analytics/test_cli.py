@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -194,3 +195,12 @@ def test_batches_lists_every_import_surveys_too_in_strict_json(capsys, db_path):
     ]
     surveys = [line for line in lines if line["dataset"] == "survey"]
     assert [(line["rows_read"], line["rejected"], line["sheet"]) for line in surveys] == [(41, 0, None), (38, 0, None)]
+
+
+def test_a_file_whose_name_is_not_utf8_imports_and_is_listed(capsys, tmp_path, db_path):
+    """Linux hands Python such a name with surrogate escapes, which a database cannot store as they are."""
+    path = tmp_path / os.fsdecode(b"log-\xff.csv")
+    path.write_bytes(csv_bytes(*ROWS, "INC-9,31/02/2026,Ann\u2028Lee,Castle Hill,Email,Verbal abuse,,,Open"))
+    code, lines, err = run(capsys, "import", "incidents", path, "--db", db_path)
+    assert (code, err) == (0, "") and (lines[0]["inserted"], lines[0]["rejected"]) == (3, 1)
+    assert run(capsys, "batches", "--db", db_path)[1][0]["file_name"] == "log-\ufffd.csv"

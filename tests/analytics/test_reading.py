@@ -494,6 +494,19 @@ def test_bytes_undefined_in_windows_1252_are_replaced_not_fatal():
     assert records(table) == [{"Name": "\ufffd\ufffd", "Note": "café \ufffd"}]
 
 
+@pytest.mark.parametrize("broken", [b"\xff", b"\xed\xa0\x80", b"\xc3"], ids=["stray byte", "surrogate", "cut short"])
+def test_a_utf8_file_with_a_few_broken_bytes_keeps_its_accents(broken):
+    """One bad byte (or a lone surrogate written as UTF-8) does not turn every accent of the file into mojibake:
+    the file is read as UTF-8, each broken sequence becomes U+FFFD and the import says so."""
+    data = "Name,Note\nZoë Brontë,café\nAnn,".encode() + broken + b" here\n"
+    table = read_table(data, "mostly.csv")
+    shown = broken.decode("utf-8", errors="replace")  # U+FFFD once for each broken sequence
+    assert records(table) == [{"Name": "Zoë Brontë", "Note": "café"}, {"Name": "Ann", "Note": shown + " here"}]
+    assert table.warnings == [
+        "The file is UTF-8 with a few characters broken; each was read as \ufffd, so check those cells."
+    ]
+
+
 # --- format by content and extension --------------------------------------------------------------------
 
 

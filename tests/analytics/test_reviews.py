@@ -229,7 +229,8 @@ def test_meeting_pack_holds_the_incident_timeline_councillor_and_earlier_reviews
     assert fields["Threat"] == "critical"
     assert fields["Response the threat calls for"] == "Report to the police"
     assert fields["Type of abuse"] == "threat of violence"
-    assert fields["What happened"] == "'@jdoe posted her address"
+    assert fields["What happened"] == "@jdoe posted her address"
+    assert book["Incident"]["B" + str(list(fields).index("What happened") + 2)].quotePrefix
 
     timeline = book["Timeline"]
     assert [cell.value for cell in timeline[1]] == [
@@ -258,8 +259,8 @@ def test_meeting_pack_holds_the_incident_timeline_councillor_and_earlier_reviews
     assert row["Reviewed on"].value.date() == date(2024, 6, 1)
     assert row["Reviewed on"].number_format == "DD/MM/YYYY"
     assert row["Attendees"].value == "councillor; monitoring officer; police liaison"
-    assert row["Lessons"].value == """'=HYPERLINK("http://evil.example","click")"""
-    assert row["Lessons"].data_type == "s"
+    assert row["Lessons"].value == """=HYPERLINK("http://evil.example","click")"""
+    assert row["Lessons"].data_type == "s" and row["Lessons"].quotePrefix
     assert row["Mitigations"].value == "cctv or video doorbell: partly effective; personal safety alarm: effective"
     assert row["Actions"].value == "Block the account (Comms, due 8 June 2024)"
 

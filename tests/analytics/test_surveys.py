@@ -263,3 +263,14 @@ def test_cli_survey_needs_a_wave(capsys, realworld, db_path):
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("error: import survey needs --wave") and err.count("\n") == 1
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\u2029", "\u0085", "\ud800"])
+def test_a_survey_export_holding_separators_and_broken_characters_imports(con, character):
+    """Answers keep line and paragraph separators as written; a lone surrogate (in the file name or the wave
+    label given on the command line) is stored as U+FFFD."""
+    data = f"Respondent,Q{character}1\n1,yes{character}no\n2,no\n".encode("utf-8", "surrogatepass")
+    result = import_survey(con, data, f"wave{character}.csv", wave=f"20{character}25")
+    assert (result.respondents, result.rows_read) == (2, 2)
+    stored = "\ufffd" if character == "\ud800" else character
+    assert con.execute("SELECT file_name, label FROM survey_waves").fetchone() == (f"wave{stored}.csv", f"20{stored}25")

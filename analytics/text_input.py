@@ -1,0 +1,39 @@
+"""Text from outside the dashboard (file cells, file names, labels typed on the command line) made storable.
+
+The database stores UTF-8, which has no lone surrogates: Python hands one over for a file name or argument whose
+bytes are not UTF-8 (surrogate escapes), and JSON can spell one. A NUL can be written into a workbook (Excel's
+_x0000_) but ends a string in much that reads it back, and no workbook can hold one. Each of these is replaced by
+U+FFFD, the replacement character, as a decoder replaces bytes it cannot read; everything else is kept as
+written, line and paragraph separators (U+2028, U+2029, U+0085) included.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+REPLACEMENT = "\ufffd"
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+REPLACED_NOTE = (
+    f"Some cells held a character that cannot be stored (a NUL or half of a broken character); "
+    f"each was replaced with {REPLACEMENT}."
+)
+
+
+def storable(text: str) -> str:
+    return _UNSTORABLE.sub(REPLACEMENT, text)
+
+
+def storable_or_none(text: str | None) -> str | None:
+    return None if text is None else storable(text)
+
+
+def storable_cells(cells: pd.Series) -> tuple[pd.Series, bool]:
+    """(text cells decoded from a file with each NUL replaced, whether any was).
+
+    Cells decoded from bytes are UTF-8 (pandas keeps them in Arrow), so a NUL is the only unstorable character
+    they can hold."""
+    if not cells.str.contains("\x00", regex=False, na=False).any():
+        return cells, False
+    return cells.str.replace("\x00", REPLACEMENT, regex=False), True
