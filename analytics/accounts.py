@@ -32,7 +32,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
-from analytics import audit, clock, sessions
+from analytics import audit, clock, sessions, store
 from analytics.access import ADMINISTRATOR, COUNCILLOR, ROLES, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -267,29 +267,34 @@ class _Attempt(NamedTuple):
 
 
 def _one_at_a_time(step: Callable[[], _T]) -> _T:
-    """A sign-in's reads and writes, one sign-in at a time; a write that collides with another writer (an
-    administrator changing the account) is tried again."""
-    for tried in range(1, _TRIES + 1):
+    """A sign-in's reads and writes, one sign-in at a time; a write that collides with another writer of the same
+    account (an administrator changing it at that moment) is tried again, then refused in a sentence."""
+    for tried in range(_TRIES):
         try:
             with _SIGN_INS:
                 return step()
         except duckdb.TransactionException:
-            if tried == _TRIES:
-                raise SignInRefused("The dashboard is busy: try signing in again in a moment.") from None
-            time.sleep(0.05 * tried)
-    raise AssertionError("unreachable")
+            time.sleep(0.05 * (tried + 1))
+    raise SignInRefused("The dashboard is busy: try signing in again in a moment.")
 
 
 def _begin(con: duckdb.DuckDBPyConnection, name: str, client: str, now: datetime) -> _Attempt:
-    con.execute("DELETE FROM sign_in_failures WHERE failed_at <= ?", [now - CLIENT_WINDOW])
-    failed, since = con.execute(
-        "SELECT count(*), min(failed_at) FROM sign_in_failures WHERE client = ?", [client]
-    ).fetchone()
-    if failed >= CLIENT_LIMIT:  # the same for every account, so it tells nothing about this one
-        audit.record(con, name or "(no name given)", audit.SIGN_IN_FAILED, detail=f"too many failures from {client}")
-        raise SignInRefused(
-            f"Too many sign-ins from this computer have failed: try again after {since + CLIENT_WINDOW:%H:%M}."
-        )
+    """The attempt counted as failed, unless its client has failed too often: then refused without a check, which
+    tells nothing about the account as it is the same for every one."""
+    with store.transaction(con):  # all of it or, when a write collides and is tried again, none
+        con.execute("DELETE FROM sign_in_failures WHERE failed_at <= ?", [now - CLIENT_WINDOW])
+        failed, since = con.execute(
+            "SELECT count(*), min(failed_at) FROM sign_in_failures WHERE client = ?", [client]
+        ).fetchone()
+        if failed < CLIENT_LIMIT:
+            return _counted(con, name, client, now, client_failed=failed > 0)
+    audit.record(con, name or "(no name given)", audit.SIGN_IN_FAILED, detail=f"too many failures from {client}")
+    raise SignInRefused(
+        f"Too many sign-ins from this computer have failed: try again after {since + CLIENT_WINDOW:%H:%M}."
+    )
+
+
+def _counted(con: duckdb.DuckDBPyConnection, name: str, client: str, now: datetime, client_failed: bool) -> _Attempt:
     attempt = secrets.token_hex(16)
     con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?, ?)", [attempt, client, name, now])
     row = _row(con, name) if name else None
@@ -297,24 +302,27 @@ def _begin(con: duckdb.DuckDBPyConnection, name: str, client: str, now: datetime
         return _Attempt(
             attempt, name or "(no name given)", _NO_SUCH_ACCOUNT, None, "no such account with a password", False
         )
-    if row.locked_until is not None and row.locked_until > now and failed:
+    if row.locked_until is not None and row.locked_until > now and client_failed:
         return _Attempt(attempt, name, _NO_SUCH_ACCOUNT, None, "account locked", False)
-    locked_until = con.execute(
+    failures = con.execute(
         "UPDATE users SET failed_sign_ins = failed_sign_ins + 1, locked_until = CASE "
         "WHEN (failed_sign_ins + 1) % $after = 0 THEN $now + to_minutes(CAST(least($longest, "
         "$first * pow(2, (failed_sign_ins + 1) // $after - 1)) AS BIGINT)) ELSE locked_until END "
-        "WHERE username = $name RETURNING locked_until",
+        "WHERE username = $name RETURNING failed_sign_ins",
         {"after": LOCK_AFTER, "now": now, "first": LOCKED_FOR // timedelta(minutes=1),
          "longest": LONGEST_LOCK // timedelta(minutes=1), "name": name},
     ).fetchone()[0]  # fmt: skip
-    return _Attempt(attempt, name, row.password_hash, row, "", locked_until is not None and locked_until > now)
+    return _Attempt(attempt, name, row.password_hash, row, "", failures % LOCK_AFTER == 0)
 
 
 def _finish(con: duckdb.DuckDBPyConnection, attempt: _Attempt, right: bool) -> User:
     account = attempt.account
     if account is not None and right and account.active:
-        con.execute("DELETE FROM sign_in_failures WHERE attempt = ?", [attempt.attempt])
-        con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [account.username])
+        with store.transaction(con):
+            con.execute("DELETE FROM sign_in_failures WHERE attempt = ?", [attempt.attempt])
+            con.execute(
+                "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [account.username]
+            )
         audit.record(con, account.username, audit.SIGNED_IN, detail="password")
         return account.user()
     if account is None:

@@ -6,6 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
+import duckdb
 import pandas as pd
 import pytest
 from argon2 import PasswordHasher
@@ -280,6 +281,26 @@ def test_the_administrator_signs_in_from_their_own_computer_while_someone_hammer
             stop.set()
     assert signed_in == accounts.FIRST_ADMINISTRATOR
     assert from_attacker != accounts.FIRST_ADMINISTRATOR
+
+
+@pytest.mark.parametrize(("collisions", "answer"), [(1, CLERK), (99, "The dashboard is busy: try signing in again")])
+def test_a_sign_in_colliding_with_another_write_is_tried_again_then_refused_in_a_sentence(
+    on_file, monkeypatch, collisions, answer
+):
+    """Was: duckdb's TransactionException ("Conflict on update!") reached the person as a traceback."""
+    read = accounts._row
+    left = [collisions]
+
+    def colliding(con, username):
+        left[0] -= 1
+        if left[0] >= 0:
+            raise duckdb.TransactionException("TransactionContext Error: Conflict on update!")
+        return read(con, username)
+
+    monkeypatch.setattr(accounts, "_row", colliding)
+    assert attempt(on_file, CLERK, PASSWORD, "office").startswith(answer)
+    counted = on_file.execute("SELECT count(*) FROM sign_in_failures WHERE client = 'office'").fetchone()[0]
+    assert counted == 0, "a sign-in tried again is not counted twice; a right one not at all"
 
 
 def test_each_lock_after_the_first_lasts_twice_as_long_up_to_a_day(council, monkeypatch):
