@@ -147,7 +147,7 @@ def _change_password(con: duckdb.DuckDBPyConnection, user: User) -> None:
     with st.form("change_password", clear_on_submit=True):
         current = st.text_input("Current password", type="password", key="own_current_password")
         new = st.text_input(
-            f"New password (at least {accounts.MIN_PASSWORD_LENGTH} characters)",
+            f"New password (at least {accounts.MIN_PASSWORD_LENGTH} characters and hard to guess)",
             type="password",
             key="own_new_password",
         )
