@@ -1,32 +1,56 @@
 """Accounts: who may sign in, with what role, and the checks on a sign-in.
 
-Passwords are kept only as argon2id hashes. Five wrong passwords in a row lock an account for 15 minutes. People
-who sign in with the council's own account (Microsoft Entra ID and other OpenID Connect providers, through
-`st.login`) are matched to an account here by their e-mail address, which is also their user name.
-Every sign-in, failed sign-in and change to an account is written to the audit trail.
+Passwords are kept only as argon2id hashes, and a new one must be hard to guess (zxcvbn's estimate, which knows the
+common passwords, words, names and keyboard patterns). People who sign in with the council's own account (Microsoft
+Entra ID and other OpenID Connect providers, through `st.login`) are matched to an account here by their e-mail
+address, which is also their user name. Every sign-in, failed sign-in and change to an account is written to the
+audit trail.
+
+Guessing passwords is slowed two ways. Five wrong passwords in a row lock an account for 15 minutes, then 30, 60
+and so on up to a day, against every client (address) that has failed a sign-in in the last 15 minutes; a client
+that has not, such as the administrator's own computer, can still sign in with the right password, so no one can
+keep an account locked out. And a client with ten failed sign-ins in 15 minutes is refused for every account until
+they age. Each attempt is counted as failed before its password is checked, one at a time in this process (the one
+that owns the database), so parallel attempts cannot all slip under the limits. Every refused attempt answers the
+same and checks one argon2 hash, whether the account is unknown, locked, switched off or the password wrong.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from pathlib import Path
+from typing import NamedTuple, TypeVar
 
 import duckdb
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
-from analytics import audit, clock, sessions
+from analytics import audit, clock, sessions, store
 from analytics.access import ADMINISTRATOR, COUNCILLOR, ROLES, User
 
 MIN_PASSWORD_LENGTH = 12
-LOCK_AFTER = 5  # failed sign-ins in a row
-LOCKED_FOR = timedelta(minutes=15)
+MIN_PASSWORD_STRENGTH = 3  # zxcvbn's score of 0 to 4: 3 is about 10^8 guesses or more
+LOCK_AFTER = 5  # wrong passwords in a row
+LOCKED_FOR = timedelta(minutes=15)  # the first lock; each further one lasts twice as long as the one before
+LONGEST_LOCK = timedelta(days=1)
+CLIENT_LIMIT = 10  # failed sign-ins from one client
+CLIENT_WINDOW = timedelta(minutes=15)
+UNKNOWN_CLIENT = "(address not known)"
 FIRST_ADMINISTRATOR = "admin"
+FIRST_PASSWORD_FILE = "first-administrator.txt"
 
 _HASHER = PasswordHasher()
 _NO_SUCH_ACCOUNT = _HASHER.hash(secrets.token_urlsafe(16))  # checked against, so an unknown name takes as long
+_SIGN_INS = threading.Lock()
+_TRIES = 5  # for a sign-in's write that collides with another writer of the same account
+_T = TypeVar("_T")
 
 
 class SignInRefused(Exception):
@@ -37,7 +61,10 @@ class AccountError(Exception):
     """A change to an account that cannot be made, in one sentence."""
 
 
-_WRONG = "The user name or password is not right; check them and try again."
+REFUSED = (
+    "The user name or password is not right, or the account is locked or switched off: check them and try again "
+    "later, or ask an administrator."
+)
 
 
 class _Account(NamedTuple):
@@ -70,9 +97,15 @@ def _existing(con: duckdb.DuckDBPyConnection, username: str) -> _Account:
     return row
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"The password is too short: use at least {MIN_PASSWORD_LENGTH} characters.")
+    guessable = zxcvbn(password[:72], user_inputs=[username, *username.split("@")])  # its longest; more adds strength
+    if guessable["score"] < MIN_PASSWORD_STRENGTH:
+        raise AccountError(
+            "The password is too easy to guess: use three or four unrelated words, not a common password, a "
+            "repeated character or the user name."
+        )
 
 
 def _check_role(role: str, councillor_key: str | None) -> None:
@@ -102,7 +135,7 @@ def add_user(
         raise AccountError(f"There is already an account called {name}: change that one instead.")
     _check_role(role, councillor_key)
     if password is not None:
-        _check_password(password)
+        _check_password(password, name)
     elif not council_sign_in:
         raise AccountError(
             f"The account needs a password of at least {MIN_PASSWORD_LENGTH} characters: this dashboard has no "
@@ -162,7 +195,7 @@ def _other_administrators(con: duckdb.DuckDBPyConnection, username: str) -> int:
 def set_password(con: duckdb.DuckDBPyConnection, username: str, password: str, *, actor: str) -> None:
     """Set a new password; this also unlocks the account."""
     row = _existing(con, username)
-    _check_password(password)
+    _check_password(password, row.username)
     con.execute(
         "UPDATE users SET password_hash = ?, failed_sign_ins = 0, locked_until = NULL WHERE username = ?",
         [_HASHER.hash(password), row.username],
@@ -206,39 +239,104 @@ def still_signed_in(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
     return active_user(con, user.username)
 
 
-def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime | None = None) -> User:
-    """The account, if the password is right and the account is neither off nor locked; else SignInRefused."""
+def sign_in(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    now: datetime | None = None,
+    *,
+    client: str = UNKNOWN_CLIENT,
+) -> User:
+    """The account, if the password is right, the account is on and neither it nor `client` (the address the
+    attempt comes from) is held back after failed sign-ins; else SignInRefused. See the module's docstring."""
     now = now or clock.now()
-    name = username.strip().lower()
+    attempt = _one_at_a_time(lambda: _begin(con, username.strip().lower(), client, now))
+    right = _verify(attempt.check_against, password)
+    return _one_at_a_time(lambda: _finish(con, attempt, right))
+
+
+class _Attempt(NamedTuple):
+    """A sign-in counted as failed, before its password is checked against `check_against`."""
+
+    attempt: str
+    username: str
+    check_against: str
+    account: _Account | None  # None when the password cannot let it in, whatever it is
+    refused_why: str  # the audit trail's reason if the password cannot let it in
+    locks: bool  # this attempt, if wrong, locks the account
+
+
+def _one_at_a_time(step: Callable[[], _T]) -> _T:
+    """A sign-in's reads and writes, one sign-in at a time; a write that collides with another writer of the same
+    account (an administrator changing it at that moment) is tried again, then refused in a sentence."""
+    for tried in range(_TRIES):
+        try:
+            with _SIGN_INS:
+                return step()
+        except duckdb.TransactionException:
+            time.sleep(0.05 * (tried + 1))
+    raise SignInRefused("The dashboard is busy: try signing in again in a moment.")
+
+
+def _begin(con: duckdb.DuckDBPyConnection, name: str, client: str, now: datetime) -> _Attempt:
+    """The attempt counted as failed, unless its client has failed too often: then refused without a check, which
+    tells nothing about the account as it is the same for every one."""
+    with store.transaction(con):  # all of it or, when a write collides and is tried again, none
+        con.execute("DELETE FROM sign_in_failures WHERE failed_at <= ?", [now - CLIENT_WINDOW])
+        failed, since = con.execute(
+            "SELECT count(*), min(failed_at) FROM sign_in_failures WHERE client = ?", [client]
+        ).fetchone()
+        if failed < CLIENT_LIMIT:
+            return _counted(con, name, client, now, client_failed=failed > 0)
+    audit.record(con, name or "(no name given)", audit.SIGN_IN_FAILED, detail=f"too many failures from {client}")
+    raise SignInRefused(
+        f"Too many sign-ins from this computer have failed: try again after {since + CLIENT_WINDOW:%H:%M}."
+    )
+
+
+def _counted(con: duckdb.DuckDBPyConnection, name: str, client: str, now: datetime, client_failed: bool) -> _Attempt:
+    attempt = secrets.token_hex(16)
+    con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?, ?)", [attempt, client, name, now])
     row = _row(con, name) if name else None
     if row is None or row.password_hash is None:
-        _verify(_NO_SUCH_ACCOUNT, password)
-        audit.record(con, name or "(no name given)", audit.SIGN_IN_FAILED, detail="no such account with a password")
-        raise SignInRefused(_WRONG)
-    if row.locked_until is not None and row.locked_until > now:
-        audit.record(con, name, audit.SIGN_IN_FAILED, detail="account locked")
-        raise SignInRefused(
-            f"This account is locked after {LOCK_AFTER} wrong passwords: try again after {row.locked_until:%H:%M}, "
-            "or ask an administrator to unlock it."
+        return _Attempt(
+            attempt, name or "(no name given)", _NO_SUCH_ACCOUNT, None, "no such account with a password", False
         )
-    if not _verify(row.password_hash, password):
-        failures = row.failed_sign_ins + 1
-        locked_until = now + LOCKED_FOR if failures >= LOCK_AFTER else None
-        con.execute(
-            "UPDATE users SET failed_sign_ins = ?, locked_until = ? WHERE username = ?",
-            [0 if locked_until else failures, locked_until, name],
-        )
-        audit.record(con, name, audit.SIGN_IN_FAILED, detail="wrong password" + (", locked" if locked_until else ""))
-        raise SignInRefused(_WRONG)
-    if not row.active:
-        audit.record(con, name, audit.SIGN_IN_FAILED, detail="account switched off")
-        raise SignInRefused("This account is switched off: ask an administrator if you still need it.")
-    con.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [name])
-    audit.record(con, name, audit.SIGNED_IN, detail="password")
-    return row.user()
+    if row.locked_until is not None and row.locked_until > now and client_failed:
+        return _Attempt(attempt, name, _NO_SUCH_ACCOUNT, None, "account locked", False)
+    failures = con.execute(
+        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1, locked_until = CASE "
+        "WHEN (failed_sign_ins + 1) % $after = 0 THEN $now + to_minutes(CAST(least($longest, "
+        "$first * pow(2, (failed_sign_ins + 1) // $after - 1)) AS BIGINT)) ELSE locked_until END "
+        "WHERE username = $name RETURNING failed_sign_ins",
+        {"after": LOCK_AFTER, "now": now, "first": LOCKED_FOR // timedelta(minutes=1),
+         "longest": LONGEST_LOCK // timedelta(minutes=1), "name": name},
+    ).fetchone()[0]  # fmt: skip
+    return _Attempt(attempt, name, row.password_hash, row, "", failures % LOCK_AFTER == 0)
+
+
+def _finish(con: duckdb.DuckDBPyConnection, attempt: _Attempt, right: bool) -> User:
+    account = attempt.account
+    if account is not None and right and account.active:
+        with store.transaction(con):
+            con.execute("DELETE FROM sign_in_failures WHERE attempt = ?", [attempt.attempt])
+            con.execute(
+                "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE username = ?", [account.username]
+            )
+        audit.record(con, account.username, audit.SIGNED_IN, detail="password")
+        return account.user()
+    if account is None:
+        why = attempt.refused_why
+    elif right:
+        why = "account switched off"
+    else:
+        why = "wrong password" + (", locked" if attempt.locks else "")
+    audit.record(con, attempt.username, audit.SIGN_IN_FAILED, detail=why)
+    raise SignInRefused(REFUSED)
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    """The one argon2 check of a sign-in: against an account's hash, or a hash nobody knows the password of."""
     try:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -260,8 +358,8 @@ def sign_in_with_email(con: duckdb.DuckDBPyConnection, email: str | None) -> Use
 
 
 def ensure_administrator(con: duckdb.DuckDBPyConnection) -> str | None:
-    """On first run, an administrator account with a random password; returns the password (to print once), or None
-    when there are accounts already."""
+    """On first run, an administrator account with a random password; returns the password (for
+    `hand_over_first_password`), or None when there are accounts already."""
     if con.execute("SELECT count(*) FROM users").fetchone()[0]:
         return None
     password = secrets.token_urlsafe(12)
@@ -271,13 +369,23 @@ def ensure_administrator(con: duckdb.DuckDBPyConnection) -> str | None:
     return password
 
 
-def first_run_message(password: str) -> str:
+def hand_over_first_password(password: str, database: Path) -> Path:
+    """The first administrator's password in a new file beside the database that only the account running the
+    dashboard may read, so that it never reaches the server's output and the service logs that keep it."""
+    path = database.resolve().parent / FIRST_PASSWORD_FILE
+    path.unlink(missing_ok=True)  # left by an earlier database: its password no longer signs in
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(f"user name: {FIRST_ADMINISTRATOR}\npassword:  {password}\n")
+    return path
+
+
+def first_run_message(password_file: Path) -> str:
     return (
         "\n"
-        "  An administrator account has been created for this dashboard.\n"
-        f"    user name: {FIRST_ADMINISTRATOR}\n"
-        f"    password:  {password}\n"
-        "  This is the only time the password is shown: sign in, then add accounts on the Users page.\n"
+        f"  An administrator account, {FIRST_ADMINISTRATOR}, has been created for this dashboard.\n"
+        f"  Its password is in {password_file} (only this computer account can read it):\n"
+        "  read it, sign in, delete the file, then add accounts on the Users page.\n"
     )
 
 

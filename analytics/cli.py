@@ -142,7 +142,8 @@ def _load_sample(args) -> list[dict]:
     con = store.connect(args.db)
     password = accounts.ensure_administrator(con)
     if password:
-        print(accounts.first_run_message(password), file=sys.stderr)
+        password_file = accounts.hand_over_first_password(password, store.database_path(args.db))
+        print(accounts.first_run_message(password_file), file=sys.stderr)
     loaded = load_sample(con)
     for result in loaded:
         audit.record_import(con, audit.command_line_actor(), "sample", result.file_name, result.summary())

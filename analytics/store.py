@@ -251,6 +251,14 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
         ended_why VARCHAR
     );
     """,
+    """
+    CREATE TABLE sign_in_failures (  -- the last quarter of an hour's failed sign-ins, for the limit on each client
+        attempt VARCHAR PRIMARY KEY,
+        client VARCHAR NOT NULL,  -- the address the attempt came from, as the server saw it
+        username VARCHAR NOT NULL,
+        failed_at TIMESTAMP NOT NULL
+    );
+    """,
     keyed.rekey_incidents,
 ]
 

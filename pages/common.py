@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -33,11 +34,11 @@ COUNCILLOR_GROUPS = [
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    """The process's connection; on a first run it also creates the administrator and prints the password once."""
+    """The process's connection; on a first run it also creates the administrator and says where its password is."""
     con = store.connect(path)
     password = accounts.ensure_administrator(con)
     if password:
-        print(accounts.first_run_message(password), flush=True)
+        print(accounts.first_run_message(accounts.hand_over_first_password(password, Path(path))), flush=True)
     return con
 
 

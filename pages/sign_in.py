@@ -110,13 +110,20 @@ def _sign_in_form(con: duckdb.DuckDBPyConnection, settings: dict | None) -> None
         submitted = st.form_submit_button("Sign in", type="primary" if not settings else "secondary")
     if submitted:
         try:
-            user = accounts.sign_in(con, username, password)
+            user = accounts.sign_in(con, username, password, client=_client())
         except accounts.SignInRefused as refused:
             st.error(str(refused))
             return
         session_id, code = sessions.start(con, user.username)
         st.session_state.update({_USER_KEY: user, SESSION_KEY: session_id, _CLAIM_KEY: code})
         st.rerun()
+
+
+def _client() -> str:
+    """The address this browser connects from, as the server sees it (the connection's own, not a header the
+    browser could write); a browser on the server's own computer has none."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else "this computer"
 
 
 def draw_account(con: duckdb.DuckDBPyConnection, user: User) -> None:
@@ -140,7 +147,7 @@ def _change_password(con: duckdb.DuckDBPyConnection, user: User) -> None:
     with st.form("change_password", clear_on_submit=True):
         current = st.text_input("Current password", type="password", key="own_current_password")
         new = st.text_input(
-            f"New password (at least {accounts.MIN_PASSWORD_LENGTH} characters)",
+            f"New password (at least {accounts.MIN_PASSWORD_LENGTH} characters and hard to guess)",
             type="password",
             key="own_new_password",
         )

@@ -105,7 +105,7 @@ def _add_account(councillors: dict[str, str]) -> None:
             type="password",
             key="new_password",
             autocomplete="new-password",
-            help=f"At least {accounts.MIN_PASSWORD_LENGTH} characters."
+            help=f"At least {accounts.MIN_PASSWORD_LENGTH} characters and hard to guess: three or four unrelated words."
             + (optional if council_sign_in_offered() else ""),
         )
         st.form_submit_button("Add the account", key="add_user", type="primary", on_click=_add)

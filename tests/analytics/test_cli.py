@@ -4,6 +4,7 @@ import io
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import zipfile
@@ -141,10 +142,13 @@ def test_import_while_the_dashboard_holds_the_database_points_to_the_import_page
     assert done.stderr.count("\n") == 1 and "Import page" in done.stderr
 
 
-def test_load_sample_creates_the_administrator_once_and_prints_the_password_once(capsys, db_path):
-    code, _, err = run(capsys, "load-sample", "--db", db_path)
-    password = re.search(r"password:\s+(\S+)", err)[1]
-    assert code == 0 and "user name: admin" in err
+def test_load_sample_creates_the_administrator_once_with_its_password_in_a_file_only(capsys, db_path):
+    code, lines, err = run(capsys, "load-sample", "--db", db_path)
+    password_file = db_path.parent / accounts.FIRST_PASSWORD_FILE
+    password = re.search(r"password:\s+(\S+)", password_file.read_text())[1]
+    assert code == 0 and f"Its password is in {password_file}" in err
+    assert password not in err + json.dumps(lines), "service logs keep the command's output"
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
     assert accounts.sign_in(store.connect(db_path), "admin", password).role == "administrator"
     assert run(capsys, "load-sample", "--db", db_path)[2] == ""
 

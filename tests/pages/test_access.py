@@ -1,6 +1,7 @@
 """Signing in and what each role is offered, through the sign-in form as a person meets it."""
 
 import re
+import stat
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -73,16 +74,20 @@ def test_nothing_is_shown_before_signing_in(sample):
     assert not app.multiselect, "the filters give ward names away"
 
 
-def test_the_first_run_prints_an_administrator_password_that_signs_in(database, capsys):
+def test_the_first_run_writes_the_administrator_password_to_a_file_not_to_the_output(database, capsys):
     app = signed_out_app()
     printed = capsys.readouterr().out
-    password = re.search(r"password:\s+(\S+)", printed)[1]
-    assert "user name: admin" in printed
+    password_file = database.parent / accounts.FIRST_PASSWORD_FILE
+    password = re.search(r"password:\s+(\S+)", password_file.read_text())[1]
+    assert password not in printed and "password:" not in printed, "service logs keep the server's output"
+    assert f"Its password is in {password_file}" in printed and "delete the file" in printed
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
     sign_in_through_form(app, "admin", password)
     assert app.title[0].value == "How much abuse are our councillors facing?"
     assert "Signed in as **Administrator** (administrator)." in [caption.value for caption in app.caption]
+    password_file.unlink()
     signed_out_app()
-    assert "password:" not in capsys.readouterr().out, "the password is printed once"
+    assert "administrator account" not in capsys.readouterr().out and not password_file.exists(), "only once"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -133,9 +138,9 @@ def test_a_wrong_password_is_refused_and_five_lock_the_account(council):
     app = signed_out_app()
     for _ in range(accounts.LOCK_AFTER):
         sign_in_through_form(app, "viewer@fernwick.gov.uk", "not the password")
-        assert app.error[0].value == "The user name or password is not right; check them and try again."
+        assert app.error[0].value == accounts.REFUSED
     sign_in_through_form(app, "viewer@fernwick.gov.uk", PASSWORD)
-    assert app.error[0].value.startswith("This account is locked after 5 wrong passwords: try again after ")
+    assert app.error[0].value == accounts.REFUSED, "the same answer as a wrong password: it tells nothing"
     assert not shows_data(app)
     trail = audit.entries(store.connect(council), actions=(audit.SIGN_IN_FAILED,))
     assert trail["Detail"].tolist()[:2] == ["account locked", "wrong password, locked"]

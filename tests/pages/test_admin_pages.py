@@ -52,13 +52,21 @@ def test_an_administrator_adds_an_account_and_it_is_listed_and_audited(database)
     )
 
 
-def test_a_refused_account_is_explained_in_one_sentence(database):
+@pytest.mark.parametrize(
+    ("password", "sentence"),
+    [
+        ("short", "The password is too short: use at least 12 characters."),
+        (" " * 12, "The password is too easy to guess: use three or four unrelated words, not a common password, "
+         "a repeated character or the user name."),
+    ],
+)  # fmt: skip
+def test_a_refused_account_is_explained_in_one_sentence(database, password, sentence):
     app = open_app("pages/users.py", role=ADMINISTRATOR)
     app.text_input(key="new_username").input("clerk")
-    app.text_input(key="new_password").input("short")
+    app.text_input(key="new_password").input(password)
     app.button(key="add_user").click()
     app.run()
-    assert [as_read(error.value) for error in app.error] == ["The password is too short: use at least 12 characters."]
+    assert [as_read(error.value) for error in app.error] == [sentence]
     assert table_with(app, "User name")["User name"].tolist() == [ADMIN]
 
 
