@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 FAKETIME := /usr/bin/faketime
 
-.PHONY: run test test-two-years-on lint clean
+.PHONY: run test test-two-years-on lint audit clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: lint $(CHROMIUM)
 
 test-two-years-on: $(STAMP) $(CHROMIUM) $(FAKETIME)
 	$(FAKETIME) -m '2 years' $(BIN)/python -m pytest
+
+# The pinned dependencies against PyPI's vulnerability database; says plainly when it could not be reached.
+audit: $(STAMP)
+	$(BIN)/python .ci/audit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -183,6 +183,10 @@ def _day(value, what: str) -> date | None:
     raise ValueError(f"The {what} must be a date, not {value!r}.")
 
 
+class AlreadySaved(ValueError):
+    """The same review sent again (a second press of the button): held once, and nothing to correct."""
+
+
 def _already_saved(con, incident_key: str, reviewed_on: date, attendees: list[str], written: list) -> bool:
     """A review of this incident on this day with these attendees and these words is held already: the same
     submission sent twice (a second press of the button), which is not stored again."""
@@ -245,7 +249,7 @@ def record_review(
     review_id = uuid.uuid4().hex
     with transaction(con):
         if _already_saved(con, incident_key, reviewed_on, list(dict.fromkeys(attendees)), written):
-            raise ValueError("This review is already saved: it is listed under Earlier reviews.")
+            raise AlreadySaved("This review is already saved: it is listed under Earlier reviews.")
         con.execute(
             "INSERT INTO incident_reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [

@@ -11,6 +11,7 @@ from analytics.indicators import review_indicators
 from analytics.reviews import (
     ATTENDEE_ROLES,
     EFFECTIVENESS,
+    AlreadySaved,
     meeting_pack,
     open_review_actions,
     record_review,
@@ -232,13 +233,16 @@ def _review_form(incident_key: str, councillor: dict) -> None:
         record_review(
             cursor(), incident_key, reviewed_on, attendees, what_happened, what_worked, lessons, rated, agreed
         )
+    except AlreadySaved as exc:  # a second press got here before the first press's empty form did
+        st.session_state[SAVED] = str(exc)
     except ValueError as exc:
         st.error(f"The review was not saved. {as_written(str(exc), SENTENCE)}")
         return
-    st.session_state[SAVED] = (
-        f"Review saved: {len(rated)} mitigation{'s' if len(rated) != 1 else ''} rated and "
-        f"{len(agreed)} action{'s' if len(agreed) != 1 else ''} agreed. It is listed under Earlier reviews."
-    )
+    else:
+        st.session_state[SAVED] = (
+            f"Review saved: {len(rated)} mitigation{'s' if len(rated) != 1 else ''} rated and "
+            f"{len(agreed)} action{'s' if len(agreed) != 1 else ''} agreed. It is listed under Earlier reviews."
+        )
     _new_form()
     st.rerun()
 

@@ -16,6 +16,7 @@ from pages.sessions import hand_over
 
 _USER_KEY = "signed_in_user"
 SESSION_KEY = "signed_in_session"  # the id of the session (analytics.sessions) this browser signed in to
+_CONNECTION_KEY = "signed_in_connection"  # the connection it signed in on, or last showed the session's cookie
 _CLAIM_KEY = "session_claim_code"  # its one-time code, until the browser has exchanged it for its cookie
 
 
@@ -29,7 +30,7 @@ def _from_cookie(con: duckdb.DuckDBPyConnection) -> User | None:
     if found is None:
         return None
     session_id, username = found
-    st.session_state[SESSION_KEY] = session_id
+    st.session_state.update({SESSION_KEY: session_id, _CONNECTION_KEY: _connection()})
     return accounts.active_user(con, username)
 
 
@@ -39,8 +40,28 @@ def _session_ended(con: duckdb.DuckDBPyConnection) -> bool:
     return session_id is not None and sessions.still_on(con, session_id) is None
 
 
+def _connection() -> str | None:
+    """This tab's connection to the server, by the key its browser made for it: a new one after a reload or a
+    reconnection (none in the page tests, which have no browser)."""
+    return st.context.headers.get("Sec-WebSocket-Key")
+
+
+def _same_browser(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this run comes over the connection the person signed in on, or else from the browser holding the
+    session's cookie. Streamlit lets any new connection take over a session by giving its id (so a page picks up
+    where it was after a network blip); a connection that is not the signing-in one must show the cookie too."""
+    session_id = st.session_state.get(SESSION_KEY)
+    if session_id is None or st.session_state.get(_CONNECTION_KEY) == _connection():
+        return True
+    found = sessions.user_of(con, st.context.cookies.get(sessions.COOKIE))
+    if found is None or found[0] != session_id:
+        return False
+    st.session_state[_CONNECTION_KEY] = _connection()
+    return True
+
+
 def _forget() -> None:
-    for key in (_USER_KEY, SESSION_KEY, _CLAIM_KEY):
+    for key in (_USER_KEY, SESSION_KEY, _CLAIM_KEY, _CONNECTION_KEY):
         st.session_state.pop(key, None)
 
 
@@ -76,7 +97,7 @@ def _provider(settings: dict) -> str | None:
 def sign_in(con: duckdb.DuckDBPyConnection) -> User | None:
     """The user of this session; otherwise draws the sign-in form and returns None."""
     user = signed_in_user() or _from_cookie(con)
-    if user is not None and not _session_ended(con):
+    if user is not None and not _session_ended(con) and _same_browser(con):
         user = accounts.still_signed_in(con, user)
         if user is not None:
             st.session_state[_USER_KEY] = user
@@ -115,7 +136,9 @@ def _sign_in_form(con: duckdb.DuckDBPyConnection, settings: dict | None) -> None
             st.error(str(refused))
             return
         session_id, code = sessions.start(con, user.username)
-        st.session_state.update({_USER_KEY: user, SESSION_KEY: session_id, _CLAIM_KEY: code})
+        st.session_state.update(
+            {_USER_KEY: user, SESSION_KEY: session_id, _CLAIM_KEY: code, _CONNECTION_KEY: _connection()}
+        )
         st.rerun()
 
 

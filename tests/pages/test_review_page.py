@@ -99,6 +99,7 @@ def test_the_same_review_sent_twice_is_stored_once(council):
         app.button(key=f"FormSubmitter:{key(app, 'review_form')}-Save the review").click()
         app.run()
     assert "This review is already saved" in text_of(app)
+    assert app.text_area(key=key(app, "what_happened")).value == "", "the form is emptied as after a first save"
     assert [expander.label for expander in app.expander] == [f"Review of this incident, held {display(clock.today())}"]
 
 
