@@ -1,5 +1,6 @@
 import hashlib
 import hmac
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -101,8 +102,12 @@ def test_simultaneous_first_uses_of_the_secret_find_one_secret(db_path):
     con = store.connect(db_path)
     champion = User("champion", "Champion", SAFETY_CHAMPION)
 
+    together = threading.Barrier(10)
+
     def shown(_):
-        return privacy.perpetrator_shown(con.cursor(), champion, "fernwicktruth")
+        cursor = con.cursor()
+        together.wait()  # every page asks at the same moment
+        return privacy.perpetrator_shown(cursor, champion, "fernwicktruth")
 
     with ThreadPoolExecutor(10) as pool:
         pseudonyms = set(pool.map(shown, range(10)))
