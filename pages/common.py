@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -17,6 +16,7 @@ from analytics.filters import IncidentFilter
 from analytics.incident_log import FIELD_LABELS, as_text
 from analytics.incidents import date_extent, ward_names
 from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
+from pages.connection import process_cursor
 from pages.sign_in import SESSION_KEY, signed_in_user
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # the download type of .xlsx
@@ -32,21 +32,11 @@ COUNCILLOR_GROUPS = [
 ]
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    """The process's connection; on a first run it also creates the administrator and says where its password is."""
-    con = store.connect(path)
-    password = accounts.ensure_administrator(con)
-    if password:
-        print(accounts.first_run_message(accounts.hand_over_first_password(password, Path(path))), flush=True)
-    return con
-
-
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor of the one read-write connection this process holds, for this script run's thread."""
     try:
         clock.today()  # a mistyped $SAFETY_DASHBOARD_TODAY is said here in one sentence, not as a page's traceback
-        return _connection(str(store.database_path())).cursor()
+        return process_cursor()
     except (store.StoreBusy, clock.ClockSettingError) as exc:
         st.error(str(exc))
         st.stop()
@@ -106,7 +96,7 @@ class ExportRefused(Exception):
 
 def _export(session_id: str | None, needs: str, file_name: str, what: str, write) -> bytes:
     """Run when a download button is pressed, on a thread of Streamlit's, outside the page's run."""
-    con = _connection(str(store.database_path())).cursor()
+    con = process_cursor()
     username = sessions.still_on(con, session_id) if session_id else None
     user = accounts.active_user(con, username) if username else None
     if user is None or not user.may(needs):

@@ -10,12 +10,14 @@ import logging
 import secrets
 
 import streamlit as st
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from analytics import sessions, store
+from analytics import sessions
+from pages.connection import process_cursor
 
 LOG = logging.getLogger("safety_dashboard")
 
@@ -45,15 +47,21 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 MEDIA = "/media/"
+ICON_TYPE = ".png"  # the favicon (pages/favicon.png) is served from /media/ too; no export is a PNG
 
 
 def signed_in_now(cookie: str | None) -> bool:
     """Whether a browser's session cookie belongs to a session that is still on."""
-    con = store.connect()
+    con = process_cursor()
     try:
         return sessions.user_of(con, cookie) is not None
     finally:
         con.close()
+
+
+def _guarded(path: str) -> bool:
+    """A file Streamlit hands out at /media/: every one but the dashboard's icon, which the sign-in page shows."""
+    return path.startswith(MEDIA) and not path.endswith(ICON_TYPE)
 
 
 class Guard:
@@ -66,7 +74,8 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["path"].startswith(MEDIA) and not signed_in_now(Request(scope).cookies.get(sessions.COOKIE)):
+        cookie = Request(scope).cookies.get(sessions.COOKIE)
+        if _guarded(scope["path"]) and not await run_in_threadpool(signed_in_now, cookie):
             await Response("Sign in to the dashboard to download this file.", status_code=403)(scope, receive, send)
             return
 

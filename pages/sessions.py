@@ -12,20 +12,22 @@ import json
 
 import streamlit as st
 import streamlit.components.v1 as components
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from analytics import sessions, store
+from analytics import sessions
+from pages.connection import process_cursor
 
 CLAIM_PATH = "/_dashboard/session"
 
 
 async def _claim(request: Request) -> Response:
     code = (await request.body()).decode("utf-8", "replace")[:200]
-    con = store.connect()
+    con = await run_in_threadpool(process_cursor)
     try:
-        token = sessions.claim(con, code)
+        token = await run_in_threadpool(sessions.claim, con, code)
     finally:
         con.close()
     if token is None:

@@ -1,0 +1,27 @@
+"""The one read-write connection this process holds on the database, for the pages and the server's own
+addresses alike (pages/sessions.py, pages/server.py). DuckDB lets one process write the file; opening it a second
+time would run the migrations and recreate the views again, racing with whatever opens it at the same moment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from analytics import accounts, store
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    """The process's connection; on a first run it also creates the administrator and says where its password is."""
+    con = store.connect(path)
+    password = accounts.ensure_administrator(con)
+    if password:
+        print(accounts.first_run_message(accounts.hand_over_first_password(password, Path(path))), flush=True)
+    return con
+
+
+def process_cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the process's connection, for the calling thread (a page's run, or a request to the server)."""
+    return _connection(str(store.database_path())).cursor()
