@@ -233,6 +233,12 @@ def active_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
     return row.user() if row is not None and row.active else None
 
 
+def session_user(con: duckdb.DuckDBPyConnection, session_id: str | None) -> User | None:
+    """The account of a signed-in session as it is now: None once the session has ended or the account is off."""
+    username = sessions.still_on(con, session_id) if session_id else None
+    return active_user(con, username) if username else None
+
+
 def still_signed_in(con: duckdb.DuckDBPyConnection, user: User) -> User | None:
     """The account as it is now, for a session signed in earlier: None once it has been switched off, so a change
     an administrator makes (a new role, switching an account off) takes effect on the person's next click."""

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import accounts, audit, batches, clock, demo, privacy, sessions, store, text
+from analytics import accounts, audit, batches, clock, demo, privacy, store, text
 from analytics.access import User
 from analytics.filters import IncidentFilter
 from analytics.incident_log import FIELD_LABELS, as_text
@@ -97,8 +97,7 @@ class ExportRefused(Exception):
 def _export(session_id: str | None, needs: str, file_name: str, what: str, write) -> bytes:
     """Run when a download button is pressed, on a thread of Streamlit's, outside the page's run."""
     con = process_cursor()
-    username = sessions.still_on(con, session_id) if session_id else None
-    user = accounts.active_user(con, username) if username else None
+    user = accounts.session_user(con, session_id)
     if user is None or not user.may(needs):
         raise ExportRefused("Sign in again: this download is no longer yours to take.")
     audit.record(con, user.username, audit.EXPORTED, file_name, what)
