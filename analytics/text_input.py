@@ -15,6 +15,8 @@ import pandas as pd
 
 REPLACEMENT = "\ufffd"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+QUOTE_CHARS = 40  # the most of a cell (or a name typed) that a sentence for the user quotes
 REPLACED_NOTE = (
     f"Some cells held a character that cannot be stored (a NUL or half of a broken character); "
     f"each was replaced with {REPLACEMENT}."
@@ -23,6 +25,14 @@ REPLACED_NOTE = (
 
 def storable(text: str) -> str:
     return _UNSTORABLE.sub(REPLACEMENT, text)
+
+
+def quoted(text: str) -> str:
+    """A short prefix of text from outside, to quote in a one-line sentence: control characters and line breaks
+    as spaces, at most QUOTE_CHARS characters, cut with an ellipsis."""
+    text = text[: QUOTE_CHARS + 1]
+    shown = _UNPRINTABLE.sub(" ", text)
+    return shown if len(text) <= QUOTE_CHARS else shown[: QUOTE_CHARS - 1] + "\u2026"
 
 
 def storable_or_none(text: str | None) -> str | None:
