@@ -27,12 +27,16 @@ def storable(text: str) -> str:
     return _UNSTORABLE.sub(REPLACEMENT, text)
 
 
+def printable(text: str) -> str:
+    """Text for one line of a terminal or a log: control characters (NUL above all) and line breaks as spaces."""
+    return _UNPRINTABLE.sub(" ", text)
+
+
 def quoted(text: str) -> str:
-    """A short prefix of text from outside, to quote in a one-line sentence: control characters and line breaks
-    as spaces, at most QUOTE_CHARS characters, cut with an ellipsis."""
-    text = text[: QUOTE_CHARS + 1]
-    shown = _UNPRINTABLE.sub(" ", text)
-    return shown if len(text) <= QUOTE_CHARS else shown[: QUOTE_CHARS - 1] + "\u2026"
+    """A short prefix of text from outside, to quote in a one-line sentence: printable, at most QUOTE_CHARS
+    characters, cut with an ellipsis."""
+    shown = printable(text[: QUOTE_CHARS + 1])
+    return shown if len(shown) <= QUOTE_CHARS else shown[: QUOTE_CHARS - 1] + "\u2026"
 
 
 def storable_or_none(text: str | None) -> str | None:
