@@ -272,6 +272,7 @@ def _grids(data: bytes, sheets: list[str]) -> tuple[dict[str, pd.DataFrame], boo
         if data.startswith(_OLE2_MAGIC):
             grid, repaired = _legacy_text(grid)
             converted = converted or repaired
+        _refuse_too_wide(grid.shape[1])
         grids[name] = _bounded(grid)
     return grids, converted
 

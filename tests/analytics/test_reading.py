@@ -800,3 +800,16 @@ def test_an_error_quotes_a_short_prefix_of_what_it_names():
     message = refusal(workbook_bytes({"Log": [["a"], [1]]}), "s.xlsx", sheet="N" * 100_000)
     assert "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN" not in message
     assert "NNNN\u2026'" in message and len(message) < 300
+
+
+def test_a_workbook_wider_than_the_column_limit_is_refused(monkeypatch):
+    """openpyxl cannot write more columns than Excel allows, but a file made by other means can hold them."""
+    monkeypatch.setattr(reading, "MAX_COLUMNS", 3)
+    data = workbook_bytes({"Log": [["a", "b", "c", "d"], [1, 2, 3, 4]]})
+    assert refusal(data, "wide.xlsx").startswith("This file has rows of more than 3 columns")
+
+
+def test_more_cells_than_an_import_can_hold_are_refused(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_CELLS", 1_000)
+    data = b"a,b,c,d\n" + b"1,2,3,4\n" * 300
+    assert refusal(data, "big.csv").startswith("This file has 301 rows of 4 columns, more than the")
