@@ -45,6 +45,7 @@ SNIFF_BYTES = 64 * 1024  # CSV sample used to choose the delimiter, grown until 
 MAX_FIRST_ROW_BYTES = 4 * 1024 * 1024  # no header of a log or survey export is longer than this
 MAX_COLUMNS = 16_384  # Excel's limit: no spreadsheet's export has more
 MAX_CELLS = 20_000_000  # rows x columns: many times a large council's log or survey, and memory stays bounded
+CHUNK_CELLS = 2_000_000  # the slower CSV parser reads this many cells at a time
 DELIMITERS = (",", ";", "\t", "|")  # in order of preference when equally plausible
 MAX_CONTROL_SHARE = 0.05  # more control characters than this in the sample means binary, not text
 SOURCE_ROW = "source_row"
@@ -488,13 +489,15 @@ def _sample(utf8: bytes) -> tuple[str, bool]:
 
 
 def _holds_a_whole_record(sample: str) -> bool:
-    """Whether a line break outside quote marks ends a first record."""
-    quotes, start = 0, 0
-    for line_end in _LINE_END.finditer(sample):
-        quotes += sample.count('"', start, line_end.start())
-        start = line_end.start()
-        if quotes % 2 == 0:
-            return True
+    """Whether a first record ends within the sample, read as a CSV file with any of the DELIMITERS (a quote mark
+    opens a quoted value only at the start of a field, so a stray one inside a header does not run on)."""
+    if not _LINE_END.search(sample):
+        return False
+    for delimiter in DELIMITERS:
+        records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+        with contextlib.suppress(csv.Error):
+            if next(records, None) is not None and next(records, None) is not None:
+                return True
     return False
 
 
@@ -515,8 +518,9 @@ def _bounded(grid: pd.DataFrame) -> pd.DataFrame:
 def _refuse_too_many_cells(rows: int, columns: int) -> None:
     if rows * columns > MAX_CELLS:
         raise ImportRefused(
-            f"This file has {rows:,} rows of {columns:,} columns, more than the {MAX_CELLS // 1_000_000} million "
-            "cells one import can take; split it into smaller files and import them one at a time."
+            f"This file has at least {rows:,} rows of {columns:,} columns, more than the "
+            f"{MAX_CELLS // 1_000_000} million cells one import can take; split it into smaller files and import them "
+            "one at a time."
         )
 
 
@@ -630,6 +634,7 @@ def _parse_regular(utf8: bytes, delimiter: str, width: int) -> tuple[pd.DataFram
         )
     except pa.ArrowException:
         return None, widest
+    _refuse_too_many_cells(table.num_rows, width)  # blank records too: before pandas copies them
     grid = table.to_pandas(types_mapper={pa.string(): _TEXT_DTYPE}.get)
     grid.columns = range(width)
     return grid, width
@@ -651,11 +656,15 @@ def _parse_ragged(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame:
 
 
 def _read_with_pandas(utf8: bytes, delimiter: str, width: int) -> tuple[pd.DataFrame, int]:
-    """(grid, the widest record pandas reported skipping, else `width`)."""
+    """(grid, the widest record pandas reported skipping, else `width`).
+
+    Read in chunks of about CHUNK_CELLS cells, so that a file of more than MAX_CELLS is refused as soon as it is
+    known to be one rather than after all of it is in memory."""
+    chunks, records = [], 0
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
-            grid = pd.read_csv(
+            with pd.read_csv(
                 io.BytesIO(utf8),
                 sep=delimiter,
                 quotechar='"',
@@ -670,7 +679,12 @@ def _read_with_pandas(utf8: bytes, delimiter: str, width: int) -> tuple[pd.DataF
                 on_bad_lines="warn",
                 encoding="utf-8",
                 engine="c",
-            )
+                chunksize=max(1, CHUNK_CELLS // width),
+            ) as reader:
+                for chunk in reader:
+                    records += len(chunk)
+                    _refuse_too_many_cells(records, width)
+                    chunks.append(chunk)
         except pd.errors.EmptyDataError:
             raise ImportRefused(_NO_ROWS) from None
         except pd.errors.ParserError:
@@ -679,7 +693,9 @@ def _read_with_pandas(utf8: bytes, delimiter: str, width: int) -> tuple[pd.DataF
                 "are inconsistent; re-export it from the system it came from and upload it again."
             ) from None
     seen = [int(n) for warning in caught for n in _FIELDS_SEEN.findall(str(warning.message))]
-    return grid, max(seen, default=width)
+    if not chunks:
+        raise ImportRefused(_NO_ROWS)
+    return pd.concat(chunks) if len(chunks) > 1 else chunks[0], max(seen, default=width)
 
 
 # --- header and columns ---------------------------------------------------------------------------------
