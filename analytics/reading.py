@@ -334,8 +334,8 @@ def _sheet_choice_notes(chosen: str, names: list[str], first_filled: str, visibl
     if chosen == first_filled:
         alone = names.index(chosen) == 1 and visible == len(names)
         reason = "the first sheet is empty" if alone else "the sheets before it are empty or hidden"
-        return [f"Read the sheet '{chosen}' because {reason}."]
-    return [f"Read the sheet '{chosen}' because its header row matches the expected columns best."]
+        return [f"Read the sheet '{quoted(chosen)}' because {reason}."]
+    return [f"Read the sheet '{quoted(chosen)}' because its header row matches the expected columns best."]
 
 
 def _legacy_text(grid: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
