@@ -38,6 +38,7 @@ from analytics.sample import MIN_INCIDENTS, write_sample
 from analytics.surveys import TOOLS, import_survey
 from analytics.text_input import printable
 
+MAX_FILE_BYTES = 200 * 1024 * 1024  # as the Import page's upload limit (.streamlit/config.toml maxUploadSize)
 MAX_SAMPLE_INCIDENTS = 1_000_000
 MAX_MONTHS_LATER = 1200  # a century either way keeps every date a date
 
@@ -107,10 +108,7 @@ def _parser() -> argparse.ArgumentParser:
 def _import(args) -> dict:
     if args.dataset == "survey" and not args.wave:
         raise BadArgument("import survey needs --wave LABEL, the survey wave the file holds, e.g. --wave 2025.")
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"Cannot read {args.file}: {exc.strerror}; check the path and try again.") from exc
+    data = _read_file(args.file)
     con = _connect(args.db)
     if args.dataset == "survey":
         result = import_survey(con, data, args.file.name, wave=args.wave, tool=args.tool, sheet=args.sheet)
@@ -125,6 +123,21 @@ def _import(args) -> dict:
         except ValueError as exc:
             raise ImportRefused(f"{exc} The wards were imported; choose the authority on the Import page.") from exc
     return result.summary()
+
+
+def _read_file(path: Path) -> bytes:
+    """The file's bytes, reading no more than the Import page's upload limit (and one byte to know it is over)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ImportRefused(f"Cannot read {path}: {exc.strerror}; check the path and try again.") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRefused(
+            f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the most one import can take; "
+            "split it into smaller files and import them one at a time."
+        )
+    return data
 
 
 def _mapping_text(path: Path) -> str:

@@ -330,3 +330,19 @@ def test_output_into_a_closed_pipe_ends_quietly(sample_db, command):
     err = reader.stderr.read().decode()
     assert reader.wait() == 0
     assert err == ""
+
+
+def test_a_file_larger_than_the_upload_limit_is_refused_without_reading_it_all(capsys, tmp_path, db_path):
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as sparse:
+        sparse.truncate(201 * 1024 * 1024)  # a hole: no disk used
+    code, _, err = run(capsys, "import", "incidents", huge, "--db", db_path)
+    assert code == 2
+    one_sentence(err)
+    assert "200 MB" in err
+
+
+def test_an_endless_device_is_refused_without_reading_it_all(capsys, db_path):
+    code, _, err = run(capsys, "import", "incidents", "/dev/zero", "--db", db_path)
+    assert code == 2
+    one_sentence(err)
