@@ -56,7 +56,6 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _XLS_BOF = b"\x09\x08\x10\x00"  # BIFF8 beginning-of-file record: type 0x0809, 16 bytes long
 _XLS_FILEPASS = b"\x2f\x00"  # the record that follows it in an encrypted .xls
 _ODS_ENCRYPTED = b"encryption-data"  # in META-INF/manifest.xml of a password-protected .ods
-_LATIN1_WITH_NULS = re.compile("(?:[^\x00]\x00)+")
 _BYTE_PAIRS = re.compile("(?:[\x00-\xff]{2})+")
 _LINE_END = re.compile("[\r\n]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")  # not NEL (U+0085): a line break
@@ -342,8 +341,8 @@ def _legacy_text(grid: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """(the grid with legacy .xls text decoded, whether any was).
 
     calamine 0.9 returns an .xls's 8-bit strings as the UTF-16LE bytes they stand for, one character a byte
-    ("R\x00e\x00"); such a cell is pairs of characters below U+0100 and decodes as UTF-16LE. A NUL in a cell
-    of any other shape means the text cannot be trusted, and the workbook is refused.
+    ("R", NUL, "e", NUL for "Re"); such a cell is pairs of characters below U+0100 and decodes as UTF-16LE.
+    A NUL in a cell of any other shape means the text cannot be trusted, and the workbook is refused.
     """
     converted = False
     for label in grid.columns:
