@@ -611,12 +611,21 @@ def test_truncated_workbook_is_refused(realworld):
     assert "damaged" in refusal(data[: len(data) // 2], "cut.xlsx")
 
 
+PASSWORD_PROTECTED = ["pass_protected.ods", "issue_385.xls"]
+
+
 def refusal_messages(realworld: Path) -> list[str]:
     messages = [refusal(data, filename) for data, filename, _ in REFUSALS.values()]
     messages.append(refusal(edge_case(realworld, "pass_protected.xlsx"), "pass_protected.xlsx"))
     messages.append(refusal(edge_case(realworld, "empty_sheet.xlsx"), "empty_sheet.xlsx"))
     messages.append(refusal(real_workbook(realworld), "x.xlsx", sheet="Nope"))
     messages.append(refusal(zeros_zip(20 * 1024 * 1024, compresslevel=9), "dense.xlsx"))
+    messages.extend(refusal((realworld / "excel-more" / name).read_bytes(), name) for name in PASSWORD_PROTECTED)
+    messages.append(refusal(b"a," * (3 * reading.MAX_FIRST_ROW_BYTES), "line.csv"))
+    messages.append(refusal(b"a," * (reading.MAX_COLUMNS + 1) + b"\n1\n", "wide.csv"))
+    with pytest.raises(ImportRefused) as unreadable:
+        reading._legacy_text(pd.DataFrame({0: pd.Series(["Ann\x00\x00\x00Lee\u20ac"], dtype="str")}))
+    messages.append(str(unreadable.value))
     return messages
 
 
@@ -737,7 +746,7 @@ def test_legacy_text_that_cannot_be_repaired_is_refused_in_one_sentence():
     assert "\x00" not in str(refused.value)
 
 
-@pytest.mark.parametrize("name", ["pass_protected.ods", "issue_385.xls"])
+@pytest.mark.parametrize("name", PASSWORD_PROTECTED)
 def test_password_protected_ods_and_xls_get_the_password_sentence(realworld, name):
     data = (realworld / "excel-more" / name).read_bytes()
     for attempt in (lambda: read_table(data, name), lambda: sheet_names(data, name)):
