@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import secrets
 import sys
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
+
+import duckdb
 
 from analytics import accounts, audit, clock, registers, store
 from analytics.alerts import current_alerts
@@ -31,16 +34,30 @@ from analytics.demo import load_sample
 from analytics.errors import ImportRefused
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.importing import import_file, load_mapping_file
-from analytics.sample import write_sample
+from analytics.sample import MIN_INCIDENTS, write_sample
 from analytics.surveys import TOOLS, import_survey
+from analytics.text_input import printable
+
+MAX_FILE_BYTES = 200 * 1024 * 1024  # as the Import page's upload limit (.streamlit/config.toml maxUploadSize)
+MAX_SAMPLE_INCIDENTS = 1_000_000
+MAX_MONTHS_LATER = 1200  # a century either way keeps every date a date
 
 
 class BadArgument(Exception):
     """A command-line value the command cannot use; str(exc) is one sentence for the user."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake in the arguments told in one line like every other refusal (not usage, then error).
+
+    Its subcommands' parsers are of this class too (argparse makes them of the parent's class)."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {printable(message)}; `{self.prog} --help` lists what it takes.\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analytics", description="Councillor safety dashboard tools.")
+    parser = _Parser(prog="python -m analytics", description="Councillor safety dashboard tools.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     importing = commands.add_parser(
@@ -91,16 +108,13 @@ def _parser() -> argparse.ArgumentParser:
 def _import(args) -> dict:
     if args.dataset == "survey" and not args.wave:
         raise BadArgument("import survey needs --wave LABEL, the survey wave the file holds, e.g. --wave 2025.")
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"Cannot read {args.file}: {exc.strerror}; check the path and try again.") from exc
-    con = store.connect(args.db)
+    data = _read_file(args.file)
+    con = _connect(args.db)
     if args.dataset == "survey":
         result = import_survey(con, data, args.file.name, wave=args.wave, tool=args.tool, sheet=args.sheet)
         audit.record_import(con, audit.command_line_actor(), "survey", args.file.name, result.summary())
         return result.summary()
-    mapping = load_mapping_file(args.mapping.read_text(encoding="utf-8")) if args.mapping else None
+    mapping = load_mapping_file(_mapping_text(args.mapping)) if args.mapping else None
     result = import_file(con, args.dataset, data, args.file.name, sheet=args.sheet, mapping=mapping)
     audit.record_import(con, audit.command_line_actor(), args.dataset, args.file.name, result.summary())
     if args.dataset == "wards" and args.authority:
@@ -111,8 +125,42 @@ def _import(args) -> dict:
     return result.summary()
 
 
+def _read_file(path: Path) -> bytes:
+    """The file's bytes, reading no more than the Import page's upload limit (and one byte to know it is over)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ImportRefused(f"Cannot read {path}: {exc.strerror}; check the path and try again.") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRefused(
+            f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the most one import can take; "
+            "split it into smaller files and import them one at a time."
+        )
+    return data
+
+
+def _mapping_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BadArgument(f"The mapping file {path} is not UTF-8 text; save it as UTF-8 and try again.") from None
+
+
+def _connect(db: str | None) -> duckdb.DuckDBPyConnection:
+    """store.connect, with a file that is not a database (or cannot be opened as one) told in one sentence."""
+    try:
+        return store.connect(db)
+    except duckdb.Error as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BadArgument(
+            f"{store.database_path(db)} cannot be opened as the dashboard's database ({first_line}); "
+            "check --db names a database file and try again."
+        ) from None
+
+
 def _rejected(args) -> dict:
-    con = store.connect(args.db)
+    con = _connect(args.db)
     if not batch_exists(con, args.batch):
         raise ImportRefused(f"There is no import batch {args.batch}; `python -m analytics batches` lists them.")
     rows = rejected_rows(con, args.batch)
@@ -122,15 +170,28 @@ def _rejected(args) -> dict:
 
 
 def _batches(args) -> list[dict]:
-    batches = list_batches(store.connect(args.db)).astype(object)
+    batches = list_batches(_connect(args.db)).astype(object)
     return batches.where(batches.notna(), None).to_dict(orient="records")  # JSON has null, not NaN
 
 
 def _summary(args) -> dict:
-    return store.table_counts(store.connect(args.db))
+    return store.table_counts(_connect(args.db))
 
 
 def _sample(args) -> dict:
+    if not MIN_INCIDENTS <= args.incidents <= MAX_SAMPLE_INCIDENTS:
+        raise BadArgument(
+            f"--incidents {args.incidents} cannot be used; the sample needs at least {MIN_INCIDENTS} "
+            f"and at most {MAX_SAMPLE_INCIDENTS:,} incidents."
+        )
+    if args.seed < 0:
+        raise BadArgument(f"--seed {args.seed} cannot be used; give 0 or a positive whole number, e.g. --seed 2026.")
+    if abs(args.months_later) > MAX_MONTHS_LATER:
+        raise BadArgument(
+            f"--months-later {args.months_later} cannot be used; move the dates by at most {MAX_MONTHS_LATER} months."
+        )
+    if args.out.exists() and not args.out.is_dir():
+        raise BadArgument(f"--out {args.out} is a file, not a folder; give a folder for the sample's files.")
     paths = write_sample(
         args.out, incidents=args.incidents, seed=args.seed, incident_format=args.format, months_later=args.months_later
     )
@@ -139,7 +200,7 @@ def _sample(args) -> dict:
 
 def _load_sample(args) -> list[dict]:
     """Load the sample (when there are no incidents yet) and, on a first run, create the administrator."""
-    con = store.connect(args.db)
+    con = _connect(args.db)
     password = accounts.ensure_administrator(con)
     if password:
         password_file = accounts.hand_over_first_password(password, store.database_path(args.db))
@@ -151,7 +212,7 @@ def _load_sample(args) -> list[dict]:
 
 
 def _reset_password(args) -> dict:
-    con = store.connect(args.db)
+    con = _connect(args.db)
     password = secrets.token_urlsafe(12)
     try:
         accounts.set_password(con, args.user, password, actor=audit.command_line_actor())
@@ -162,7 +223,7 @@ def _reset_password(args) -> dict:
 
 def _alerts(args) -> list[dict]:
     as_of = _iso_date(args.as_of) if args.as_of else clock.today()
-    return [asdict(alert) for alert in current_alerts(store.connect(args.db), as_of)]
+    return [asdict(alert) for alert in current_alerts(_connect(args.db), as_of)]
 
 
 def _iso_date(text: str) -> date:
@@ -173,6 +234,7 @@ def _iso_date(text: str) -> date:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command: its output as JSON lines, or one line on stderr beginning "error: ", never a traceback."""
     args = _parser().parse_args(argv)
     commands = {
         "import": _import,
@@ -188,7 +250,34 @@ def main(argv: list[str] | None = None) -> int:
         output = commands[args.command](args)
         for line in output if isinstance(output, list) else [output]:
             print(json.dumps(line, default=str))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_gone()
     except (ImportRefused, BadArgument, store.StoreBusy, clock.ClockSettingError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _error(str(exc))
+    except OSError as exc:
+        where = str(exc.filename) if exc.filename else "A file"
+        return _error(f"{where}: {exc.strerror or type(exc).__name__}; check the path and try again.")
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last word: a bug, told in a line the way every refusal is
+        return _error(
+            f"The command stopped on a problem it cannot explain ({type(exc).__name__}); "
+            "run it again, and if it stops again report the command and this line.",
+            code=1,
+        )
+    return 0
+
+
+def _error(message: str, *, code: int = 2) -> int:
+    print(f"error: {printable(message)}", file=sys.stderr)
+    return code
+
+
+def _reader_gone() -> int:
+    """The command reading the output (`| head -1`) has closed the pipe, as it may: stop quietly.
+
+    Python would flush stdout again on the way out and report the broken pipe, so stdout goes to /dev/null."""
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), sys.stdout.fileno())
     return 0

@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from analytics.errors import ImportRefused
-from analytics.text_input import REPLACED_NOTE, REPLACEMENT, storable_cells, storable_or_none
+from analytics.text_input import REPLACED_NOTE, REPLACEMENT, quoted, storable_cells, storable_or_none
 
 HeaderScorer = Callable[[list[str]], int]  # called with one row's cleaned cells ("" for a blank cell)
 
@@ -40,7 +41,11 @@ MAX_COMPRESSION_RATIO = 200
 RATIO_CHECK_MIN_BYTES = 1024 * 1024  # smaller members are never flagged for their ratio
 
 HEADER_SEARCH_ROWS = 30  # the header must be among this many non-blank rows
-SNIFF_BYTES = 64 * 1024  # CSV sample used to choose the delimiter
+SNIFF_BYTES = 64 * 1024  # CSV sample used to choose the delimiter, grown until it holds the first record whole
+MAX_FIRST_ROW_BYTES = 4 * 1024 * 1024  # no header of a log or survey export is longer than this
+MAX_COLUMNS = 16_384  # Excel's limit: no spreadsheet's export has more
+MAX_CELLS = 20_000_000  # rows x columns: many times a large council's log or survey, and memory stays bounded
+CHUNK_CELLS = 2_000_000  # the slower CSV parser reads this many cells at a time
 DELIMITERS = (",", ";", "\t", "|")  # in order of preference when equally plausible
 MAX_CONTROL_SHARE = 0.05  # more control characters than this in the sample means binary, not text
 SOURCE_ROW = "source_row"
@@ -48,6 +53,11 @@ SOURCE_ROW = "source_row"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_XLS_BOF = b"\x09\x08\x10\x00"  # BIFF8 beginning-of-file record: type 0x0809, 16 bytes long
+_XLS_FILEPASS = b"\x2f\x00"  # the record that follows it in an encrypted .xls
+_ODS_ENCRYPTED = b"encryption-data"  # in META-INF/manifest.xml of a password-protected .ods
+_BYTE_PAIRS = re.compile("(?:[\x00-\xff]{2})+")
+_LINE_END = re.compile("[\r\n]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")  # not NEL (U+0085): a line break
 _MARKUP_START = re.compile(r"\s*<(\?xml|!doctype|html|table)", re.IGNORECASE)
 _FIELDS_SEEN = re.compile(r"saw (\d+)")
@@ -64,6 +74,15 @@ _DAMAGED_WORKBOOK = (
     "open it in Excel, save a new copy and upload that."
 )
 _NO_ROWS = "The file has no rows with data; check you chose the right file and upload it again."
+_HEADER_ONLY = "This file has headers but no rows; add the rows under the header and upload it again."
+_UNREADABLE_LEGACY_TEXT = (
+    "This old-style .xls workbook stores its text in a form that cannot be read back reliably; "
+    "open it in Excel, save it as .xlsx and upload that."
+)
+_LEGACY_TEXT_NOTE = (
+    "This old-style .xls workbook stored its text in an older form, which was converted; "
+    "check that a few names read correctly."
+)
 
 
 @dataclass(frozen=True)
@@ -184,52 +203,93 @@ def _check_zip(data: bytes) -> None:
         )
 
 
-def _calamine_failure(exc: BaseException) -> ImportRefused:
-    text = str(exc).lower()
-    return ImportRefused(_PASSWORD_PROTECTED if "password" in text else _DAMAGED_WORKBOOK)
+def _calamine_failure(exc: BaseException, data: bytes) -> ImportRefused:
+    password = "password" in str(exc).lower() or _is_encrypted(data)
+    return ImportRefused(_PASSWORD_PROTECTED if password else _DAMAGED_WORKBOOK)
 
 
-def _workbook_sheet_names(data: bytes) -> list[str]:
+def _is_encrypted(data: bytes) -> bool:
+    """Whether a workbook calamine could not open is password-protected, which calamine reports only for .xlsx:
+    an .xls whose first record after the beginning-of-file record is FILEPASS, or an .ods whose manifest lists
+    encryption."""
+    if data.startswith(_OLE2_MAGIC):
+        start = data.find(_XLS_BOF)
+        return start != -1 and data[start + 20 : start + 22] == _XLS_FILEPASS
     try:
-        with pd.ExcelFile(io.BytesIO(data), engine="calamine") as book:
-            return [str(name) for name in book.sheet_names]
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _ODS_ENCRYPTED in archive.read("META-INF/manifest.xml")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError, NotImplementedError):
+        return False
+
+
+def _sheets(data: bytes) -> list[tuple[str, bool]]:
+    """(name, whether it is a visible worksheet) for every sheet in file order."""
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return [
+            (str(sheet.name), sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet)
+            for sheet in book.sheets_metadata
+        ]
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine raises its own errors and, on some damaged files, a Rust panic
-        raise _calamine_failure(exc) from None
+        raise _calamine_failure(exc, data) from None
 
 
-def _read_excel(data: bytes, sheet: str | None) -> dict[str, pd.DataFrame]:
-    """Raw cells of one sheet (or all sheets when `sheet` is None), as calamine's Python objects.
+def _workbook_sheet_names(data: bytes) -> list[str]:
+    return [name for name, _ in _sheets(data)]
+
+
+def _read_excel(data: bytes, sheets: list[str]) -> dict[str, pd.DataFrame]:
+    """Raw cells of the named sheets, as calamine's Python objects.
 
     dtype=object and no NA parsing keep cells exactly as stored: "NA" stays text, "00123" is not a number.
     """
+    if not sheets:
+        return {}
     try:
         frames = pd.read_excel(
             io.BytesIO(data),
             engine="calamine",
             header=None,
-            sheet_name=sheet,
+            sheet_name=sheets,
             dtype=object,
             keep_default_na=False,
             na_filter=False,
         )
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # see _workbook_sheet_names
-        raise _calamine_failure(exc) from None
-    return frames if sheet is None else {sheet: frames}
+    except BaseException as exc:  # see _sheets
+        raise _calamine_failure(exc, data) from None
+    return {str(name): cells for name, cells in frames.items()}
+
+
+def _grids(data: bytes, sheets: list[str]) -> tuple[dict[str, pd.DataFrame], bool]:
+    """(each named sheet's non-blank rows as a grid, whether legacy .xls text was converted)."""
+    grids, converted = {}, False
+    for name, cells in _read_excel(data, sheets).items():
+        grid = _drop_blank_rows(_cells_to_grid(cells))
+        if data.startswith(_OLE2_MAGIC):
+            grid, repaired = _legacy_text(grid)
+            converted = converted or repaired
+        _refuse_too_wide(grid.shape[1])
+        grids[name] = _bounded(grid)
+    return grids, converted
 
 
 def _read_workbook(data: bytes, sheet: str | None, scorer: HeaderScorer | None) -> _SheetRows:
-    """(sheet name, its non-blank rows as a grid, warnings)."""
+    """(sheet name, its non-blank rows as a grid, warnings).
+
+    Without a named sheet, only visible worksheets are read: survey tools keep bookkeeping on hidden ones
+    (Microsoft Forms' veryHidden link sheet holds a token, not the responses)."""
     _check_zip(data)
     if sheet is not None:
         return _read_named_sheet(data, sheet)
-    sheets = _read_excel(data, None)
-    grids = {str(name): _drop_blank_rows(_cells_to_grid(cells)) for name, cells in sheets.items()}
+    sheets = _sheets(data)
+    grids, converted = _grids(data, [name for name, visible in sheets if visible])
     filled = [name for name, rows in grids.items() if not rows.empty]
     if not filled:
+        _refuse_hidden_data(data, [name for name, visible in sheets if not visible])
         raise ImportRefused(
             "Every sheet in this workbook is empty; check you chose the right file and upload it again."
         )
@@ -237,26 +297,69 @@ def _read_workbook(data: bytes, sheet: str | None, scorer: HeaderScorer | None) 
     if scorer is not None:
         scores = {name: _find_header(grids[name], scorer)[1] for name in filled}
         chosen = max(filled, key=scores.__getitem__)  # max keeps the first of equal scores
-    return chosen, grids[chosen], _sheet_choice_notes(chosen, next(iter(grids)), filled[0])
+    notes = _sheet_choice_notes(chosen, [name for name, _ in sheets], filled[0], len(grids))
+    return chosen, grids[chosen], notes + ([_LEGACY_TEXT_NOTE] if converted else [])
+
+
+def _refuse_hidden_data(data: bytes, hidden: list[str]) -> None:
+    grids, _ = _grids(data, hidden)
+    filled = [f"'{quoted(name)}'" for name, rows in grids.items() if not rows.empty]
+    if len(filled) == 1:
+        raise ImportRefused(
+            f"The only sheet with data in this workbook is hidden ({filled[0]}); "
+            "choose it by name or unhide it in Excel, and upload it again."
+        )
+    if filled:
+        raise ImportRefused(
+            f"The only sheets with data in this workbook are hidden ({', '.join(filled)}); "
+            "choose one by name or unhide it in Excel, and upload it again."
+        )
 
 
 def _read_named_sheet(data: bytes, sheet: str) -> _SheetRows:
     names = _workbook_sheet_names(data)
     if sheet not in names:
-        listed = ", ".join(f"'{name}'" for name in names)
-        raise ImportRefused(f"This workbook has no sheet called '{sheet}'; its sheets are {listed}.")
-    rows = _drop_blank_rows(_cells_to_grid(_read_excel(data, sheet)[sheet]))
-    if rows.empty:
-        raise ImportRefused(f"The sheet '{sheet}' has no data; choose another sheet.")
-    return sheet, rows, []
+        listed = ", ".join(f"'{quoted(name)}'" for name in names[:20])
+        raise ImportRefused(f"This workbook has no sheet called '{quoted(sheet)}'; its sheets are {listed}.")
+    grids, converted = _grids(data, [sheet])
+    if grids[sheet].empty:
+        raise ImportRefused(f"The sheet '{quoted(sheet)}' has no data; choose another sheet.")
+    return sheet, grids[sheet], [_LEGACY_TEXT_NOTE] if converted else []
 
 
-def _sheet_choice_notes(chosen: str, first: str, first_filled: str) -> list[str]:
-    if chosen == first:
+def _sheet_choice_notes(chosen: str, names: list[str], first_filled: str, visible: int) -> list[str]:
+    if chosen == names[0]:
         return []
     if chosen == first_filled:
-        return [f"Read the sheet '{chosen}' because the first sheet is empty."]
-    return [f"Read the sheet '{chosen}' because its header row matches the expected columns best."]
+        alone = names.index(chosen) == 1 and visible == len(names)
+        reason = "the first sheet is empty" if alone else "the sheets before it are empty or hidden"
+        return [f"Read the sheet '{quoted(chosen)}' because {reason}."]
+    return [f"Read the sheet '{quoted(chosen)}' because its header row matches the expected columns best."]
+
+
+def _legacy_text(grid: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """(the grid with legacy .xls text decoded, whether any was).
+
+    calamine 0.9 returns an .xls's 8-bit strings as the UTF-16LE bytes they stand for, one character a byte
+    ("R", NUL, "e", NUL for "Re"); such a cell is pairs of characters below U+0100 and decodes as UTF-16LE.
+    A NUL in a cell of any other shape means the text cannot be trusted, and the workbook is refused.
+    """
+    converted = False
+    for label in grid.columns:
+        cells = grid[label]
+        garbled = cells.str.contains("\x00", regex=False).to_numpy(dtype=bool)
+        if not garbled.any():
+            continue
+        text = cells[garbled]
+        if not text.str.fullmatch(_BYTE_PAIRS).all():
+            raise ImportRefused(_UNREADABLE_LEGACY_TEXT)
+        try:
+            decoded = text.str.encode("latin-1").str.decode("utf-16-le")
+        except UnicodeDecodeError:
+            raise ImportRefused(_UNREADABLE_LEGACY_TEXT) from None
+        grid[label] = cells.mask(garbled, decoded)
+        converted = True
+    return grid, converted
 
 
 # --- cell values to text --------------------------------------------------------------------------------
@@ -344,17 +447,18 @@ def _durations_to_text(durations: pd.Series) -> pd.Series:
 def _read_csv(data: bytes, extension: str) -> tuple[pd.DataFrame, list[str]]:
     """(non-blank records as a grid, warnings)."""
     utf8, encoding = _to_utf8(data)
-    sample = utf8[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+    sample, truncated = _sample(utf8)
     _refuse_non_text(utf8, sample)
-    if not sample.strip() and len(utf8) <= SNIFF_BYTES:
+    if not sample.strip() and not truncated:
         raise ImportRefused(_NO_ROWS)
     prefer_tab = extension == ".tsv" or encoding == "UTF-16"
-    delimiter, width = _sniff(sample, truncated=len(utf8) > SNIFF_BYTES, prefer_tab=prefer_tab)
+    delimiter, width = _sniff(sample, truncated=truncated, prefer_tab=prefer_tab)
+    _refuse_too_wide(width)
     # An odd number of quote marks may be a quoted value that never closes, which the fast parser accepts
     # silently (swallowing the rest of the file) and pandas refuses.
-    grid = _parse_regular(utf8, delimiter, width) if utf8.count(b'"') % 2 == 0 else None
+    grid, widest = _parse_regular(utf8, delimiter, width) if utf8.count(b'"') % 2 == 0 else (None, width)
     if grid is None:
-        grid = _parse_ragged(utf8, delimiter, width)
+        grid = _parse_ragged(utf8, delimiter, widest)
     notes = {
         "UTF-8": [],
         "UTF-16": ["The file was UTF-16 (Excel's 'Unicode Text'); read it as UTF-16."],
@@ -363,7 +467,60 @@ def _read_csv(data: bytes, extension: str) -> tuple[pd.DataFrame, list[str]]:
             f"The file is UTF-8 with a few characters broken; each was read as {REPLACEMENT}, so check those cells."
         ],
     }[encoding]
-    return _drop_blank_rows(grid), notes
+    return _bounded(_drop_blank_rows(grid)), notes
+
+
+def _sample(utf8: bytes) -> tuple[str, bool]:
+    """(the start of the text, whether the file goes on beyond it): SNIFF_BYTES, or more until it holds the first
+    record whole, so that no header is cut short; a first record longer than MAX_FIRST_ROW_BYTES is refused."""
+    size = SNIFF_BYTES
+    while True:
+        sample = utf8[:size].decode("utf-8", errors="ignore")
+        truncated = len(utf8) > size
+        if not truncated or _holds_a_whole_record(sample):
+            return sample, truncated
+        if size >= MAX_FIRST_ROW_BYTES:
+            raise ImportRefused(
+                f"The first row of this file is longer than {MAX_FIRST_ROW_BYTES // (1024 * 1024)} MB, "
+                "far longer than the header of any log or survey export; check you chose the right file."
+            )
+        size *= 4
+
+
+def _holds_a_whole_record(sample: str) -> bool:
+    """Whether a first record ends within the sample, read as a CSV file with any of the DELIMITERS (a quote mark
+    opens a quoted value only at the start of a field, so a stray one inside a header does not run on)."""
+    if not _LINE_END.search(sample):
+        return False
+    for delimiter in DELIMITERS:
+        records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+        with contextlib.suppress(csv.Error):
+            if next(records, None) is not None and next(records, None) is not None:
+                return True
+    return False
+
+
+def _refuse_too_wide(width: int) -> None:
+    if width > MAX_COLUMNS:
+        raise ImportRefused(
+            f"This file has rows of more than {MAX_COLUMNS:,} columns, more than any spreadsheet can hold, "
+            "so it cannot be a log or survey export; check you chose the right file."
+        )
+
+
+def _bounded(grid: pd.DataFrame) -> pd.DataFrame:
+    """The grid, unless it has more cells than the import can hold in memory."""
+    _refuse_too_many_cells(*grid.shape)
+    return grid
+
+
+def _refuse_too_many_cells(rows: int, columns: int) -> None:
+    if rows * columns > MAX_CELLS:
+        raise ImportRefused(
+            f"This file has at least {rows:,} rows of {columns:,} columns, more than the "
+            f"{MAX_CELLS // 1_000_000} million cells one import can take; split it into smaller files and import them "
+            "one at a time."
+        )
 
 
 def _to_utf8(data: bytes) -> tuple[bytes, str]:
@@ -443,9 +600,18 @@ def _field_counts(sample: str, delimiter: str, truncated: bool) -> list[int]:
     return counts[:-1] if truncated and len(counts) > 1 else counts
 
 
-def _parse_regular(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
-    """Fast multi-threaded parse for the usual file where every record has `width` fields; None otherwise."""
+def _parse_regular(utf8: bytes, delimiter: str, width: int) -> tuple[pd.DataFrame | None, int]:
+    """Fast multi-threaded parse for the usual file where every record has `width` fields.
+
+    (the grid, width), or (None, the width of the first record that has more fields, else `width`)."""
     names = [str(position) for position in range(width)]
+    widest = width
+
+    def irregular(row: pa_csv.InvalidRow) -> str:
+        nonlocal widest
+        widest = max(widest, row.actual_columns)
+        return "error"
+
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(pa.py_buffer(utf8)),
@@ -457,7 +623,7 @@ def _parse_regular(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | No
                 escape_char=False,
                 newlines_in_values=True,
                 ignore_empty_lines=False,
-                invalid_row_handler=lambda _row: "error",
+                invalid_row_handler=irregular,
             ),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -466,10 +632,11 @@ def _parse_regular(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | No
             ),
         )
     except pa.ArrowException:
-        return None
+        return None, widest
+    _refuse_too_many_cells(table.num_rows, width)  # blank records too: before pandas copies them
     grid = table.to_pandas(types_mapper={pa.string(): _TEXT_DTYPE}.get)
     grid.columns = range(width)
-    return grid
+    return grid, width
 
 
 def _parse_ragged(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame:
@@ -478,18 +645,25 @@ def _parse_ragged(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame:
     pandas skips (with a warning) records longer than the names it was given, so a first pass finds
     the widest record and, if any was longer, a second pass reads them all.
     """
+    _refuse_too_wide(width)
     grid, widest = _read_with_pandas(utf8, delimiter, width)
     if widest > width:
+        _refuse_too_wide(widest)
+        _refuse_too_many_cells(len(grid), widest)
         grid, _ = _read_with_pandas(utf8, delimiter, widest)
     return grid
 
 
 def _read_with_pandas(utf8: bytes, delimiter: str, width: int) -> tuple[pd.DataFrame, int]:
-    """(grid, the widest record pandas reported skipping, else `width`)."""
+    """(grid, the widest record pandas reported skipping, else `width`).
+
+    Read in chunks of about CHUNK_CELLS cells, so that a file of more than MAX_CELLS is refused as soon as it is
+    known to be one rather than after all of it is in memory."""
+    chunks, records = [], 0
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
-            grid = pd.read_csv(
+            with pd.read_csv(
                 io.BytesIO(utf8),
                 sep=delimiter,
                 quotechar='"',
@@ -504,7 +678,12 @@ def _read_with_pandas(utf8: bytes, delimiter: str, width: int) -> tuple[pd.DataF
                 on_bad_lines="warn",
                 encoding="utf-8",
                 engine="c",
-            )
+                chunksize=max(1, CHUNK_CELLS // width),
+            ) as reader:
+                for chunk in reader:
+                    records += len(chunk)
+                    _refuse_too_many_cells(records, width)
+                    chunks.append(chunk)
         except pd.errors.EmptyDataError:
             raise ImportRefused(_NO_ROWS) from None
         except pd.errors.ParserError:
@@ -513,7 +692,9 @@ def _read_with_pandas(utf8: bytes, delimiter: str, width: int) -> tuple[pd.DataF
                 "are inconsistent; re-export it from the system it came from and upload it again."
             ) from None
     seen = [int(n) for warning in caught for n in _FIELDS_SEEN.findall(str(warning.message))]
-    return grid, max(seen, default=width)
+    if not chunks:
+        raise ImportRefused(_NO_ROWS)
+    return pd.concat(chunks) if len(chunks) > 1 else chunks[0], max(seen, default=width)
 
 
 # --- header and columns ---------------------------------------------------------------------------------
@@ -571,6 +752,8 @@ def _tabulate(rows: pd.DataFrame, scorer: HeaderScorer | None) -> tuple[pd.DataF
     header_row = int(rows.index[position]) + 1
     if position > 0:
         notes.insert(0, f"Used row {header_row} as the header row and skipped the rows above it.")
+    if data.empty:
+        notes.append(_HEADER_ONLY)
     return frame, header_row, notes
 
 

@@ -15,6 +15,8 @@ import pandas as pd
 
 REPLACEMENT = "\ufffd"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+QUOTE_CHARS = 40  # the most of a cell (or a name typed) that a sentence for the user quotes
 REPLACED_NOTE = (
     f"Some cells held a character that cannot be stored (a NUL or half of a broken character); "
     f"each was replaced with {REPLACEMENT}."
@@ -23,6 +25,18 @@ REPLACED_NOTE = (
 
 def storable(text: str) -> str:
     return _UNSTORABLE.sub(REPLACEMENT, text)
+
+
+def printable(text: str) -> str:
+    """Text for one line of a terminal or a log: control characters (NUL above all) and line breaks as spaces."""
+    return _UNPRINTABLE.sub(" ", text)
+
+
+def quoted(text: str) -> str:
+    """A short prefix of text from outside, to quote in a one-line sentence: printable, at most QUOTE_CHARS
+    characters, cut with an ellipsis."""
+    shown = printable(text[: QUOTE_CHARS + 1])
+    return shown if len(shown) <= QUOTE_CHARS else shown[: QUOTE_CHARS - 1] + "\u2026"
 
 
 def storable_or_none(text: str | None) -> str | None:

@@ -208,3 +208,141 @@ def test_a_file_whose_name_is_not_utf8_imports_and_is_listed(capsys, tmp_path, d
     code, lines, err = run(capsys, "import", "incidents", path, "--db", db_path)
     assert (code, err) == (0, "") and (lines[0]["inserted"], lines[0]["rejected"]) == (3, 1)
     assert run(capsys, "batches", "--db", db_path)[1][0]["file_name"] == "log-\ufffd.csv"
+
+
+# --- every command ends in a sentence -------------------------------------------------------------------
+
+
+def one_sentence(err: str) -> None:
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err and "\x00" not in err and len(err) < 400, err
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--incidents", "50"], "at least 200"),
+        (["--incidents", "-5"], "at least 200"),
+        (["--seed", "-1"], "--seed"),
+        (["--months-later", "100000"], "--months-later"),
+        (["--months-later", "-100000"], "--months-later"),
+    ],
+)
+def test_sample_with_an_odd_argument_is_one_sentence(capsys, tmp_path, args, says):
+    code, lines, err = run(capsys, "sample", "--out", tmp_path, *args)
+    assert (code, lines) == (2, [])
+    one_sentence(err)
+    assert says in err
+
+
+def test_sample_into_a_file_is_one_sentence(capsys, tmp_path):
+    taken = tmp_path / "taken.csv"
+    taken.write_text("x")
+    code, _, err = run(capsys, "sample", "--out", taken, "--incidents", 300)
+    assert code == 2
+    one_sentence(err)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sample", "--out"],
+        ["sample", "--out", "x", "--incidents", "fifty"],
+        ["import", "people", "x.csv"],
+        ["nonsense"],
+        [],
+    ],
+    ids=["missing value", "not a number", "unknown dataset", "unknown command", "no command"],
+)
+def test_an_argument_the_command_does_not_know_is_one_sentence(capsys, argv):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    one_sentence(capsys.readouterr().err)
+
+
+def test_import_of_paths_that_are_not_readable_files_is_one_sentence(capsys, tmp_path, db_path):
+    not_a_folder = tmp_path / "file.csv"
+    not_a_folder.write_text("a,b\n1,2\n")
+    for path in (tmp_path, not_a_folder / "inside.csv", tmp_path / "nope" / "log.xlsx"):
+        code, _, err = run(capsys, "import", "incidents", path, "--db", db_path)
+        assert code == 2
+        one_sentence(err)
+
+
+def test_a_database_that_is_not_a_database_is_one_sentence(capsys, log_file, tmp_path):
+    junk = tmp_path / "junk.duckdb"
+    junk.write_text("not a database")
+    for db in (junk, tmp_path):
+        code, _, err = run(capsys, "import", "incidents", log_file, "--db", db)
+        assert code == 2
+        one_sentence(err)
+        assert "database" in err
+
+
+def test_a_mapping_file_that_is_missing_is_one_sentence(capsys, log_file, tmp_path, db_path):
+    code, _, err = run(capsys, "import", "incidents", log_file, "--db", db_path, "--mapping", tmp_path / "no.json")
+    assert code == 2
+    one_sentence(err)
+    assert "no.json" in err
+
+
+def test_rejected_rows_into_a_folder_that_does_not_exist_is_one_sentence(capsys, log_file, tmp_path, db_path):
+    batch_id = run(capsys, "import", "incidents", log_file, "--db", db_path)[1][0]["batch_id"]
+    code, _, err = run(capsys, "rejected", "--batch", batch_id, "--out", tmp_path / "no" / "r.csv", "--db", db_path)
+    assert code == 2
+    one_sentence(err)
+
+
+def test_legacy_xls_text_never_puts_nul_bytes_on_the_error_line(capsys, realworld, db_path):
+    code, _, err = run(capsys, "import", "incidents", realworld / "excel-more/sheet_name_parsing.xls", "--db", db_path)
+    assert code == 2
+    one_sentence(err)
+
+
+def test_a_problem_the_command_does_not_expect_is_still_one_sentence(capsys, monkeypatch, db_path):
+    def broken(*args, **kwargs):
+        raise RuntimeError("deep inside")
+
+    monkeypatch.setattr(store, "table_counts", broken)
+    code, lines, err = run(capsys, "summary", "--db", db_path)
+    assert (code, lines) == (1, [])
+    one_sentence(err)
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    assert main(["load-sample", "--db", str(path)]) == 0
+    return str(path)
+
+
+@pytest.mark.parametrize("command", [["alerts"], ["batches"], ["summary"]])
+def test_output_into_a_closed_pipe_ends_quietly(sample_db, command):
+    """As `python -m analytics alerts | head -1` when head has gone: no BrokenPipeError, no 'Exception ignored'."""
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "analytics", *command, "--db", sample_db],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    reader.stdout.close()
+    err = reader.stderr.read().decode()
+    assert reader.wait() == 0
+    assert err == ""
+
+
+def test_a_file_larger_than_the_upload_limit_is_refused_without_reading_it_all(capsys, tmp_path, db_path):
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as sparse:
+        sparse.truncate(201 * 1024 * 1024)  # a hole: no disk used
+    code, _, err = run(capsys, "import", "incidents", huge, "--db", db_path)
+    assert code == 2
+    one_sentence(err)
+    assert "200 MB" in err
+
+
+def test_an_endless_device_is_refused_without_reading_it_all(capsys, db_path):
+    code, _, err = run(capsys, "import", "incidents", "/dev/zero", "--db", db_path)
+    assert code == 2
+    one_sentence(err)

@@ -611,12 +611,21 @@ def test_truncated_workbook_is_refused(realworld):
     assert "damaged" in refusal(data[: len(data) // 2], "cut.xlsx")
 
 
+PASSWORD_PROTECTED = ["pass_protected.ods", "issue_385.xls"]
+
+
 def refusal_messages(realworld: Path) -> list[str]:
     messages = [refusal(data, filename) for data, filename, _ in REFUSALS.values()]
     messages.append(refusal(edge_case(realworld, "pass_protected.xlsx"), "pass_protected.xlsx"))
     messages.append(refusal(edge_case(realworld, "empty_sheet.xlsx"), "empty_sheet.xlsx"))
     messages.append(refusal(real_workbook(realworld), "x.xlsx", sheet="Nope"))
     messages.append(refusal(zeros_zip(20 * 1024 * 1024, compresslevel=9), "dense.xlsx"))
+    messages.extend(refusal((realworld / "excel-more" / name).read_bytes(), name) for name in PASSWORD_PROTECTED)
+    messages.append(refusal(b"a," * (3 * reading.MAX_FIRST_ROW_BYTES), "line.csv"))
+    messages.append(refusal(b"a," * (reading.MAX_COLUMNS + 1) + b"\n1\n", "wide.csv"))
+    with pytest.raises(ImportRefused) as unreadable:
+        reading._legacy_text(pd.DataFrame({0: pd.Series(["Ann\x00\x00\x00Lee\u20ac"], dtype="str")}))
+    messages.append(str(unreadable.value))
     return messages
 
 
@@ -646,3 +655,171 @@ def test_workbook_xml_is_parsed_with_defusedxml():
 def test_uploads_are_limited_in_size():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == 200
+
+
+# --- the sheet a survey tool really leaves, legacy text, passwords --------------------------------------
+
+
+def forms_workbook() -> bytes:
+    """Microsoft Forms' shape: an empty first sheet, a veryHidden link sheet holding a token, then Form1."""
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet1"
+    link = book.create_sheet("__ms_forms_link")
+    link.append(["fd9c6e1e-token-0f3a"])
+    link.sheet_state = "veryHidden"
+    form = book.create_sheet("Form1")
+    form.append(["ID", "Start time", "Completion time", "Email", "Name", "How were you contacted?"])
+    form.append(
+        [1, dt.datetime(2025, 1, 2, 9, 30), dt.datetime(2025, 1, 2, 9, 41), "anonymous", "", "Email;Social media;"]
+    )
+    form.append([2, dt.datetime(2025, 1, 3, 10, 0), dt.datetime(2025, 1, 3, 10, 5), "anonymous", "", "In person;"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_forms_workbook_is_read_from_its_visible_form_not_the_hidden_link_sheet():
+    table = read_table(forms_workbook(), "forms.xlsx")
+    assert table.sheet == "Form1"
+    assert headers(table)[:3] == ["ID", "Start time", "Completion time"]
+    assert table.frame["How were you contacted?"].tolist() == ["Email;Social media;", "In person;"]
+    assert "fd9c6e1e-token-0f3a" not in table.frame.to_numpy().ravel().tolist() + headers(table)
+    assert reading.read_rows(forms_workbook(), "forms.xlsx").sheet == "Form1"  # the survey import's way in
+
+
+def test_a_hidden_sheet_is_not_chosen_even_when_its_header_matches_best():
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes({"Log": [["Ref", "Note"], ["A1", "x"]]})))
+    hidden = book.create_sheet("Old log", 0)
+    hidden.append(["Ward", "Date"])
+    hidden.append(["North", "2025-01-01"])
+    hidden.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table(
+        buffer.getvalue(), "log.xlsx", header_score=lambda cells: sum(c in {"Ward", "Date"} for c in cells)
+    )
+    assert table.sheet == "Log"
+    assert read_table(buffer.getvalue(), "log.xlsx", sheet="Old log").sheet == "Old log"  # chosen by name: read
+
+
+def test_a_workbook_whose_data_is_only_on_hidden_sheets_says_so():
+    book = openpyxl.Workbook()
+    book.active.title = "Front"
+    hidden = book.create_sheet("Data")
+    hidden.append(["Ward", "Date"])
+    hidden.append(["North", "2025-01-01"])
+    hidden.sheet_state = "veryHidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert refusal(buffer.getvalue(), "h.xlsx") == (
+        "The only sheet with data in this workbook is hidden ('Data'); "
+        "choose it by name or unhide it in Excel, and upload it again."
+    )
+
+
+def test_legacy_xls_8bit_text_comes_back_as_the_words_written(realworld):
+    data = (realworld / "excel-more/sheet_name_parsing.xls").read_bytes()
+    table = read_table(data, "sheet_name_parsing.xls")
+    assert headers(table) == ["Titel", "Orginaltitel", "År", "Regissör", "Ditt betyg", "Datum", "IMDB#"]
+    assert not any("\x00" in text or "\ufffd" in text for text in headers(table) + table.warnings)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["R\x00e\x00g\x00i\x00s\x00s\x00\xf6\x00r\x00", "plain"], ["Regissör", "plain"]),
+        (["\xac\x20\x35\x00"], ["€5"]),  # UTF-16LE bytes read one byte a character: a character beyond Latin-1
+    ],
+    ids=["latin-1 with NULs between", "utf-16le as bytes"],
+)
+def test_legacy_text_is_repaired_by_its_shape(cells, expected):
+    grid = pd.DataFrame({0: pd.Series(cells, dtype="str")})
+    repaired, _ = reading._legacy_text(grid)
+    assert repaired[0].tolist() == expected
+
+
+def test_legacy_text_that_cannot_be_repaired_is_refused_in_one_sentence():
+    grid = pd.DataFrame({0: pd.Series(["Ann\x00\x00\x00Lee\u20ac"], dtype="str")})
+    with pytest.raises(ImportRefused) as refused:
+        reading._legacy_text(grid)
+    assert str(refused.value).startswith("This old-style .xls workbook stores its text in a form")
+    assert "\x00" not in str(refused.value)
+
+
+@pytest.mark.parametrize("name", PASSWORD_PROTECTED)
+def test_password_protected_ods_and_xls_get_the_password_sentence(realworld, name):
+    data = (realworld / "excel-more" / name).read_bytes()
+    for attempt in (lambda: read_table(data, name), lambda: sheet_names(data, name)):
+        with pytest.raises(ImportRefused, match="password-protected; remove the password"):
+            attempt()
+
+
+# --- bounded cost ---------------------------------------------------------------------------------------
+
+
+def test_a_csv_with_only_a_header_says_it_has_no_rows():
+    table = read_table(b"Date of incident,Councillor,Ward\r\n", "log.csv")
+    assert len(table.frame) == 0
+    assert table.warnings == ["This file has headers but no rows; add the rows under the header and upload it again."]
+
+
+def test_a_50_mb_single_line_is_refused_in_a_short_sentence():
+    message = refusal(b"a," * (25 * 1024 * 1024) + b"a\n", "line.csv")
+    assert message.startswith("The first row of this file is longer than 4 MB")
+    assert len(message) < 300
+
+
+def test_a_50_mb_line_below_the_header_is_refused_for_its_columns():
+    message = refusal(b"Ref,Ward\nA1,North\n" + b"x," * (25 * 1024 * 1024) + b"x\n", "line.csv")
+    assert message.startswith("This file has rows of more than 16,384 columns")
+
+
+def test_a_file_of_100000_columns_is_refused():
+    header = ",".join(f"Col{i}" for i in range(100_000)).encode()
+    message = refusal(header + b"\n" + b"x," * 99_999 + b"x\n", "wide.csv")
+    assert message.startswith("This file has rows of more than 16,384 columns")
+
+
+def test_a_50_mb_cell_is_read_whole():
+    table = read_table(b"Ref,Note\nA1," + b"y" * (50 * 1024 * 1024) + b"\n", "cell.csv")
+    assert table.frame["Note"].str.len().tolist() == [50 * 1024 * 1024]
+
+
+def test_a_50_mb_header_cell_is_refused_in_a_short_sentence():
+    message = refusal(b"Date," + b"h" * (50 * 1024 * 1024) + b"\n1,2\n", "h.csv")
+    assert len(message) < 300 and "hhhhhhhhhh" not in message
+
+
+def wide_header(columns: int) -> list[str]:
+    return [f"Question {i}: how often has this happened to you in the last year" for i in range(columns)]
+
+
+@pytest.mark.parametrize("stray_quote", [False, True], ids=["regular", "odd quote marks"])
+def test_headers_beyond_the_first_64_kb_of_the_header_line_are_read(stray_quote):
+    names = wide_header(2500)
+    assert len(",".join(names)) > reading.SNIFF_BYTES
+    answer = 'it said "never' if stray_quote else "x"
+    data = (",".join(names) + "\n" + ",".join(["x"] * 2499 + [answer]) + "\n").encode()
+    table = read_table(data, "wide.csv")
+    assert headers(table) == names
+    assert table.frame[names[-1]].tolist() == [answer]
+
+
+def test_an_error_quotes_a_short_prefix_of_what_it_names():
+    message = refusal(workbook_bytes({"Log": [["a"], [1]]}), "s.xlsx", sheet="N" * 100_000)
+    assert "NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN" not in message
+    assert "NNNN\u2026'" in message and len(message) < 300
+
+
+def test_a_workbook_wider_than_the_column_limit_is_refused(monkeypatch):
+    """openpyxl cannot write more columns than Excel allows, but a file made by other means can hold them."""
+    monkeypatch.setattr(reading, "MAX_COLUMNS", 3)
+    data = workbook_bytes({"Log": [["a", "b", "c", "d"], [1, 2, 3, 4]]})
+    assert refusal(data, "wide.xlsx").startswith("This file has rows of more than 3 columns")
+
+
+def test_more_cells_than_an_import_can_hold_are_refused(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_CELLS", 1_000)
+    data = b"a,b,c,d\n" + b"1,2,3,4\n" * 300
+    assert refusal(data.replace(b"1,2", b'1,2"', 1), "q.csv").startswith("This file has at least")  # the other parser
+    assert refusal(data, "big.csv").startswith("This file has at least 301 rows of 4 columns, more than the")
