@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from analytics import compound_file
 from analytics.errors import ImportRefused
 from analytics.text_input import REPLACED_NOTE, REPLACEMENT, quoted, storable_cells, storable_or_none
 
@@ -98,7 +99,7 @@ def sheet_names(data: bytes, filename: str) -> list[str]:
     is_workbook, _ = _detect_format(data, filename)
     if not is_workbook:
         return []
-    _check_zip(data)
+    _check_container(data)
     return _workbook_sheet_names(data)
 
 
@@ -178,8 +179,10 @@ def _detect_format(data: bytes, filename: str) -> tuple[bool, list[str]]:
 # --- workbooks ------------------------------------------------------------------------------------------
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip (xlsx, xlsm, ods) whose declared sizes say it would unpack dangerously large."""
+def _check_container(data: bytes) -> None:
+    """Refuse, before calamine opens it, a legacy workbook whose sector chains loop (calamine would follow them
+    until memory ran out) or a zip (xlsx, xlsm, ods) whose declared sizes say it would unpack dangerously large."""
+    compound_file.check(data, _DAMAGED_WORKBOOK)
     if not data.startswith(_ZIP_MAGIC):
         return
     try:
@@ -282,7 +285,7 @@ def _read_workbook(data: bytes, sheet: str | None, scorer: HeaderScorer | None) 
 
     Without a named sheet, only visible worksheets are read: survey tools keep bookkeeping on hidden ones
     (Microsoft Forms' veryHidden link sheet holds a token, not the responses)."""
-    _check_zip(data)
+    _check_container(data)
     if sheet is not None:
         return _read_named_sheet(data, sheet)
     sheets = _sheets(data)
