@@ -9,8 +9,13 @@ are the same on every run: each has its own seed, named in a failure so that it 
 
 import csv
 import io
+import os
 import random
 import re
+import struct
+import subprocess
+import sys
+import textwrap
 import traceback
 import zipfile
 from pathlib import Path
@@ -25,6 +30,7 @@ from analytics.datasets import DATASETS
 from analytics.errors import ImportRefused
 from analytics.importing import import_file
 from analytics.surveys import import_survey
+from tests.conftest import REPO
 
 ALL = ("incidents", "councillors", "wards", "survey")
 LOG_AND_SURVEY = ("incidents", "survey")
@@ -65,6 +71,10 @@ LONGEST_SENTENCE = 300
 ODD_BYTES = [b"\x00", b"\xff", b"\xfe", b'"', b",", b";", b"\t", b"\n", b"\r", b"\xef\xbb\xbf", b"\xc3", b"=", b"PK"]
 ODD_CELLS = ["", "=1+1", "@SUM(A1)", "\x00", "\u2028", "\ufeff", "é" * 3, '"', "Cllr Joan Whitby", "31/02/2025"]
 FIELD_NAMES = {field.name for dataset in DATASETS.values() for field in dataset.fields if "_" in field.name}
+_DAMAGED = (
+    "This workbook could not be opened because it is damaged or not really a spreadsheet; "
+    "open it in Excel, save a new copy and upload that."
+)
 ENCODINGS = ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "cp1252", "utf-32"]
 
 
@@ -341,6 +351,47 @@ def test_a_qualtrics_export_cut_after_its_first_header_row_is_refused_in_one_sen
     """Found by the fuzz test (qualtrics_three_header_rows.csv cut short): a KeyError looking for the second row."""
     with pytest.raises(ImportRefused, match="no responses"):
         import_survey(con, b"StartDate,ResponseId,Finished,Q1\r\n", "qualtrics.csv", wave="2025")
+
+
+def _with_a_looping_sector_chain(data: bytes) -> bytes:
+    """The legacy workbook with its directory's next sector pointing back at itself: one damaged FAT entry."""
+    looping = bytearray(data)
+    sector_size = 1 << struct.unpack_from("<H", looping, 0x1E)[0]
+    directory = struct.unpack_from("<I", looping, 0x30)[0]
+    per_sector = sector_size // 4
+    fat_sector = struct.unpack_from("<I", looping, 0x4C + 4 * (directory // per_sector))[0]
+    struct.pack_into("<I", looping, (fat_sector + 1) * sector_size + 4 * (directory % per_sector), directory)
+    return bytes(looping)
+
+
+IMPORT_IN_TWO_GIGABYTES = textwrap.dedent("""
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    from analytics import store
+    from analytics.errors import ImportRefused
+    from analytics.importing import import_file
+    try:
+        import_file(store.connect(":memory:"), "incidents", open(sys.argv[1], "rb").read(), "looping.xls")
+    except ImportRefused as exc:
+        print(exc)
+""")
+
+
+def test_a_legacy_workbook_whose_sectors_loop_is_refused_without_exhausting_memory(realworld, tmp_path):
+    """Found by the fuzz test (issue_385.xls, bytes deleted then added): calamine follows the loop for ever, growing
+    a list until the process is killed, as the dashboard's server would be by a 25 KB upload. Imported in a process
+    of its own with 2 GB of address space, so that the suite survives it."""
+    path = tmp_path / "looping.xls"
+    path.write_bytes(_with_a_looping_sector_chain((realworld / "excel-more" / "issue_385.xls").read_bytes()))
+    child = subprocess.run(
+        [sys.executable, "-c", IMPORT_IN_TWO_GIGABYTES, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "RUST_BACKTRACE": "0"},
+        timeout=300,  # not a measure: only so that a loop which does not allocate cannot hold the suite for ever
+    )
+    assert (child.returncode, child.stdout) == (0, _DAMAGED + "\n"), child.stderr[-300:]
 
 
 def test_every_real_file_is_fuzzed_or_named_as_not_an_import(realworld):
