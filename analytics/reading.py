@@ -188,7 +188,7 @@ def _check_container(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise ImportRefused(_DAMAGED_WORKBOOK) from None
     if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
         raise ImportRefused(

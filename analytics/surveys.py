@@ -236,11 +236,12 @@ def _surveymonkey(grid: pd.DataFrame) -> tuple[list[_Column], int]:
 
 def _qualtrics(grid: pd.DataFrame) -> tuple[list[_Column], int]:
     """Row 1 field ids, row 2 question text, row 3 (not in legacy exports) {"ImportId": ...}."""
+    second = grid.iloc[1].tolist() if len(grid) > 1 else [""] * len(grid.columns)
     third = grid.iloc[2].tolist() if len(grid) > 2 else []
     header_rows = 3 if any(cell.startswith('{"ImportId"') for cell in third) else 2
     columns = []
     for group, position in enumerate(grid.columns):
-        field_id, text = _clean(grid.at[0, position]), _clean(grid.at[1, position])
+        field_id, text = _clean(grid.at[0, position]), _clean(second[group])
         hint = _import_id_hint(third[group]) if header_rows == 3 else ""
         keys = (_key(field_id), _key(text))
         name = field_id or text or f"Column {position + 1}"
