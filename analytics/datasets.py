@@ -38,7 +38,7 @@ class Dataset:
         return [self.field(name).label for name in names]
 
 
-_WARD = ("ward", "division", "electoral division", "electoral area", "area", "patch", "code")
+_WARD = ("ward", "ward name", "division", "electoral division", "electoral area", "area", "patch", "code")
 
 INCIDENTS = Dataset(
     name="incidents",
@@ -52,7 +52,7 @@ INCIDENTS = Dataset(
             "occurred_on",
             "date",
             "Date of incident",
-            ("date", "when", "time", "day", "occurred", "happened", "incident", "abuse", "event"),
+            ("date", "when", "time", "day", "occurred", "happen", "incident", "abuse", "event"),
             required=True,
         ),
         Field(

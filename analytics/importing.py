@@ -141,9 +141,8 @@ def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]
     missing = [name for name in dataset.required if name not in mapping.values()]
     if not missing:
         return
-    unmapped = [header for header in headers if not mapping.get(header)]
     if len(missing) == 1:
-        nearest = closest(dataset, unmapped, missing[0])
+        nearest = closest(dataset, headers, missing[0])
         found = " and ".join(f"'{cut(header, 40)}'" for header in nearest)
         which = f"the closest {'are' if len(nearest) > 1 else 'is'} {found}" if nearest else _columns_are(headers)
     else:
