@@ -197,13 +197,12 @@ def value_fit(spec: Field, values: list[str], registers: Registers) -> float | N
     return None
 
 
-def _combined(header: float, fit: float | None, required: bool) -> float:
-    """A header's score, raised or lowered by how well the values fit; values alone make at most a guess, and
-    only for a required field (so a yes/no column for the office is not taken as 'reported to police')."""
+def _combined(header: float, fit: float | None) -> float:
+    """A header's score raised or lowered by how well the values fit; values alone make at most a guess."""
     if fit is None:
         return header
     if header == 0:
-        return 0.5 * fit if required and fit >= 0.9 else 0.0
+        return 0.5 * fit if fit >= 0.9 else 0.0
     return header * (0.75 + 0.25 * fit) + 0.35 * fit * (1 - header)
 
 
@@ -216,37 +215,57 @@ def match_columns(
 ) -> dict[str, Match]:
     """Each header's field, for the headers matched: the saved choice (by header key) first, then the best total
     score over the rest, one column per field. `columns` (header -> cells) lets the values speak too."""
+    matches = _saved_matches(dataset, headers, saved)
+    taken = {match.field for match in matches.values()}
+    open_headers = [header for header in headers if header not in matches]
+    open_fields = [spec for spec in dataset.fields if spec.name not in taken]
+    scores = np.zeros((len(open_headers), len(open_fields)))
+    for row, header in enumerate(open_headers):
+        for name, score in header_scores(dataset, header).items():
+            if name not in taken:
+                scores[row, [spec.name for spec in open_fields].index(name)] = score
+    if columns is not None:
+        _weigh_values(scores, [columns[header] for header in open_headers[:VALUE_COLUMNS]], open_fields, registers)
+    scores[scores < _LEVELS[-1][0]] = 0.0
+    matches |= _assign(scores, open_headers, open_fields)
+    return {header: matches[header] for header in headers if header in matches and matches[header].field}
+
+
+def _saved_matches(dataset: Dataset, headers: list[str], saved: dict[str, str]) -> dict[str, Match]:
+    """The user's own choices for these headers, a field to one header only; '' means 'do not import'."""
     known = {spec.name for spec in dataset.fields}
     matches: dict[str, Match] = {}
     for header in headers:
         target = saved.get(key(header))
-        if target is not None and (target == "" or target in known):
-            if target and target not in {match.field for match in matches.values()}:
-                matches[header] = Match(target, 1.0, CHOSEN)
-            elif not target:
-                matches[header] = Match("", 1.0, CHOSEN)
-    open_headers = [header for header in headers if header not in matches]
-    open_fields = [spec for spec in dataset.fields if spec.name not in {m.field for m in matches.values()}]
-    scores = np.zeros((len(open_headers), len(open_fields)))
-    for row, header in enumerate(open_headers):
-        by_header = header_scores(dataset, header)
-        use_values = columns is not None and row < VALUE_COLUMNS
-        values = _sample(columns[header]) if use_values and header in columns else []
-        for col, spec in enumerate(open_fields):
-            score = by_header.get(spec.name, 0.0)
-            if values and (score > 0 or spec.required):
-                score = _combined(score, value_fit(spec, values, registers), spec.required)
-            scores[row, col] = score if confidence(score) else 0.0
-    if scores.size and scores.any():
-        # The earlier of two equal columns wins, as a person reading left to right would choose.
-        order = np.arange(len(open_headers))[:, None] * 1e-9
-        rows, cols = linear_sum_assignment(np.where(scores > 0, scores - order, 0), maximize=True)
-        for row, col in zip(rows, cols, strict=True):
-            if scores[row, col] > 0:
-                matches[open_headers[row]] = Match(
-                    open_fields[col].name, scores[row, col], confidence(scores[row, col])
-                )
-    return {header: matches[header] for header in headers if header in matches and matches[header].field}
+        if target == "" or (target in known and target not in {match.field for match in matches.values()}):
+            matches[header] = Match(target, 1.0, CHOSEN)
+    return matches
+
+
+def _weigh_values(scores: np.ndarray, columns: list[pd.Series], fields: list[Field], registers: Registers) -> None:
+    """In place: each header's scores raised or lowered by its column's values; and, for a required field that no
+    header names even as a guess, each column whose values alone fit it (so that a yes/no column for the office
+    is never taken as 'reported to police' for its values alone)."""
+    unnamed = [col for col, spec in enumerate(fields) if spec.required and scores[:, col].max() < _LEVELS[-1][0]]
+    for row, cells in enumerate(columns):
+        weighed = [col for col in range(len(fields)) if scores[row, col] > 0 or col in unnamed]
+        values = _sample(cells) if weighed else []
+        for col in weighed if values else []:
+            scores[row, col] = _combined(scores[row, col], value_fit(fields[col], values, registers))
+
+
+def _assign(scores: np.ndarray, headers: list[str], fields: list[Field]) -> dict[str, Match]:
+    """One column per field, by the best total score; the earlier of two equal columns wins, as a person reading
+    left to right would choose."""
+    if not scores.any():
+        return {}
+    order = np.arange(len(headers))[:, None] * 1e-9
+    rows, cols = linear_sum_assignment(np.where(scores > 0, scores - order, 0), maximize=True)
+    return {
+        headers[row]: Match(fields[col].name, scores[row, col], confidence(scores[row, col]))
+        for row, col in zip(rows, cols, strict=True)
+        if scores[row, col] > 0
+    }
 
 
 def closest(dataset: Dataset, headers: list[str], field_name: str, most: int = 2) -> list[str]:

@@ -101,11 +101,17 @@ def saved_mapping(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, str
 
 
 def save_mapping(con: duckdb.DuckDBPyConnection, dataset: str, mapping: dict[str, str]) -> None:
-    for header, target in mapping.items():
+    """Remember each header's field, in one statement: a file may have thousands of columns."""
+    chosen = pd.DataFrame({"header_key": [key(header) for header in mapping], "field": list(mapping.values())})
+    frame_name = f"mapping_{uuid.uuid4().hex}"
+    con.register(frame_name, chosen.drop_duplicates("header_key", keep="last"))
+    try:
         con.execute(
-            "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
-            [dataset, key(header), target, clock.now()],
+            f"INSERT OR REPLACE INTO column_mappings SELECT ?, header_key, field, ? FROM {frame_name}",
+            [dataset, clock.now()],
         )
+    finally:
+        con.unregister(frame_name)
 
 
 def suggest_mapping(dataset: Dataset, headers: list[str], saved: dict[str, str]) -> dict[str, str]:
