@@ -268,7 +268,12 @@ def _assign(scores: np.ndarray, headers: list[str], fields: list[Field]) -> dict
     }
 
 
-def closest(dataset: Dataset, headers: list[str], field_name: str, most: int = 2) -> list[str]:
-    """The headers nearest to naming a field, best first: for saying which column might be meant."""
-    scored = [(header_scores(dataset, header).get(field_name, 0.0), header) for header in headers]
-    return [header for score, header in sorted(scored, key=lambda pair: -pair[0]) if score > 0][:most]
+def closest(dataset: Dataset, headers: list[str], field_name: str, mapping: dict[str, str], most: int = 2) -> list[str]:
+    """The headers nearest to naming a field, best first, leaving out those that surely name another: for saying
+    which column might be meant."""
+    scored = []
+    for header in headers:
+        scores = header_scores(dataset, header)
+        if scores.get(field_name, 0.0) > 0 and scores.get(mapping.get(header, ""), 0.0) < _LEVELS[0][0]:
+            scored.append((scores[field_name], header))
+    return [header for _, header in sorted(scored, key=lambda pair: -pair[0])][:most]

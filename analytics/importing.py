@@ -148,7 +148,7 @@ def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]
     if not missing:
         return
     if len(missing) == 1:
-        nearest = closest(dataset, headers, missing[0])
+        nearest = closest(dataset, headers, missing[0], mapping)
         found = " and ".join(f"'{cut(header, 40)}'" for header in nearest)
         which = f"the closest {'are' if len(nearest) > 1 else 'is'} {found}" if nearest else _columns_are(headers)
     else:
@@ -185,7 +185,7 @@ class _Checker:
         if cells is None:
             text = message
         else:
-            before, after = message.split("{value}")
+            before, after = message.rsplit("{value}", 1)  # the last: the header before it may hold one too
             text = before + cells[mask].astype(str).str.strip() + after
         current = self.reasons[mask]
         self.reasons[mask] = current.where(current == "", current + _REASON_SEPARATOR) + text

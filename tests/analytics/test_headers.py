@@ -176,6 +176,9 @@ def test_a_missing_field_is_named_in_the_councils_words_with_the_closest_columns
         "This file has no column for Type of abuse (the closest is 'Abuse notes'); "
         "map the columns on the Import page or pass --mapping, then import again."
     )
+    log = "When logged?,Councillor,Ward,Channel,Type of abuse\nsoon,Ann Lee,Abbey,Email,Stalking\n"
+    with pytest.raises(ImportRefused, match=r"no column for Date of incident \(the closest is 'When logged\?'\)"):
+        import_file(con, "incidents", log.encode(), "log.csv")
 
 
 def test_a_saved_choice_comes_before_a_sure_match_and_a_mapping_may_name_fields_in_the_councils_words(con):
@@ -190,3 +193,13 @@ def test_a_saved_choice_comes_before_a_sure_match_and_a_mapping_may_name_fields_
 
 def csv_text(header: str, *rows: str) -> bytes:
     return "\n".join([header, *rows, ""]).encode()
+
+
+def test_a_header_that_holds_the_placeholder_of_a_reason_is_quoted_as_written(con):
+    log = "Ward {value},Date,Councillor,Channel,Type of abuse\nAbbey,03/04/2025,Ann Lee,Email,Stalking\n"
+    log += "Narnia,04/04/2025,Ann Lee,Email,Stalking\n"
+    load_wards(con, {"Abbey": 1})
+    result = import_file(con, "incidents", log.encode(), "log.csv")
+    assert result.rejected == 1
+    [reasons] = con.execute("SELECT reasons FROM quarantine").fetchone()
+    assert reasons == ["'Ward {value}' has 'Narnia', which is not a ward in the ward register"]
