@@ -141,7 +141,8 @@ def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]
     )
     if unknown:
         raise ImportRefused(
-            f"The column mapping names fields a {dataset.label} does not have: {', '.join(unknown)}; "
+            f"The column mapping names fields the {dataset.label} does not have: "
+            f"{', '.join(cut(name, 40) for name in unknown)}; "
             f"its fields are {', '.join(spec.label for spec in dataset.fields)}."
         )
     missing = [name for name in dataset.required if name not in mapping.values()]
@@ -627,13 +628,14 @@ def import_file(
 
 
 def load_mapping_file(text: str) -> dict[str, str]:
-    """A --mapping file: JSON object of header in the file -> canonical field name ("" to ignore a column)."""
+    """A --mapping file: JSON object of header in the file -> field, by its label or its name ("" to ignore a
+    column)."""
     try:
         mapping = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            f'The mapping file is not valid JSON ({exc.msg}); write it as {{"Header": "field"}}.'
+            f'The mapping file is not valid JSON ({exc.msg}); write it as {{"Header in the file": "Date of incident"}}.'
         ) from exc
     if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-        raise ImportRefused('The mapping file must be a JSON object like {"Date of incident": "occurred_on"}.')
+        raise ImportRefused('The mapping file must be a JSON object like {"When it happened": "Date of incident"}.')
     return mapping
