@@ -197,13 +197,18 @@ def value_fit(spec: Field, values: list[str], registers: Registers) -> float | N
     return None
 
 
-def _combined(header: float, fit: float | None) -> float:
-    """A header's score raised or lowered by how well the values fit; values alone make at most a guess."""
+def _combined(spec: Field, header: float, fit: float | None) -> float:
+    """A header's score raised or lowered by how well the values fit; values alone make at most a guess.
+
+    Values that are not dates (or years, or yes and no) at all count heavily against a column being one, as
+    'Logged by' holding officers' names is not the date reported; words a list does not know count less, since
+    a council's own categories are what the import's reasons are for."""
     if fit is None:
         return header
     if header == 0:
         return 0.5 * fit if fit >= 0.9 else 0.0
-    return header * (0.75 + 0.25 * fit) + 0.35 * fit * (1 - header)
+    floor = 0.5 if spec.kind in ("date", "year", "yes_no") else 0.75
+    return header * (floor + (1 - floor) * fit) + 0.35 * fit * (1 - header)
 
 
 def match_columns(
@@ -251,7 +256,7 @@ def _weigh_values(scores: np.ndarray, columns: list[pd.Series], fields: list[Fie
         weighed = [col for col in range(len(fields)) if scores[row, col] > 0 or col in unnamed]
         values = _sample(cells) if weighed else []
         for col in weighed if values else []:
-            scores[row, col] = _combined(scores[row, col], value_fit(fields[col], values, registers))
+            scores[row, col] = _combined(fields[col], scores[row, col], value_fit(fields[col], values, registers))
 
 
 def _assign(scores: np.ndarray, headers: list[str], fields: list[Field]) -> dict[str, Match]:
