@@ -21,6 +21,7 @@ from scipy.optimize import linear_sum_assignment
 
 from analytics.datasets import DATASETS, Dataset, Field
 from analytics.dates import parse_dates
+from analytics.registers import name_key
 from analytics.vocabulary import VALUE_LISTS, key, map_multi, map_single, map_yes_no
 
 SURE, LIKELY, GUESS, CHOSEN = "sure", "likely", "a guess", "your choice"
@@ -190,10 +191,10 @@ def value_fit(spec: Field, values: list[str], registers: Registers) -> float | N
         return map_single(cells, spec.name).notna().mean()
     if spec.kind == "several" and spec.name in VALUE_LISTS:
         return (map_multi(cells, spec.name)[1] == "").mean()
-    known = {"ward": registers.wards, "ward_name": registers.wards, "councillor": registers.councillors}
-    known["name"] = registers.councillors
-    if known.get(spec.name):
-        return float(np.mean([key(value) in known[spec.name] or value.upper() in known[spec.name] for value in values]))
+    if spec.name == "ward" and registers.wards:
+        return float(np.mean([key(value) in registers.wards or value.upper() in registers.wards for value in values]))
+    if spec.name in ("councillor", "name") and registers.councillors:
+        return float(np.mean([name_key(value) in registers.councillors for value in values]))
     return None
 
 

@@ -9,7 +9,7 @@ from analytics import importing
 from analytics.datasets import DATASETS
 from analytics.errors import ImportRefused
 from analytics.exports import to_excel_bytes
-from analytics.headers import CHOSEN, GUESS, SURE, match_columns, words_of
+from analytics.headers import CHOSEN, GUESS, LIKELY, SURE, match_columns, words_of
 from analytics.importing import import_file, read_upload
 from tests.builders import councillor, load_councillors, load_wards
 
@@ -209,3 +209,12 @@ def test_a_header_that_holds_the_placeholder_of_a_reason_is_quoted_as_written(co
     assert result.rejected == 1
     [reasons] = con.execute("SELECT reasons FROM quarantine").fetchone()
     assert reasons == ["'Ward {value}' has 'Narnia', which is not a ward in the ward register"]
+
+
+def test_a_header_two_fields_could_claim_is_made_surer_by_the_register_its_values_are_in(con):
+    log = "Date,Who was targeted?,Ward,Channel,Type of abuse\n03/04/2025,Cllr Joan Whitby,Abbey,Email,Stalking\n"
+    before = read_upload(con, "incidents", log.encode(), "log.csv")
+    load_councillors(con, [councillor("Joan Whitby", "Abbey")])
+    after = read_upload(con, "incidents", log.encode(), "log.csv")
+    assert (before.confidence["Who was targeted?"], after.confidence["Who was targeted?"]) == (GUESS, LIKELY)
+    assert after.mapping["Who was targeted?"] == "councillor"
