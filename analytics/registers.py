@@ -11,8 +11,10 @@ from analytics.store import get_setting, set_setting
 from analytics.vocabulary import key, over_distinct, tidy
 
 AUTHORITY_SETTING = "authority_code"
-# Honorifics a log puts before a name, any number of them: 'Cllr Dr Joan Whitby', 'County Councillor Smith'.
-_TITLE = re.compile(r"^\s*((county\s+|borough\s+)?(cllr|councillor|coun|mr|mrs|ms|miss|mx|dr)\b\.?\s*)+", re.IGNORECASE)
+# The office before a name, taken off what is stored: 'Cllr. Joan Whitby', 'County Councillor Smith'.
+_TITLE = re.compile(r"^\s*((county\s+|borough\s+)?(cllr|councillor|coun)\b\.?\s*)+", re.IGNORECASE)
+# Every honorific before a name, any number of them, set aside only to link the name: 'Cllr Dr Joan Whitby'.
+_HONORIFICS = re.compile(r"^\s*((county\s+|borough\s+)?(cllr|councillor|coun|mr|mrs|ms|miss|mx|dr)\b\.?\s*)+", re.I)
 _GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
 
 
@@ -23,7 +25,7 @@ def without_title(names: pd.Series) -> pd.Series:
 
 def name_key(name: str) -> str:
     """The key that links a councillor written in a log to the register: title, case and punctuation folded."""
-    return key(_TITLE.sub("", name))
+    return key(_HONORIFICS.sub("", name))
 
 
 def name_keys(names: pd.Series) -> pd.Series:
