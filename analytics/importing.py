@@ -135,16 +135,18 @@ def _field_name(dataset: Dataset, target: str) -> str:
     return by_label.get(key(target), target) if target else IGNORE
 
 
-def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]) -> None:
-    unknown = sorted(
-        {target for target in mapping.values() if target and target not in {f.name for f in dataset.fields}}
-    )
+def _check_fields(dataset: Dataset, targets: list[str]) -> None:
+    unknown = sorted({target for target in targets if target and target not in {f.name for f in dataset.fields}})
     if unknown:
         raise ImportRefused(
             f"The column mapping names fields the {dataset.label} does not have: "
             f"{', '.join(cut(name, 40) for name in unknown)}; "
             f"its fields are {', '.join(spec.label for spec in dataset.fields)}."
         )
+
+
+def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]) -> None:
+    _check_fields(dataset, list(mapping.values()))
     missing = [name for name in dataset.required if name not in mapping.values()]
     if not missing:
         return
@@ -350,7 +352,9 @@ def read_upload(
     dataset = DATASETS[dataset_name]
     saved = saved_mapping(con, dataset.name)
     if mapping:
-        saved = saved | {key(header): _field_name(dataset, target) for header, target in mapping.items()}
+        given = {key(header): _field_name(dataset, target) for header, target in mapping.items()}
+        _check_fields(dataset, list(given.values()))
+        saved = saved | given
     raw = _without_guard(read_table(data, file_name, sheet=sheet, header_score=_header_scorer(dataset, saved)))
     headers = _headers(raw)
     columns = {header: raw.frame[header] for header in headers}

@@ -218,3 +218,14 @@ def test_a_header_two_fields_could_claim_is_made_surer_by_the_register_its_value
     after = read_upload(con, "incidents", log.encode(), "log.csv")
     assert (before.confidence["Who was targeted?"], after.confidence["Who was targeted?"]) == (GUESS, LIKELY)
     assert after.mapping["Who was targeted?"] == "councillor"
+
+
+def test_a_mapping_that_names_a_field_there_is_not_is_refused_naming_the_fields_there_are(con):
+    with pytest.raises(ImportRefused) as refused:
+        import_file(
+            con, "incidents", csv_text("When,Who", "03/04/2025,Ann"), "a.csv", mapping={"When": "Date happened"}
+        )
+    assert str(refused.value).startswith(
+        "The column mapping names fields the incident log does not have: Date happened; "
+        "its fields are Reference, Date of incident, Date reported, Councillor, Ward,"
+    )
