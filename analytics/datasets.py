@@ -1,11 +1,9 @@
-"""What each kind of import holds: its canonical fields, their kinds, and the headers councils use for them."""
+"""What each kind of import holds: its canonical fields, their kinds, the council's name for each, and the words
+headers use for them (matched by analytics.headers)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-
-from analytics.vocabulary import key
 
 
 @dataclass(frozen=True)
@@ -13,8 +11,9 @@ class Field:
     name: str
     # text, free_text (kept as written), date, year, one (of a value list), several (of a list), yes_no
     kind: str
+    label: str  # what the council calls it, in every sentence the user reads
+    words: tuple[str, ...] = ()  # words and short phrases headers use for it (see analytics.headers)
     required: bool = False
-    aliases: tuple[str, ...] = ()
     sensitive: bool = False
 
 
@@ -35,6 +34,11 @@ class Dataset:
     def required(self) -> list[str]:
         return [f.name for f in self.fields if f.required]
 
+    def labels(self, names: list[str]) -> list[str]:
+        return [self.field(name).label for name in names]
+
+
+_WARD = ("ward", "ward name", "division", "electoral division", "electoral area", "area", "patch", "code")
 
 INCIDENTS = Dataset(
     name="incidents",
@@ -43,117 +47,99 @@ INCIDENTS = Dataset(
     key_column="incident_key",
     versions_table="incident_versions",
     fields=(
-        Field(
-            "incident_ref",
-            "text",
-            aliases=(
-                "ref",
-                "reference",
-                "incident id",
-                "incident ref",
-                "incident no",
-                "log no",
-                "log number",
-                "case ref",
-                "case number",
-                "id",
-            ),
-        ),
+        Field("incident_ref", "text", "Reference", ("ref", "id", "number", "case", "log", "incident", "identifier")),
         Field(
             "occurred_on",
             "date",
+            "Date of incident",
+            ("date", "when", "time", "day", "occurred", "happen", "incident", "abuse", "event"),
             required=True,
-            aliases=(
-                "date",
-                "date of incident",
-                "incident date",
-                "date occurred",
-                "when",
-                "date of abuse",
-                "occurred",
-            ),
         ),
-        Field("reported_on", "date", aliases=("date reported", "reported", "reported date", "date logged")),
+        Field(
+            "reported_on",
+            "date",
+            "Date reported",
+            ("reported", "logged", "recorded", "received", "notified", "report"),
+        ),
         Field(
             "councillor",
             "text",
+            "Councillor",
+            ("cllr", "member", "elected member", "name", "affected", "victim", "target", "targeted", "person"),
             required=True,
-            aliases=(
-                "cllr",
-                "councillor name",
-                "member",
-                "member name",
-                "name of councillor",
-                "councillor affected",
-                "target",
-                "victim",
-            ),
         ),
-        Field(
-            "ward",
-            "text",
-            required=True,
-            aliases=("ward name", "division", "electoral division", "ward code"),
-        ),
+        Field("ward", "text", "Ward", _WARD, required=True),
         Field(
             "channel",
             "one",
+            "Channel",
+            ("how", "means", "contact", "method", "medium", "route", "way", "received", "via", "mode", "source"),
             required=True,
-            aliases=("how", "how channel", "medium", "method", "route", "source"),
         ),
-        Field("platform", "text", aliases=("social media platform", "site", "app")),
+        Field("platform", "text", "Platform", ("site", "app", "social media", "website", "network")),
         Field(
             "abuse_types",
             "several",
+            "Type of abuse",
+            ("type", "abuse", "category", "nature", "kind", "incident type", "what kind"),
             required=True,
-            aliases=(
-                "type of abuse",
-                "abuse type",
-                "type",
-                "types of abuse",
-                "nature of abuse",
-                "category",
-                "incident type",
-            ),
         ),
         Field(
             "protected_characteristics",
             "several",
-            sensitive=True,
-            aliases=(
-                "protected characteristic",
-                "protected characteristic s",
-                "characteristic",
-                "characteristics",
+            "Protected characteristic",
+            (
+                "hate",
                 "hate element",
+                "hate crime",
                 "equality strand",
+                "motivated",
+                "motivation",
+                "prejudice",
+                "bias",
+                "aggravated",
             ),
+            sensitive=True,
         ),
         Field(
             "perpetrator_ref",
             "text",
+            "Perpetrator",
+            ("offender", "alleged", "sender", "account", "handle", "who", "suspect", "abuser", "username"),
             sensitive=True,
-            aliases=("perpetrator", "offender", "alleged perpetrator", "who", "sender", "account", "handle"),
         ),
         Field(
             "perpetrator_type",
             "one",
-            aliases=("offender type", "type of perpetrator", "perpetrator category"),
+            "Type of perpetrator",
+            ("offender type", "offender", "perpetrator category", "category", "kind"),
         ),
-        Field("threat_level", "one", aliases=("threat", "risk", "severity", "level", "threat rating")),
+        Field(
+            "threat_level",
+            "one",
+            "Threat level",
+            ("threat", "risk", "severity", "seriousness", "serious", "rating", "priority", "grade"),
+        ),
         Field(
             "reported_to_police",
             "yes_no",
-            aliases=("police", "reported to police y n", "police informed", "police involved"),
+            "Reported to police",
+            ("police", "informed", "involved", "notified", "police informed", "police involved"),
         ),
-        Field("police_reference", "text", aliases=("crime ref", "crime reference", "crime number", "police ref")),
-        Field("council_action", "several", aliases=("action taken", "action", "actions", "council response")),
-        Field("status", "one", aliases=("case status", "open closed")),
+        Field("police_reference", "text", "Police reference", ("crime", "crime number", "number", "urn", "ref")),
+        Field(
+            "council_action",
+            "several",
+            "Action taken",
+            ("action", "response", "council response", "outcome", "done", "follow up"),
+        ),
+        Field("status", "one", "Status", ("case status", "open closed", "state", "stage", "progress")),
         Field(
             "description",
             "free_text",
+            "Description",
+            ("detail", "summary", "note", "narrative", "what", "what happened", "comment", "information"),
             sensitive=True,
-            aliases=("details", "summary", "notes", "what happened", "narrative"),
         ),
     ),
 )
@@ -165,51 +151,42 @@ COUNCILLORS = Dataset(
     key_column="councillor_key",
     versions_table="councillor_versions",
     fields=(
-        Field("councillor_id", "text", aliases=("cllr id", "member id", "id", "councillor ref")),
+        Field("councillor_id", "text", "Councillor ID", ("cllr id", "member id", "id", "reference", "number")),
+        Field("name", "text", "Name", ("councillor", "cllr", "member", "full name", "councillor name"), required=True),
+        Field("ward", "text", "Ward", _WARD, required=True),
+        Field("party", "text", "Party", ("group", "political", "political group", "affiliation"), required=True),
+        Field("role", "text", "Role", ("position", "post", "responsibility", "portfolio")),
+        Field("gender", "text", "Gender", ("sex",), sensitive=True),
         Field(
-            "name",
-            "text",
-            required=True,
-            aliases=("councillor", "councillor name", "cllr", "member", "member name", "full name"),
+            "ethnicity", "text", "Ethnicity", ("ethnic", "ethnic group", "ethnic origin", "background"), sensitive=True
         ),
-        Field("ward", "text", required=True, aliases=("ward name", "division", "electoral division")),
-        Field(
-            "party",
-            "text",
-            required=True,
-            aliases=("party group", "group", "political group", "political party"),
-        ),
-        Field("role", "text", aliases=("position", "post", "responsibility")),
-        Field("gender", "text", sensitive=True, aliases=("sex",)),
-        Field("ethnicity", "text", sensitive=True, aliases=("ethnic group", "ethnic origin")),
-        Field("disability", "text", sensitive=True, aliases=("disabled",)),
-        Field("lgbtq", "text", sensitive=True, aliases=("lgbt", "lgbtq+", "lgbtqia", "sexual orientation")),
-        Field("first_elected", "year", aliases=("elected", "year first elected", "first elected year")),
-        Field("risk_level", "one", aliases=("risk", "risk rating", "current risk level")),
+        Field("disability", "text", "Disability", ("disabled",), sensitive=True),
+        Field("lgbtq", "text", "LGBTQ+", ("lgbt", "lgbtqia", "lgb", "sexual orientation"), sensitive=True),
+        Field("first_elected", "year", "First elected", ("elected", "year", "year first elected")),
+        Field("risk_level", "one", "Risk level", ("risk", "risk rating", "current risk level", "rating")),
         Field(
             "risk_assessed_on",
             "date",
-            aliases=(
-                "risk assessed",
-                "risk assessment date",
-                "last risk assessment",
-                "date of risk assessment",
-            ),
+            "Date of risk assessment",
+            ("risk assessed", "last risk assessment", "risk assessment", "date"),
         ),
         Field(
             "own_assessment_on",
             "date",
-            aliases=("own risk assessment", "self assessment", "own assessment", "self assessed on"),
+            "Own risk assessment",
+            ("own", "self", "self assessment", "own assessment", "self assessed"),
         ),
         Field(
             "mitigations",
             "several",
-            aliases=("mitigations in place", "safety measures", "measures in place", "support in place"),
+            "Mitigations",
+            ("mitigation", "safety measure", "measures in place", "support in place", "security", "protection"),
         ),
         Field(
             "safety_training_on",
             "date",
-            aliases=("safety training", "training date", "last safety training", "personal safety training"),
+            "Safety training",
+            ("training", "trained", "course", "personal safety training", "training date"),
         ),
     ),
 )
@@ -220,16 +197,17 @@ WARDS = Dataset(
     table="wards",
     key_column="ward_code",
     fields=(
-        Field("ward_code", "text", required=True, aliases=("ward code", "gss code")),
-        Field("ward_name", "text", required=True, aliases=("ward", "ward name")),
-        Field("authority_code", "text", required=True, aliases=("lad code", "local authority code")),
+        Field("ward_code", "text", "Ward code", ("gss code", "code"), required=True),
+        Field("ward_name", "text", "Ward name", ("ward", "name", "division"), required=True),
+        Field("authority_code", "text", "Authority code", ("lad code", "local authority code", "code"), required=True),
         Field(
             "authority_name",
             "text",
+            "Local authority",
+            ("authority", "lad name", "council", "local authority name", "name"),
             required=True,
-            aliases=("local authority", "lad name", "authority", "council"),
         ),
-        Field("ward_name_welsh", "text", aliases=("ward name welsh",)),
+        Field("ward_name_welsh", "text", "Ward name (Welsh)", ("welsh",)),
     ),
     # ONS publishes one column set per year: WD19CD, WD23NM, LAD24CD ...
     header_patterns=(
@@ -242,16 +220,3 @@ WARDS = Dataset(
 )
 
 DATASETS = {dataset.name: dataset for dataset in (INCIDENTS, COUNCILLORS, WARDS)}
-
-
-def field_for_header(dataset: Dataset, header: str) -> str | None:
-    """The canonical field a header names, by its own name, an alias, or a pattern; None if unknown."""
-    folded = key(header)
-    for candidate in dataset.fields:
-        if folded == key(candidate.name) or folded in {key(alias) for alias in candidate.aliases}:
-            return candidate.name
-    compact = folded.replace(" ", "")
-    for pattern, name in dataset.header_patterns:
-        if re.match(pattern, compact):
-            return name
-    return None

@@ -19,12 +19,14 @@ import duckdb
 import pandas as pd
 
 from analytics import clock, keyed, registers
-from analytics.datasets import DATASETS, Dataset, field_for_header
+from analytics.datasets import DATASETS, Dataset
 from analytics.dates import parse_dates
 from analytics.errors import ImportRefused
 from analytics.exports import without_formula_guard
+from analytics.headers import CHOSEN, Registers, closest, match_columns
 from analytics.reading import RawTable, read_table
 from analytics.store import transaction
+from analytics.text import cut
 from analytics.text_input import storable
 from analytics.vocabulary import (
     VALUE_LISTS,
@@ -33,7 +35,6 @@ from analytics.vocabulary import (
     map_multi,
     map_single,
     map_yes_no,
-    over_distinct,
     platform_from_channel,
     tidy,
 )
@@ -100,43 +101,74 @@ def saved_mapping(con: duckdb.DuckDBPyConnection, dataset: str) -> dict[str, str
 
 
 def save_mapping(con: duckdb.DuckDBPyConnection, dataset: str, mapping: dict[str, str]) -> None:
-    for header, target in mapping.items():
+    """Remember each header's field, in one statement: a file may have thousands of columns."""
+    chosen = pd.DataFrame({"header_key": [key(header) for header in mapping], "field": list(mapping.values())})
+    frame_name = f"mapping_{uuid.uuid4().hex}"
+    con.register(frame_name, chosen.drop_duplicates("header_key", keep="last"))
+    try:
         con.execute(
-            "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
-            [dataset, key(header), target, clock.now()],
+            f"INSERT OR REPLACE INTO column_mappings SELECT ?, header_key, field, ? FROM {frame_name}",
+            [dataset, clock.now()],
         )
+    finally:
+        con.unregister(frame_name)
 
 
 def suggest_mapping(dataset: Dataset, headers: list[str], saved: dict[str, str]) -> dict[str, str]:
-    """Each header's field: the saved choice first, then the aliases; a field is taken by one header only."""
-    mapping: dict[str, str] = {}
-    for header in headers:
-        target = saved.get(key(header))
-        if target is None:
-            target = field_for_header(dataset, header) or IGNORE
-        mapping[header] = IGNORE if target and target in mapping.values() else target
-    return mapping
+    """Each header's field from the headers alone: the saved choice first, then the best match; '' for none."""
+    matches = match_columns(dataset, headers, saved)
+    return {header: matches[header].field if header in matches else IGNORE for header in headers}
 
 
 def _header_scorer(dataset: Dataset, saved: dict[str, str]) -> Callable[[list[str]], int]:
+    """How much a row looks like this dataset's header: the fields it names, weighted by how surely."""
+
     def score(cells: list[str]) -> int:
-        return len({v for v in suggest_mapping(dataset, cells, saved).values() if v})
+        return round(10 * sum(match.score for match in match_columns(dataset, cells, saved).values()))
 
     return score
 
 
-def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]) -> None:
-    unknown = sorted(
-        {target for target in mapping.values() if target and target not in {f.name for f in dataset.fields}}
-    )
+def _field_name(dataset: Dataset, target: str) -> str:
+    """A field as a mapping names it: by its name or by the council's label for it ('Date of incident')."""
+    by_label = {key(spec.label): spec.name for spec in dataset.fields}
+    return by_label.get(key(target), target) if target else IGNORE
+
+
+def _check_fields(dataset: Dataset, targets: list[str]) -> None:
+    unknown = sorted({target for target in targets if target and target not in {f.name for f in dataset.fields}})
     if unknown:
-        raise ImportRefused(f"The column mapping names fields a {dataset.label} does not have: {', '.join(unknown)}.")
-    missing = [name for name in dataset.required if name not in mapping.values()]
-    if missing:
         raise ImportRefused(
-            f"This file has no column for {', '.join(missing)} (its columns are: {', '.join(headers[:12])}); "
-            f"map the columns on the Import page or pass --mapping, then import again."
+            f"The column mapping names fields the {dataset.label} does not have: "
+            f"{', '.join(cut(name, 40) for name in unknown)}; "
+            f"its fields are {', '.join(spec.label for spec in dataset.fields)}."
         )
+
+
+def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]) -> None:
+    _check_fields(dataset, list(mapping.values()))
+    missing = [name for name in dataset.required if name not in mapping.values()]
+    if not missing:
+        return
+    if len(missing) == 1:
+        nearest = closest(dataset, headers, missing[0], mapping)
+        found = " and ".join(f"'{cut(header, 40)}'" for header in nearest)
+        which = f"the closest {'are' if len(nearest) > 1 else 'is'} {found}" if nearest else _columns_are(headers)
+    else:
+        which = _columns_are(headers)
+    raise ImportRefused(
+        f"This file has no column for {_listed(dataset.labels(missing))} ({which}); "
+        "map the columns on the Import page or pass --mapping, then import again."
+    )
+
+
+def _columns_are(headers: list[str]) -> str:
+    shown = ", ".join(f"'{cut(header, 40)}'" for header in headers[:12])
+    return f"its columns are {shown}{', ...' if len(headers) > 12 else ''}"
+
+
+def _listed(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
 
 
 # ---- checking and normalising ----------------------------------------------------------------------------
@@ -156,7 +188,7 @@ class _Checker:
         if cells is None:
             text = message
         else:
-            before, after = message.split("{value}")
+            before, after = message.rsplit("{value}", 1)  # the last: the header before it may hold one too
             text = before + cells[mask].astype(str).str.strip() + after
         current = self.reasons[mask]
         self.reasons[mask] = current.where(current == "", current + _REASON_SEPARATOR) + text
@@ -239,7 +271,7 @@ def _reject_repeated_keys(keys: pd.Series, checker: _Checker, source_rows: pd.Se
 
 def _incident_rules(con, clean, field_cells, headers, checker, source_rows) -> None:
     clean["councillor"] = registers.without_title(clean["councillor"])
-    clean["councillor_key"] = _councillor_keys(con, clean["councillor"])
+    clean["councillor_key"] = registers.councillor_keys(con, clean["councillor"])
     _match_wards(con, clean, field_cells, headers, checker)
     if "channel" in field_cells:
         clean["platform"] = clean["platform"].fillna(platform_from_channel(field_cells["channel"]))
@@ -247,18 +279,6 @@ def _incident_rules(con, clean, field_cells, headers, checker, source_rows) -> N
         clean[name] = clean[name].fillna("")
     clean["incident_ref"] = clean["incident_ref"].str.upper()
     _reject_repeated_keys(clean["incident_ref"], checker, source_rows, "Reference")
-
-
-def _councillor_keys(con, names: pd.Series) -> pd.Series:
-    """Link names in the log to the register by id or name; unmatched names key on themselves."""
-    register = con.execute("SELECT councillor_key, name_key, lower(councillor_id) FROM councillors").fetchall()
-    by_name = {name_key: ckey for ckey, name_key, _ in register} | {cid: ckey for ckey, _, cid in register if cid}
-
-    def councillor_key(name: str) -> str:
-        folded = registers.name_key(name)
-        return by_name.get(name.strip().lower()) or by_name.get(folded) or folded
-
-    return over_distinct(names, councillor_key)[0]
 
 
 def _match_wards(con, clean: pd.DataFrame, field_cells, headers, checker: _Checker) -> None:
@@ -298,13 +318,20 @@ class Upload:
     file_sha256: str
     raw: RawTable
     mapping: dict[str, str]
+    confidence: dict[str, str] = field(default_factory=dict)  # header -> how sure its suggested field is
 
     @property
     def headers(self) -> list[str]:
         return _headers(self.raw)
 
     def with_mapping(self, mapping: dict[str, str]) -> Upload:
-        return replace(self, mapping={header: mapping.get(header, IGNORE) for header in self.headers})
+        """The upload mapped as the user chose: a choice that differs from the suggestion is theirs."""
+        chosen = {header: mapping.get(header, IGNORE) for header in self.headers}
+        confidence = {
+            header: CHOSEN if target != self.mapping.get(header) else self.confidence.get(header, "")
+            for header, target in chosen.items()
+        }
+        return replace(self, mapping=chosen, confidence=confidence)
 
 
 def _headers(raw: RawTable) -> list[str]:
@@ -320,19 +347,33 @@ def read_upload(
     sheet: str | None = None,
     mapping: dict[str, str] | None = None,
 ) -> Upload:
-    """Read a file and suggest how its headers map: `mapping` first, then the saved mapping, then the aliases."""
+    """Read a file and suggest how its headers map: `mapping` first, then the saved mapping, then the best match
+    of header and values."""
     dataset = DATASETS[dataset_name]
     saved = saved_mapping(con, dataset.name)
     if mapping:
-        saved = saved | {key(header): target for header, target in mapping.items()}
+        given = {key(header): _field_name(dataset, target) for header, target in mapping.items()}
+        _check_fields(dataset, list(given.values()))
+        saved = saved | given
     raw = _without_guard(read_table(data, file_name, sheet=sheet, header_score=_header_scorer(dataset, saved)))
+    headers = _headers(raw)
+    columns = {header: raw.frame[header] for header in headers}
+    matches = match_columns(dataset, headers, saved, columns, _registers(con, dataset))
     return Upload(
         dataset=dataset,
         file_name=storable(file_name),
         file_sha256=hashlib.sha256(data).hexdigest(),
         raw=raw,
-        mapping=suggest_mapping(dataset, _headers(raw), saved),
+        mapping={header: matches[header].field if header in matches else IGNORE for header in headers},
+        confidence={header: matches[header].confidence for header in matches},
     )
+
+
+def _registers(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> Registers:
+    """The registers a column's values are recognised against: none for the ward register itself."""
+    if dataset.name == "wards":
+        return Registers()
+    return Registers(wards=registers.ward_keys(con), councillors=registers.councillor_name_keys(con))
 
 
 def _without_guard(raw: RawTable) -> RawTable:
@@ -591,13 +632,14 @@ def import_file(
 
 
 def load_mapping_file(text: str) -> dict[str, str]:
-    """A --mapping file: JSON object of header in the file -> canonical field name ("" to ignore a column)."""
+    """A --mapping file: JSON object of header in the file -> field, by its label or its name ("" to ignore a
+    column)."""
     try:
         mapping = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            f'The mapping file is not valid JSON ({exc.msg}); write it as {{"Header": "field"}}.'
+            f'The mapping file is not valid JSON ({exc.msg}); write it as {{"Header in the file": "Date of incident"}}.'
         ) from exc
     if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-        raise ImportRefused('The mapping file must be a JSON object like {"Date of incident": "occurred_on"}.')
+        raise ImportRefused('The mapping file must be a JSON object like {"When it happened": "Date of incident"}.')
     return mapping

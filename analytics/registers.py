@@ -11,7 +11,10 @@ from analytics.store import get_setting, set_setting
 from analytics.vocabulary import key, over_distinct, tidy
 
 AUTHORITY_SETTING = "authority_code"
-_TITLE = re.compile(r"^\s*(cllr\.?|councillor|cllr)\s+", re.IGNORECASE)
+# The office before a name, taken off what is stored: 'Cllr. Joan Whitby', 'County Councillor Smith'.
+_TITLE = re.compile(r"^\s*((county\s+|borough\s+)?(cllr|councillor|coun)\b\.?\s*)+", re.IGNORECASE)
+# Every honorific before a name, any number of them, set aside only to link the name: 'Cllr Dr Joan Whitby'.
+_HONORIFICS = re.compile(r"^\s*((county\s+|borough\s+)?(cllr|councillor|coun|mr|mrs|ms|miss|mx|dr)\b\.?\s*)+", re.I)
 _GSS_CODE = re.compile(r"^[ENSW]\d{8}$")
 
 
@@ -22,11 +25,45 @@ def without_title(names: pd.Series) -> pd.Series:
 
 def name_key(name: str) -> str:
     """The key that links a councillor written in a log to the register: title, case and punctuation folded."""
-    return key(_TITLE.sub("", name))
+    return key(_HONORIFICS.sub("", name))
 
 
 def name_keys(names: pd.Series) -> pd.Series:
     return over_distinct(names, name_key)[0]
+
+
+def councillor_name_keys(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Every councillor's name key in the register: for recognising a column of their names."""
+    return frozenset(row[0] for row in con.execute("SELECT DISTINCT name_key FROM councillors").fetchall())
+
+
+def councillor_keys(con: duckdb.DuckDBPyConnection, names: pd.Series) -> pd.Series:
+    """Each councillor written in a log linked to the register: by id, by name, then, when only one councillor
+    fits, by initial and surname ('J. Whitby') or surname alone ('Councillor Whitby'). A name that links to no
+    one, or could be more than one, keys on itself."""
+    register = con.execute("SELECT councillor_key, name_key, lower(councillor_id) FROM councillors").fetchall()
+    exact = {name: ckey for ckey, name, _ in register} | {cid: ckey for ckey, _, cid in register if cid}
+    shortened: dict[str, set[str]] = {}
+    for ckey, name, _ in register:
+        words = name.split()
+        if words:
+            for short in (f"{words[0][0]} {words[-1]}", words[-1]):
+                shortened.setdefault(short, set()).add(ckey)
+
+    def councillor_key(name: str) -> str:
+        folded = name_key(name)
+        words = folded.split()
+        short = f"{words[0][0]} {words[-1]}" if len(words) > 1 and len(words[0]) == 1 else folded
+        only = shortened.get(short, set())
+        return exact.get(name.strip().lower()) or exact.get(folded) or (next(iter(only)) if len(only) == 1 else folded)
+
+    return over_distinct(names, councillor_key)[0]
+
+
+def ward_keys(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The council's wards by name key and by GSS code: for recognising a column of wards."""
+    wards = council_wards(con)
+    return frozenset(wards["ward_key"]) | frozenset(wards["ward_code"])
 
 
 def authorities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

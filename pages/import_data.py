@@ -128,30 +128,35 @@ except ImportRefused as exc:
 st.subheader("1. How your columns were understood")
 where = f"sheet '{as_written(upload.raw.sheet)}', " if upload.raw.sheet else ""
 st.caption(f"Headers found on {where}row {upload.raw.header_row}; {len(upload.raw.frame):,} rows of data below them.")
-field_names = [f.name for f in dataset.fields]
+labels = {spec.name: spec.label for spec in dataset.fields}
+fields_by_label = {label: name for name, label in labels.items()}
 examples = upload.raw.frame.head(3)
 mapping_table = pd.DataFrame(
     {
         "Column in your file": upload.headers,
         "Example": [" | ".join(examples[header].astype(str).str.slice(0, 40)) for header in upload.headers],
-        "Imports as": [upload.mapping[header] or DO_NOT_IMPORT for header in upload.headers],
+        "Imports as": [labels.get(upload.mapping[header], DO_NOT_IMPORT) for header in upload.headers],
+        "How sure": [upload.confidence.get(header, "") for header in upload.headers],
     }
 )
 edited = st.data_editor(
     mapping_table,
     hide_index=True,
-    disabled=["Column in your file", "Example"],
+    disabled=["Column in your file", "Example", "How sure"],
     column_config={
-        "Imports as": st.column_config.SelectboxColumn(options=[DO_NOT_IMPORT, *field_names], required=True)
+        "Imports as": st.column_config.SelectboxColumn(options=[DO_NOT_IMPORT, *labels.values()], required=True)
     },
     key=f"mapping-{dataset_name}-{upload.file_sha256}-{sheet}",
 )
 chosen = {
-    row["Column in your file"]: IGNORE if row["Imports as"] == DO_NOT_IMPORT else row["Imports as"]
+    row["Column in your file"]: fields_by_label.get(row["Imports as"], IGNORE)
     for row in edited.to_dict(orient="records")
 }
-required = ", ".join(dataset.required)
-st.caption(f"Required: {required}. Your choices are remembered for the next file like this one.")
+required = ", ".join(dataset.labels(dataset.required))
+st.caption(
+    f"Required: {required}. 'How sure' says how well a column's header and values fit what it imports as; "
+    "check any marked 'a guess'. Your choices are remembered for the next file like this one."
+)
 
 try:
     with st.spinner(f"Checking {len(upload.raw.frame):,} rows"):

@@ -139,7 +139,9 @@ def test_a_file_missing_required_columns_is_refused_in_one_sentence(con):
     with pytest.raises(ImportRefused) as refused:
         import_file(con, "incidents", csv_bytes("a,b", header="Name,Colour"), "wrong.csv")
     message = str(refused.value)
-    assert "no column for occurred_on, councillor, ward, channel, abuse_types" in message
+    assert "no column for Date of incident, Ward, Channel or Type of abuse (its columns are 'Name', 'Colour')" in (
+        message
+    )
     assert "\n" not in message and counts(con)["import_batches"] == 0
 
 

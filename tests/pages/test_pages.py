@@ -160,9 +160,31 @@ def test_a_file_with_unknown_headers_shows_the_mapping_and_what_is_missing(datab
     assert not app.exception
     mapping = table_with(app, "Imports as")
     assert mapping["Column in your file"].tolist() == ["When", "Member"]
-    assert mapping["Imports as"].tolist() == ["occurred_on", "councillor"]
-    assert "no column for ward, channel, abuse_types" in as_read(app.error[0].value)
+    assert mapping["Imports as"].tolist() == ["Date of incident", "Councillor"]
+    assert "no column for Ward, Channel or Type of abuse (its columns are 'When', 'Member')" in as_read(
+        app.error[0].value
+    )
     assert "import" not in [button.key for button in app.button]
+
+
+def test_a_log_in_the_councils_own_words_shows_each_column_understood_and_how_surely(database):
+    app = open_app("pages/import_data.py")
+    headers = ["Date & time of incident", "Councillor affected", "Division", "Means of contact", "Abuse category"]
+    log = ",".join([*headers, "Officer initials"]) + "\n03/04/2025,Cllr Ann Lee,Castle Hill,Email,Verbal abuse,JW\n"
+    app.file_uploader(key="upload").upload("log.csv", log.encode(), "text/csv")
+    app.run()
+    assert not app.exception and not app.error
+    mapping = table_with(app, "How sure").set_index("Column in your file")
+    assert mapping["Imports as"].to_dict() == {
+        "Date & time of incident": "Date of incident",
+        "Councillor affected": "Councillor",
+        "Division": "Ward",
+        "Means of contact": "Channel",
+        "Abuse category": "Type of abuse",
+        "Officer initials": "(do not import)",
+    }
+    assert mapping["How sure"].tolist() == ["sure"] * 5 + [""]
+    assert {metric.label: metric.value for metric in app.metric}["Can be imported"] == "1"
 
 
 def test_a_ward_register_import_then_asks_which_council_we_are(database, realworld):
