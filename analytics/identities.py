@@ -14,6 +14,8 @@ import ipaddress
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
 
 SAMPLE = 200  # distinct non-blank values looked at to judge a column by its values
 
@@ -95,6 +97,7 @@ _COORDINATE_PAIR = re.compile(r"\(?\s*[-+]?\d{1,2}\.\d{2,}\s*[,; ]\s*[-+]?\d{1,3
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NAME_GAP = re.compile(r"[\s_.'’-]{1,3}")
 _LONGEST_NAME = 6  # words
+_NAME_LENGTH = 100  # characters: a longer value is no one's name
 
 
 def _words(heading: str) -> str:
@@ -165,11 +168,28 @@ def identifying_values(values: Iterable[str]) -> str | None:
     return kinds.most_common(1)[0][0]
 
 
-def person_names(values: Iterable[str]) -> frozenset[str]:
-    """The names of a column that names people, as name_removed matches them: only those of two words or more,
-    since a single word ("Ann", "Mark") is as often an ordinary word in someone's answer."""
-    names = (" ".join(_LETTERS.findall(value.casefold())) for value in values)
-    return frozenset(name for name in names if 2 <= name.count(" ") + 1 <= _LONGEST_NAME)
+@dataclass(frozen=True)
+class PersonNames:
+    """The names given in a file's name columns, as names_removed looks for them."""
+
+    whole: frozenset[str]  # each name's words in lower case, one space between
+    first_words: frozenset[str]  # so that a text without any of them is passed over at once,
+    first_pairs: frozenset[str]  # and one without any name's first two words soon after
+
+    @classmethod
+    def of(cls, values: Iterable[str], *, answers: Iterable[str] = ()) -> PersonNames:
+        """Only names of two words or more, since a single word ("Ann", "Mark") is as often an ordinary word in
+        someone's answer; and none that is a whole answer in `answers` (a "Name" of "Prefer not to say" must not
+        take that option out of every answer)."""
+        names = {_name(value) for value in values if len(value) <= _NAME_LENGTH}
+        names = {name for name in names if 2 <= name.count(" ") + 1 <= _LONGEST_NAME}
+        names -= {_name(answer) for answer in answers if len(answer) <= _NAME_LENGTH}
+        pairs = frozenset(" ".join(name.split(" ", 2)[:2]) for name in names)
+        return cls(frozenset(names), frozenset(pair.split(" ")[0] for pair in pairs), pairs)
+
+
+def _name(value: str) -> str:
+    return " ".join(_LETTERS.findall(value.casefold()))
 
 
 def contacts_removed(text: str) -> tuple[str, bool]:
@@ -179,10 +199,13 @@ def contacts_removed(text: str) -> tuple[str, bool]:
     return text, bool(emails or phones)
 
 
-def names_removed(text: str, names: frozenset[str]) -> tuple[str, bool]:
+def names_removed(text: str, names: PersonNames) -> tuple[str, bool]:
     """(the text with each of `names` in it replaced, in any case, whatever separates its words, whether there
     was any): "Jordan Nassar pic.jpg" -> "[name removed] pic.jpg"."""
-    if not names:
+    lowered = _LETTERS.findall(text.casefold())
+    if names.first_words.isdisjoint(lowered):
+        return text, False
+    if not any(f"{word} {following}" in names.first_pairs for word, following in pairwise(lowered)):
         return text, False
     words = list(_LETTERS.finditer(text))
     spans = []
@@ -197,13 +220,15 @@ def names_removed(text: str, names: frozenset[str]) -> tuple[str, bool]:
     return text, bool(spans)
 
 
-def _name_at(text: str, words: list[re.Match], start: int, names: frozenset[str]) -> int:
+def _name_at(text: str, words: list[re.Match], start: int, names: PersonNames) -> int:
     """How many words from `start` make one of `names` (the longest), or 0."""
     found, parts = 0, [words[start].group().casefold()]
+    if parts[0] not in names.first_words:
+        return 0
     for following in range(start + 1, min(start + _LONGEST_NAME, len(words))):
         if not _NAME_GAP.fullmatch(text[words[following - 1].end() : words[following].start()]):
             break
         parts.append(words[following].group().casefold())
-        if " ".join(parts) in names:
+        if " ".join(parts) in names.whole:
             found = len(parts)
     return found

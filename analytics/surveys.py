@@ -330,16 +330,14 @@ def _dropped_note(named: list[_Column], by_values: dict[_Column, str]) -> list[s
     return [f"Did not store these columns because they identify people: {', '.join(listed)}."] if listed else []
 
 
-def _person_names(body: pd.DataFrame, named: list[_Column], asked: list[_Column]) -> frozenset[str]:
-    """The names in the columns dropped for their heading, less any that is a whole answer to a question
-    (a "Name" of "Prefer not to say" must not take that option out of every other answer)."""
-    names = identities.person_names(pd.unique(body[[c.position for c in named]].to_numpy().ravel()))
-    answered = identities.person_names(pd.unique(body[[c.position for c in asked]].to_numpy().ravel()))
-    return names - answered
+def _person_names(body: pd.DataFrame, named: list[_Column], asked: list[_Column]) -> identities.PersonNames:
+    """The names in the columns dropped for their heading, less any that is a whole answer to a question."""
+    values = pd.unique(body[[c.position for c in named]].to_numpy().ravel())
+    return identities.PersonNames.of(values, answers=pd.unique(body[[c.position for c in asked]].to_numpy().ravel()))
 
 
 def _answers_without_identities(
-    body: pd.DataFrame, asked: list[_Column], names: frozenset[str]
+    body: pd.DataFrame, asked: list[_Column], names: identities.PersonNames
 ) -> tuple[pd.DataFrame, list[str]]:
     body = body.copy()
     contacts: dict[str, int] = {}
@@ -356,14 +354,14 @@ def _answers_without_identities(
     return body, notes
 
 
-def _column_cleaned(cells: pd.Series, names: frozenset[str]) -> tuple[pd.Series, int, int]:
+def _column_cleaned(cells: pd.Series, names: identities.PersonNames) -> tuple[pd.Series, int, int]:
     """(the answers cleaned, how many had e-mail addresses or phone numbers, how many had names)."""
     cleaned = {value: _cleaned(value, names) for value in cells.unique()}
     outcome = pd.DataFrame(cells.map(cleaned).tolist(), index=cells.index, columns=["answer", "contacts", "names"])
     return outcome["answer"], int(outcome["contacts"].sum()), int(outcome["names"].sum())
 
 
-def _cleaned(value: str, names: frozenset[str]) -> tuple[str, bool, bool]:
+def _cleaned(value: str, names: identities.PersonNames) -> tuple[str, bool, bool]:
     """(the answer without e-mail addresses, phone numbers and names, whether it had any of the first two, of names)."""
     value, had_contacts = identities.contacts_removed(value)
     value, had_names = identities.names_removed(value, names)
