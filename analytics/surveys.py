@@ -274,7 +274,7 @@ def _is_metadata(column: _Column, tool: str) -> bool:
 
 def _without_blank_columns(grid: pd.DataFrame) -> pd.DataFrame:
     """The grid without columns blank from the header down, such as the empty ones some tools add at the end."""
-    return grid.loc[:, (grid.apply(lambda cells: cells.str.strip()) != "").any()]
+    return grid[[label for label in grid.columns if (grid[label].str.strip() != "").any()]]
 
 
 # --- identities ----------------------------------------------------------------------------------------

@@ -423,6 +423,7 @@ QUALTRICS_METADATA = [
     "LocationAccuracy",
     "DistributionChannel",
     "UserLanguage",
+    "Q_RecaptchaScore",
 ]
 
 
@@ -437,7 +438,14 @@ def qualtrics_export(quote: str = "'") -> bytes:
     with a time zone), and the empty columns it leaves at the end."""
     ids = ["startDate", "endDate", "status", "ipAddress", "progress", "duration", "finished", "recordedDate"]
     ids += ["_recordId", "recipientLastName", "recipientFirstName", "recipientEmail", "externalDataReference"]
-    ids += ["locationLatitude", "locationLongitude", "locationAccuracy", "distributionChannel", "userLanguage"]
+    ids += [
+        "locationLatitude",
+        "locationLongitude",
+        "locationAccuracy",
+        "distributionChannel",
+        "userLanguage",
+        "Q_RecaptchaScore",
+    ]
     ids += ["QID1", "QID4-1-1", "QID4-2-1", "QID5_TEXT"]
     rows = [
         [*QUALTRICS_METADATA, "Q1", "Q4_1", "Q4_2", "Q5", "", ""],
@@ -483,7 +491,7 @@ def qualtrics_export(quote: str = "'") -> bytes:
     ]
     for response, last, first, email, latitude, longitude, ip, *answered in people:
         meta = ["2024-05-01 10:00:00", "2024-05-01 10:05:00", "0", ip, "100", "300", "True", "2024-05-01 10:05:00"]
-        meta += [response, last, first, email, "", latitude, longitude, "-1", "email", "EN-GB"]
+        meta += [response, last, first, email, "", latitude, longitude, "-1", "email", "EN-GB", "0.9"]
         rows.append([*meta, *answered, "", ""])
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
@@ -498,7 +506,7 @@ def test_qualtrics_single_quoted_import_ids_are_a_header_row_never_a_respondent(
         ("Q4_1", "single"),
         ("Q4_2", "single"),
         ("Q5", "text"),
-    ]  # not LocationAccuracy, nor the empty columns at the end
+    ]  # not LocationAccuracy, the reCAPTCHA score, nor the empty columns at the end
     assert sorted(question(con, "Q1")[2]) == ["Never", "Often"]  # no option made of the header row
     assert "importid" not in stored_text(con)
     identities = {"ann@example.org", "bob@example.org", "cy@example.org", "51.50135", "203.0.113.7", "01632 960001"}
