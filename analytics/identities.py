@@ -101,20 +101,24 @@ _NAME_LENGTH = 100  # characters: a longer value is no one's name
 
 
 def _words(heading: str) -> str:
-    """ "RecipientEmail (optional)" -> "recipient email": camel case split, brackets and punctuation gone."""
+    """ "RecipientEmail (optional)" -> "recipient email": camel case split, brackets and punctuation gone; "Name /
+    Email" -> "name and email"."""
     text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", heading)
     text = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", text.casefold()).replace("e-mail", "email")
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"[/&+]", " and ", text)))
 
 
 def names_a_person(heading: str) -> bool:
     """The heading asks for a name, a contact detail or a location: "Name", "Email Address", "What is your
-    phone number?", "IPAddress", "Address line 1", "Contact information"."""
+    phone number?", "IPAddress", "Address line 1", "Contact information", "Name and e-mail"."""
     words = _words(heading)
     asking = _ASKING.match(words)
     words = asking["label"] if asking else words
-    words = re.sub(r"(?: line)? \d+$", "", words)
-    parts = words.split()
+    return all(_is_label(part) for part in re.split(r" (?:and|or) ", words))
+
+
+def _is_label(words: str) -> bool:
+    parts = re.sub(r"(?: line)? \d+$", "", words).split()
     while len(parts) > 1 and parts[0] in _OWNERS:
         parts = parts[1:]
     return " ".join(parts) in _LABELS

@@ -25,6 +25,9 @@ from analytics import identities
         "Councillor name",
         "What is your name?",
         "Please give your email address",
+        "Name and e-mail address",
+        "Name / Email",
+        "Your name and phone number",
     ],
 )
 def test_headings_that_ask_for_a_person_or_their_contact_details(heading):
@@ -42,6 +45,8 @@ def test_headings_that_ask_for_a_person_or_their_contact_details(heading):
         "Respondent ID",
         "Duration (in seconds)",
         "Did your name appear in the press?",
+        "Were you contacted by phone or email?",
+        "Age and gender",
     ],
 )
 def test_headings_that_ask_about_something_else(heading):
