@@ -215,8 +215,8 @@ def _one_header(grid: pd.DataFrame) -> tuple[list[_Column], int]:
 def _surveymonkey(grid: pd.DataFrame) -> tuple[list[_Column], int]:
     """Row 1 the question (blank where it spans on), row 2 "Response" or each column's option text."""
     columns, question, group = [], "", -1
-    for position in grid.columns:
-        top, option = _clean(grid.at[0, position]), _clean(grid.at[1, position])
+    for position, first, second in zip(grid.columns, _header_row(grid, 0), _header_row(grid, 1), strict=True):
+        top, option = _clean(first), _clean(second)
         if top or group < 0:
             question, group = top or f"Column {position + 1}", group + 1
         option = "" if option in _SURVEYMONKEY_SUBHEADS else option
@@ -228,17 +228,24 @@ def _surveymonkey(grid: pd.DataFrame) -> tuple[list[_Column], int]:
 
 def _qualtrics(grid: pd.DataFrame) -> tuple[list[_Column], int]:
     """Row 1 field ids, row 2 question text, row 3 (not in legacy exports) {"ImportId": ...}."""
-    third = grid.iloc[2].tolist() if len(grid) > 2 else []
+    third = _header_row(grid, 2)
     header_rows = 3 if _has_import_ids(third) else 2
     columns = []
-    for group, position in enumerate(grid.columns):
-        field_id, text = _clean(grid.at[0, position]), _clean(grid.at[1, position])
+    for group, (position, first, second) in enumerate(
+        zip(grid.columns, _header_row(grid, 0), _header_row(grid, 1), strict=True)
+    ):
+        field_id, text = _clean(first), _clean(second)
         hint = _import_id_hint(third[group]) if header_rows == 3 else ""
         keys = (_key(field_id), _key(text))
         name = field_id or text or f"Column {position + 1}"
         headings = (field_id, text)
         columns.append(_Column(position, keys, name, text or name, group, headings, field_id=field_id, hint=hint))
     return columns, header_rows
+
+
+def _header_row(grid: pd.DataFrame, number: int) -> list[str]:
+    """Header row `number` (from 0), blank where the file is shorter: it is then refused as having no responses."""
+    return grid.iloc[number].tolist() if len(grid) > number else [""] * len(grid.columns)
 
 
 def _has_import_ids(row: list[str]) -> bool:

@@ -621,3 +621,10 @@ def test_looking_for_names_in_the_answers_costs_little_beside_the_import(tmp_pat
     plain = min(timed_import(without_names, tmp_path, f"plain{attempt}") for attempt in range(2))
     named = min(timed_import(with_names, tmp_path, f"named{attempt}") for attempt in range(2))
     assert named < 3 * plain
+
+
+@pytest.mark.parametrize("tool", ["surveymonkey", "qualtrics"])
+@pytest.mark.parametrize("data", [b"Q1,Q2\n", b",\nYes,No\n"], ids=["one header row", "blank first row"])
+def test_a_file_shorter_than_the_named_tools_header_rows_is_refused_in_one_sentence(con, tool, data):
+    with pytest.raises(ImportRefused, match="no responses; export it again with responses"):
+        import_survey(con, data, "survey.csv", wave="2025", tool=tool)
