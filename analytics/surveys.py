@@ -347,12 +347,10 @@ def _answers_without_identities(
     body: pd.DataFrame, asked: list[_Column], names: identities.PersonNames
 ) -> tuple[pd.DataFrame, list[str]]:
     body = body.copy()
-    contacts: dict[str, int] = {}
-    named: dict[str, int] = {}
+    contacts: dict[_Column, int] = {}
+    named: dict[_Column, int] = {}
     for column in asked:
-        body[column.position], contacts[_shown(column)], named[_shown(column)] = _column_cleaned(
-            body[column.position], names
-        )
+        body[column.position], contacts[column], named[column] = _column_cleaned(body[column.position], names)
     notes = []
     if any(contacts.values()):
         notes.append(f"Took the e-mail addresses and phone numbers out of {_answer_counts(contacts)}.")
@@ -375,9 +373,9 @@ def _cleaned(value: str, names: identities.PersonNames) -> tuple[str, bool, bool
     return value, had_contacts, had_names
 
 
-def _answer_counts(counts: dict[str, int]) -> str:
+def _answer_counts(counts: dict[_Column, int]) -> str:
     """ "1 answer to 'Anything else?' and 3 answers to 'Comments'"."""
-    parts = [f"{n} answer{'s' if n > 1 else ''} to '{name}'" for name, n in counts.items() if n]
+    parts = [f"{n} answer{'s' if n > 1 else ''} to '{_shown(column)}'" for column, n in counts.items() if n]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
