@@ -1,5 +1,7 @@
 """What identifies a person: headings that ask for one, values that are one, and contact details inside free text."""
 
+import time
+
 import pytest
 
 from analytics import identities
@@ -118,3 +120,18 @@ def test_names_are_taken_out_whatever_their_case_or_separator():
         True,
     )
     assert identities.names_removed("Jordan alone", names) == ("Jordan alone", False)
+
+
+@pytest.mark.parametrize("run", ["a" * 40_000 + "@", "1" * 40_000, "a1." * 13_000 + "@x"])
+def test_a_long_unbroken_cell_costs_no_more_than_prose_of_its_length(run):
+    """A cell of one 40,000-character word (a pasted blob, an attacker's file) is searched for addresses and
+    numbers as fast as ordinary words of the same length, not in a time that grows with its square."""
+    prose = "he wrote again on 4 March " * (len(run) // 26)
+
+    def seconds(text: str) -> float:
+        started = time.perf_counter()
+        identities.contacts_removed(text)
+        identities.kind_of_value(text)
+        return time.perf_counter() - started
+
+    assert min(seconds(run) for _ in range(3)) < 10 * min(seconds(prose) for _ in range(3))
