@@ -3,7 +3,8 @@
 Recognised from the file's header rows (or named by the caller): Microsoft Forms (.xlsx), Google Forms (.csv),
 SurveyMonkey (.csv/.xlsx, two header rows), Qualtrics (.csv, three header rows, or the legacy two) and a plain
 table with one header row. Columns that identify people (names, e-mail and IP addresses, locations) are never
-stored, and the tools' own bookkeeping columns (times, status, progress) are not questions.
+stored (see analytics.identities: by heading, sub-heading or values), nor are e-mail addresses, phone numbers or
+those names in the answers; the tools' own bookkeeping columns (times, status, progress) are not questions.
 
 Each upload is one wave, found by its label ("2025"). Re-importing is keyed on respondent: a respondent's
 answers are compared as a whole with what the wave holds, so an unchanged respondent adds nothing, a changed
@@ -13,7 +14,6 @@ one has their answers replaced, and a new one (a later export with more response
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import uuid
 from collections import defaultdict
@@ -23,10 +23,11 @@ from dataclasses import asdict, dataclass, field
 import duckdb
 import pandas as pd
 
-from analytics import clock
+from analytics import clock, identities
 from analytics.errors import ImportRefused
 from analytics.reading import read_rows
 from analytics.store import transaction
+from analytics.text import cut
 from analytics.text_input import storable, storable_or_none
 
 TOOLS = {
@@ -37,22 +38,6 @@ TOOLS = {
     "plain": "a plain table",
 }
 
-# Normalised (see _key) names of the columns the tools add that identify a person: dropped, never stored.
-_PERSONAL = frozenset(
-    {
-        "email",
-        "name",
-        "ipaddress",
-        "emailaddress",
-        "firstname",
-        "lastname",
-        "recipientemail",
-        "recipientfirstname",
-        "recipientlastname",
-        "locationlatitude",
-        "locationlongitude",
-    }
-)
 # The tools' bookkeeping columns: not questions (the respondent id among them becomes the respondent).
 _METADATA = {
     "microsoft_forms": {"id", "starttime", "completiontime", "lastmodifiedtime"},
@@ -72,6 +57,8 @@ _METADATA = {
         "externaldatareference",
         "distributionchannel",
         "userlanguage",
+        "locationaccuracy",
+        "duration",
     },
     "plain": set(),
 }
@@ -83,6 +70,8 @@ _RESPONDENT_ID = {
     "plain": {"id", "respondentid", "responseid"},
 }
 _QUALTRICS_TEXT_IQ = re.compile(r" - (parent topics|topics|sentiment( polarity| score)?)$", re.IGNORECASE)
+_QUALTRICS_CHECKS = "Q_"  # Q_RecaptchaScore, Q_RelevantIDDuplicate, ...: the tool's fraud checks, not answers
+_IMPORT_ID = re.compile(r"""\{\s*(['"])ImportId\1\s*:\s*(['"])(?P<id>[^'"]*)\2""")  # older exports quote with '
 _SURVEYMONKEY_SUBHEADS = {"Response", "Open-Ended Response"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?|\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?")
 _TEXT_LENGTH = 100  # an answer this long is free text, not a choice
@@ -92,10 +81,11 @@ _MAX_CHOICES = 10  # more distinct answers than this (and than half the answers)
 @dataclass(frozen=True)
 class _Column:
     position: int  # label in the grid
-    keys: tuple[str, ...]  # normalised names, matched against _PERSONAL and _METADATA
+    keys: tuple[str, ...]  # normalised names, matched against _METADATA
     name: str  # the header as the user sees it, for warnings
     text: str  # question text
     group: int  # columns of one question spanning columns (SurveyMonkey) share a group
+    headings: tuple[str, ...]  # every header cell over the column, as written: any may name a person
     option: str = ""  # SurveyMonkey: the option text under a spanning question
     field_id: str = ""  # Qualtrics: the question's own id
     hint: str = ""  # Qualtrics: the kind its ImportId gives away ("text" or "single")
@@ -153,18 +143,19 @@ def import_survey(
     if tool is not None and tool not in TOOLS:
         raise ImportRefused(f"'{tool}' is not a survey tool this import knows; use one of {', '.join(TOOLS)}.")
     rows = read_rows(data, file_name, sheet=sheet)
-    tool = tool or detect_tool(rows.grid)
-    columns, header_rows = _LAYOUTS[tool](rows.grid)
-    body = rows.grid.iloc[header_rows:]
+    grid = _without_blank_columns(rows.grid)
+    tool = tool or detect_tool(grid)
+    columns, header_rows = _LAYOUTS[tool](grid)
+    body = grid.iloc[header_rows:]
     if body.empty:
         raise ImportRefused("This survey export has header rows but no responses; export it again with responses.")
     body = body.apply(lambda cells: cells.str.strip())
-    kept, dropped = _split_off_personal(columns)
+    kept, asked, body, removed = _without_identities(body, columns, tool)
     respondents, notes = _respondents(body, kept, tool)
-    questions = _questions(body, [c for c in kept if not _is_metadata(c, tool)], tool)
+    questions = _questions(body, asked, tool)
     answers = _answer_frame(questions, respondents)
     answered = answers["respondent"].nunique()
-    warnings = rows.warnings + _dropped_note(dropped) + notes + _unanswered_note(len(body) - answered)
+    warnings = rows.warnings + removed + notes + _unanswered_note(len(body) - answered)
     result = SurveyImportResult(
         batch_id="",
         wave=label,
@@ -200,7 +191,7 @@ def detect_tool(grid: pd.DataFrame) -> str:
     second = grid.iloc[1].tolist() if len(grid) > 1 else []
     third = grid.iloc[2].tolist() if len(grid) > 2 else []
     second_keys = {_key(cell) for cell in second}
-    if any(cell.startswith('{"ImportId"') for cell in third):
+    if _has_import_ids(third):
         return "qualtrics"
     if {"responseid", "finished"} <= set(first) | second_keys:
         return "qualtrics"
@@ -217,44 +208,55 @@ def _one_header(grid: pd.DataFrame) -> tuple[list[_Column], int]:
     columns = []
     for group, (position, cell) in enumerate(grid.iloc[0].items()):
         name = _clean(cell) or f"Column {position + 1}"
-        columns.append(_Column(position, (_key(name),), name, name, group))
+        columns.append(_Column(position, (_key(name),), name, name, group, (name,)))
     return columns, 1
 
 
 def _surveymonkey(grid: pd.DataFrame) -> tuple[list[_Column], int]:
     """Row 1 the question (blank where it spans on), row 2 "Response" or each column's option text."""
     columns, question, group = [], "", -1
-    for position in grid.columns:
-        top, option = _clean(grid.at[0, position]), _clean(grid.at[1, position])
+    for position, first, second in zip(grid.columns, _header_row(grid, 0), _header_row(grid, 1), strict=True):
+        top, option = _clean(first), _clean(second)
         if top or group < 0:
             question, group = top or f"Column {position + 1}", group + 1
         option = "" if option in _SURVEYMONKEY_SUBHEADS else option
         name = f"{question} - {option}" if option else question
-        columns.append(_Column(position, (_key(question),), name, question, group, option=option))
+        headings = (question, option)
+        columns.append(_Column(position, (_key(question),), name, question, group, headings, option=option))
     return columns, 2
 
 
 def _qualtrics(grid: pd.DataFrame) -> tuple[list[_Column], int]:
     """Row 1 field ids, row 2 question text, row 3 (not in legacy exports) {"ImportId": ...}."""
-    second = grid.iloc[1].tolist() if len(grid) > 1 else [""] * len(grid.columns)
-    third = grid.iloc[2].tolist() if len(grid) > 2 else []
-    header_rows = 3 if any(cell.startswith('{"ImportId"') for cell in third) else 2
+    third = _header_row(grid, 2)
+    header_rows = 3 if _has_import_ids(third) else 2
     columns = []
-    for group, position in enumerate(grid.columns):
-        field_id, text = _clean(grid.at[0, position]), _clean(second[group])
+    for group, (position, first, second) in enumerate(
+        zip(grid.columns, _header_row(grid, 0), _header_row(grid, 1), strict=True)
+    ):
+        field_id, text = _clean(first), _clean(second)
         hint = _import_id_hint(third[group]) if header_rows == 3 else ""
         keys = (_key(field_id), _key(text))
         name = field_id or text or f"Column {position + 1}"
-        columns.append(_Column(position, keys, name, text or name, group, field_id=field_id, hint=hint))
+        headings = (field_id, text)
+        columns.append(_Column(position, keys, name, text or name, group, headings, field_id=field_id, hint=hint))
     return columns, header_rows
+
+
+def _header_row(grid: pd.DataFrame, number: int) -> list[str]:
+    """Header row `number` (from 0), blank where the file is shorter: it is then refused as having no responses."""
+    return grid.iloc[number].tolist() if len(grid) > number else [""] * len(grid.columns)
+
+
+def _has_import_ids(row: list[str]) -> bool:
+    """Qualtrics' third header row: {"ImportId": "QID1"}, or {'ImportId': 'QID4-1-1'} as older exports write it."""
+    return any(_IMPORT_ID.match(cell) for cell in row)
 
 
 def _import_id_hint(cell: str) -> str:
     """ "text" for a text entry field (QID2_TEXT), "single" for a choice question (QID1), else ""."""
-    try:
-        import_id = str(json.loads(cell).get("ImportId", ""))
-    except (ValueError, AttributeError):
-        return ""
+    found = _IMPORT_ID.match(cell)
+    import_id = found["id"] if found else ""
     if re.fullmatch(r"QID\d+_TEXT", import_id):
         return "text"
     return "single" if re.fullmatch(r"QID\d+", import_id) else ""
@@ -272,19 +274,109 @@ _LAYOUTS: dict[str, Callable[[pd.DataFrame], tuple[list[_Column], int]]] = {
 def _is_metadata(column: _Column, tool: str) -> bool:
     if tool == "qualtrics" and _QUALTRICS_TEXT_IQ.search(column.field_id):
         return True  # Qualtrics Text iQ's topics and sentiment: computed by the tool, not answered
+    if tool == "qualtrics" and column.field_id.startswith(_QUALTRICS_CHECKS):
+        return True
     return any(key in _METADATA[tool] | _RESPONDENT_ID[tool] for key in column.keys)
 
 
-def _split_off_personal(columns: list[_Column]) -> tuple[list[_Column], list[_Column]]:
-    kept = [c for c in columns if not _PERSONAL.intersection(c.keys)]
-    return kept, [c for c in columns if c not in kept]
+def _without_blank_columns(grid: pd.DataFrame) -> pd.DataFrame:
+    """The grid without columns blank from the header down, such as the empty ones some tools add at the end."""
+    return grid[[label for label in grid.columns if (grid[label].str.strip() != "").any()]]
 
 
-def _dropped_note(dropped: list[_Column]) -> list[str]:
-    if not dropped:
-        return []
-    names = ", ".join(f"'{column.name}'" for column in dropped)
-    return [f"Did not store these columns because they identify people: {names}."]
+# --- identities ----------------------------------------------------------------------------------------
+
+
+def _without_identities(
+    body: pd.DataFrame, columns: list[_Column], tool: str
+) -> tuple[list[_Column], list[_Column], pd.DataFrame, list[str]]:
+    """(the columns kept, those of them that are questions, the body with e-mail addresses, phone numbers and the
+    dropped columns' names taken out of the answers, the warnings saying what was dropped or taken out).
+
+    Refused when nothing is left to ask about: a file of names, addresses and timestamps is no survey."""
+    named = [c for c in columns if _asks_for_identity(c, body)]
+    rest = [c for c in columns if c not in named]
+    found = {c: identities.identifying_values(body[c.position]) for c in rest if not _is_metadata(c, tool)}
+    by_values = {c: kind for c, kind in found.items() if kind}
+    kept = [c for c in rest if c not in by_values]
+    asked = [c for c in kept if not _is_metadata(c, tool)]
+    if not asked:
+        raise ImportRefused(_no_questions(columns))
+    names = _person_names(body, named, asked)
+    body, removed = _answers_without_identities(body, asked, names)
+    return kept, asked, body, _dropped_note(named, by_values) + removed
+
+
+def _asks_for_identity(column: _Column, body: pd.DataFrame) -> bool:
+    """A heading or sub-heading over the column asks for a name or contact detail. A SurveyMonkey option column
+    holding nothing but its own option when ticked ("Email" under "How were you contacted?") is a choice."""
+    headings = [heading for heading in column.headings if heading]
+    if column.option and body[column.position].map(_clean).isin(["", column.option]).all():
+        headings.remove(column.option)
+    return any(identities.names_a_person(heading) for heading in headings)
+
+
+def _shown(column: _Column) -> str:
+    """The column's heading for a warning: cut short, and never a heading that is itself an address or number."""
+    if identities.kind_of_value(column.name):
+        return f"column {column.position + 1}"
+    return cut(column.name, 60)
+
+
+def _no_questions(columns: list[_Column]) -> str:
+    listed = ", ".join(f"'{_shown(column)}'" for column in columns[:4]) + (", ..." if len(columns) > 4 else "")
+    return (
+        f"This file has no survey questions, only columns that identify people or that the survey tool adds "
+        f"({listed}); export the survey again with its questions' answers."
+    )
+
+
+def _dropped_note(named: list[_Column], by_values: dict[_Column, str]) -> list[str]:
+    listed = [f"'{_shown(column)}'" for column in named]
+    listed += [f"'{_shown(column)}' (its answers are {kind})" for column, kind in by_values.items()]
+    return [f"Did not store these columns because they identify people: {', '.join(listed)}."] if listed else []
+
+
+def _person_names(body: pd.DataFrame, named: list[_Column], asked: list[_Column]) -> identities.PersonNames:
+    """The names in the columns dropped for their heading, less any that is a whole answer to a question."""
+    values = pd.unique(body[[c.position for c in named]].to_numpy().ravel())
+    return identities.PersonNames.of(values, answers=pd.unique(body[[c.position for c in asked]].to_numpy().ravel()))
+
+
+def _answers_without_identities(
+    body: pd.DataFrame, asked: list[_Column], names: identities.PersonNames
+) -> tuple[pd.DataFrame, list[str]]:
+    body = body.copy()
+    contacts: dict[_Column, int] = {}
+    named: dict[_Column, int] = {}
+    for column in asked:
+        body[column.position], contacts[column], named[column] = _column_cleaned(body[column.position], names)
+    notes = []
+    if any(contacts.values()):
+        notes.append(f"Took the e-mail addresses and phone numbers out of {_answer_counts(contacts)}.")
+    if any(named.values()):
+        notes.append(f"Took the names given in the columns not stored out of {_answer_counts(named)}.")
+    return body, notes
+
+
+def _column_cleaned(cells: pd.Series, names: identities.PersonNames) -> tuple[pd.Series, int, int]:
+    """(the answers cleaned, how many had e-mail addresses or phone numbers, how many had names)."""
+    cleaned = {value: _cleaned(value, names) for value in cells.unique()}
+    outcome = pd.DataFrame(cells.map(cleaned).tolist(), index=cells.index, columns=["answer", "contacts", "names"])
+    return outcome["answer"], int(outcome["contacts"].sum()), int(outcome["names"].sum())
+
+
+def _cleaned(value: str, names: identities.PersonNames) -> tuple[str, bool, bool]:
+    """(the answer without e-mail addresses, phone numbers and names, whether it had any of the first two, of names)."""
+    value, had_contacts = identities.contacts_removed(value)
+    value, had_names = identities.names_removed(value, names)
+    return value, had_contacts, had_names
+
+
+def _answer_counts(counts: dict[_Column, int]) -> str:
+    """ "1 answer to 'Anything else?' and 3 answers to 'Comments'"."""
+    parts = [f"{n} answer{'s' if n > 1 else ''} to '{_shown(column)}'" for column, n in counts.items() if n]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _unanswered_note(count: int) -> list[str]:
@@ -299,6 +391,9 @@ def _respondents(body: pd.DataFrame, columns: list[_Column], tool: str) -> tuple
     if id_column is None:
         return row_numbers, []
     values = body[id_column.position]
+    if identities.identifying_values(values):
+        note = f"The response ids in '{_shown(id_column)}' identify people, so respondents are numbered by row."
+        return row_numbers, [note]
     if (values == "").any() or values.duplicated().any():
         note = f"The response ids in '{id_column.name}' are blank or repeated, so respondents are numbered by row."
         return row_numbers, [note]
@@ -412,7 +507,7 @@ def _spanning_questions(question_id: str, members: list[_Column], body: pd.DataF
         questions.append(_Question(question_id, members[0].text, "multi", options, chosen))
         members = [c for c in members if c not in ticks]
     for number, column in enumerate(members, start=1):
-        part = _Column(column.position, column.keys, column.name, column.name, column.group)
+        part = _Column(column.position, column.keys, column.name, column.name, column.group, column.headings)
         questions.append(_column_question(f"{question_id}_{number}", part, body[column.position], "surveymonkey"))
     return questions
 

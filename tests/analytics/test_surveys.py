@@ -3,12 +3,16 @@
 import csv
 import io
 import json
+import random
+import re
+import time
 from datetime import datetime
 
 import openpyxl
+import pandas as pd
 import pytest
 
-from analytics import surveys
+from analytics import store, surveys
 from analytics.cli import main
 from analytics.errors import ImportRefused
 from analytics.surveys import import_survey
@@ -274,3 +278,353 @@ def test_a_survey_export_holding_separators_and_broken_characters_imports(con, c
     assert (result.respondents, result.rows_read) == (2, 2)
     stored = "\ufffd" if character == "\ud800" else character
     assert con.execute("SELECT file_name, label FROM survey_waves").fetchone() == (f"wave{stored}.csv", f"20{stored}25")
+
+
+# --- identities: nothing that identifies a respondent is stored ----------------------------------------
+
+EMAIL_LIKE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def stored_text(con) -> str:
+    """Every value of every table in the database, as text, in lower case: answers, questions, waves, imports,
+    quarantine, the audit trail."""
+    tables = [row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    values = [value for table in tables for row in con.execute(f'SELECT * FROM "{table}"').fetchall() for value in row]
+    return "\n".join(str(value) for value in values if value is not None).casefold()
+
+
+def found_in_database(con, identities) -> list[str]:
+    stored = stored_text(con)
+    return sorted(value for value in identities if value.casefold() in stored)
+
+
+def source_records(data: bytes, encoding: str = "utf-8") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode(encoding), newline="")))
+
+
+def surveymonkey_contact_values(records: list[list[str]]) -> set[str]:
+    """The values under the sub-fields Name and Email of SurveyMonkey's "Contact information" question."""
+    start = records[0].index("Contact information")
+    columns = [start + offset for offset, sub in enumerate(records[1][start:]) if sub in ("Name", "Email")][:2]
+    return {record[column].strip() for record in records[2:] for column in columns if record[column].strip()}
+
+
+def test_surveymonkey_contact_question_stores_no_name_or_address(capsys, realworld, db_path):
+    """The real export's 180 names and 180 addresses: none anywhere in the database, though the names also
+    appear in answers to other questions (a photo's file name, free text) and an address in free text."""
+    path = realworld / EXPORTS / "surveymonkey_contact_question.csv"
+    identities = surveymonkey_contact_values(source_records(path.read_bytes()))
+    assert len(identities) == 360
+    assert main(["import", "survey", str(path), "--wave", "2022", "--db", str(db_path)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["respondents"] == 180
+    dropped = next(note for note in summary["warnings"] if "identify people" in note)
+    assert "'Contact information - Name'" in dropped and "'Contact information - Email'" in dropped
+    con = store.connect(db_path)
+    assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] >= 1
+    assert found_in_database(con, identities) == []
+
+
+@pytest.mark.parametrize(
+    "name, encoding, identity_columns",
+    [
+        ("qualtrics_three_header_rows.csv", "utf-8", ["IPAddress", "LocationLatitude", "LocationLongitude"]),
+        ("surveymonkey_contact_question.csv", "utf-8", []),
+        ("surveymonkey_two_header_rows.csv", "cp1252", []),
+        ("google_forms.csv", "utf-8", []),
+    ],
+)
+def test_no_real_export_leaves_an_address_in_the_database(con, realworld, name, encoding, identity_columns):
+    """Every e-mail-like string anywhere in the file, and the values of its identity columns."""
+    data = export(realworld, name)
+    records = source_records(data, encoding)
+    identities = {match for record in records[1:] for cell in record for match in EMAIL_LIKE.findall(cell)}
+    for column in identity_columns:
+        position = records[0].index(column)
+        identities |= {record[position] for record in records[3:] if record[position]}
+    import_survey(con, data, name, wave="2025")
+    assert found_in_database(con, identities) == []
+
+
+def test_microsoft_forms_names_and_addresses_are_in_no_table(con):
+    import_survey(con, ms_forms_workbook(empty_first_sheet=True), "Safety survey.xlsx", wave="2025")
+    assert found_in_database(con, {"ann@example.org", "Ann Lee", "bob@example.org", "Bob Kay"}) == []
+
+
+def test_microsoft_forms_free_text_keeps_its_words_without_the_contact_details(con):
+    book = openpyxl.Workbook()
+    book.active.title = "Form1"
+    book.active.append(
+        ["ID", "Start time", "Completion time", "Email", "Name", "Were you threatened?", "Anything else?"]
+    )
+    start = datetime(2025, 3, 4, 9, 15, 2)
+    book.active.append([1, start, start, "ann.lee@example.org", "Ann Lee", "Yes", "Ring me on 07700 900123 please"])
+    book.active.append([2, start, start, "bob@example.org", "Bob Kay", "No", "Bob Kay here: bob.kay@gmail.com"])
+    book.active.append([3, start, start, "anonymous", "", "Yes", "Nothing more"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_survey(con, buffer.getvalue(), "form.xlsx", wave="2025")
+    assert answers(con, "Q2") == [
+        "Nothing more",
+        "Ring me on [phone number removed] please",
+        "[name removed] here: [e-mail address removed]",
+    ]
+    assert "Took the e-mail addresses and phone numbers out of 2 answers to 'Anything else?'." in result.warnings
+    assert "Took the names given in the columns not stored out of 1 answer to 'Anything else?'." in result.warnings
+    assert found_in_database(con, {"07700 900123", "bob.kay@gmail.com", "Bob Kay", "ann.lee@example.org"}) == []
+
+
+def test_a_plain_table_drops_columns_whose_answers_identify_people_whatever_their_heading(con):
+    """A council's own form: a phone number under "Best number", and postcodes, IP addresses and map points
+    under headings no list of names would know."""
+    rows = [
+        ["Respondent ID", "Best number", "Where you live", "Sent from", "Map pin", "Felt unsafe?", "Years served"],
+        ["1", "07700 900123", "SW1A 1AA", "203.0.113.7", "51.50135, -0.14189", "Yes", "4"],
+        ["2", "+44 20 7946 0958", "M1 1AE", "2001:db8::8a2e:370:7334", "53.48095, -2.23743", "No", "12"],
+        ["3", "(0161) 496 0000", "b15 2tt", "198.51.100.23", "52.45070, -1.93058", "Yes", "1"],
+        ["4", "7700900456", "EH1 1YZ", "192.0.2.1", "55.95325, -3.18827", "Yes", "2"],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    result = import_survey(con, buffer.getvalue().encode(), "survey.csv", wave="2025")
+    assert result.questions == 2
+    assert con.execute("SELECT text FROM survey_questions ORDER BY position").fetchall() == [
+        ("Felt unsafe?",),
+        ("Years served",),
+    ]
+    dropped = next(note for note in result.warnings if "identify people" in note)
+    for heading, kind in [
+        ("Best number", "phone numbers"),
+        ("Where you live", "postcodes"),
+        ("Sent from", "IP addresses"),
+        ("Map pin", "coordinates"),
+    ]:
+        assert f"'{heading}' (its answers are {kind})" in dropped
+    identities = {cell for row in rows[1:] for cell in row[1:5]}
+    assert found_in_database(con, identities) == []
+
+
+QUALTRICS_METADATA = [
+    "StartDate",
+    "EndDate",
+    "Status",
+    "IPAddress",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "RecordedDate",
+    "ResponseId",
+    "RecipientLastName",
+    "RecipientFirstName",
+    "RecipientEmail",
+    "ExternalReference",
+    "LocationLatitude",
+    "LocationLongitude",
+    "LocationAccuracy",
+    "DistributionChannel",
+    "UserLanguage",
+    "Q_RecaptchaScore",
+]
+
+
+def import_id(name: str, quote: str) -> str:
+    """Qualtrics' third header row: {'ImportId': 'QID1'} in older exports, {"ImportId":"QID1"} in newer ones."""
+    zone = f", {quote}timeZone{quote}: {quote}Europe/London{quote}" if "Date" in name else ""
+    return f"{{{quote}ImportId{quote}: {quote}{name}{quote}{zone}}}"
+
+
+def qualtrics_export(quote: str = "'") -> bytes:
+    """A Qualtrics export with RecipientEmail, IPAddress and LocationLatitude, ImportIds in the given quoting (some
+    with a time zone), and the empty columns it leaves at the end."""
+    ids = ["startDate", "endDate", "status", "ipAddress", "progress", "duration", "finished", "recordedDate"]
+    ids += ["_recordId", "recipientLastName", "recipientFirstName", "recipientEmail", "externalDataReference"]
+    ids += [
+        "locationLatitude",
+        "locationLongitude",
+        "locationAccuracy",
+        "distributionChannel",
+        "userLanguage",
+        "Q_RecaptchaScore",
+    ]
+    ids += ["QID1", "QID4-1-1", "QID4-2-1", "QID5_TEXT"]
+    rows = [
+        [*QUALTRICS_METADATA, "Q1", "Q4_1", "Q4_2", "Q5", "", ""],
+        [
+            *QUALTRICS_METADATA,
+            "How often were you abused?",
+            "Where? - Online",
+            "Where? - In person",
+            "Anything else?",
+            "",
+            "",
+        ],
+        [*(import_id(name, quote) for name in ids), "", ""],
+    ]
+    people = [
+        (
+            "R_1aaa",
+            "Lee",
+            "Ann",
+            "ann@example.org",
+            "51.50135",
+            "-0.14189",
+            "203.0.113.7",
+            "Often",
+            "Yes",
+            "No",
+            "mail me at ann@example.org",
+        ),
+        ("R_2bbb", "Kay", "Bob", "bob@example.org", "53.48095", "-2.23743", "198.51.100.23", "Never", "No", "No", ""),
+        (
+            "R_3ccc",
+            "Roe",
+            "Cy",
+            "cy@example.org",
+            "52.45070",
+            "-1.93058",
+            "192.0.2.1",
+            "Often",
+            "Yes",
+            "Yes",
+            "Called 01632 960001",
+        ),
+    ]
+    for response, last, first, email, latitude, longitude, ip, *answered in people:
+        meta = ["2024-05-01 10:00:00", "2024-05-01 10:05:00", "0", ip, "100", "300", "True", "2024-05-01 10:05:00"]
+        meta += [response, last, first, email, "", latitude, longitude, "-1", "email", "EN-GB", "0.9"]
+        rows.append([*meta, *answered, "", ""])
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def test_qualtrics_single_quoted_import_ids_are_a_header_row_never_a_respondent(con):
+    result = import_survey(con, qualtrics_export(), "older.csv", wave="2024")
+    assert (result.tool, result.rows_read, result.respondents, result.rejected) == ("qualtrics", 3, 3, 0)
+    assert con.execute("SELECT question_id, kind FROM survey_questions ORDER BY position").fetchall() == [
+        ("Q1", "single"),
+        ("Q4_1", "single"),
+        ("Q4_2", "single"),
+        ("Q5", "text"),
+    ]  # not LocationAccuracy, the reCAPTCHA score, nor the empty columns at the end
+    assert sorted(question(con, "Q1")[2]) == ["Never", "Often"]  # no option made of the header row
+    assert "importid" not in stored_text(con)
+    identities = {"ann@example.org", "bob@example.org", "cy@example.org", "51.50135", "203.0.113.7", "01632 960001"}
+    assert found_in_database(con, identities) == []
+
+
+def test_qualtrics_double_quoted_import_ids_still_read_as_a_header_row(con):
+    result = import_survey(con, qualtrics_export(quote='"'), "newer.csv", wave="2024")
+    assert (result.rows_read, result.respondents, result.questions) == (3, 3, 4)
+    assert question(con, "Q5")[1] == "text"
+
+
+def surveymonkey_with_contact_question() -> bytes:
+    """A SurveyMonkey export whose "Contact information" question spans four columns, as the tool writes it, and a
+    multi-select whose options are "Email" and "Phone"."""
+    top = ["Respondent ID", "Collector ID", "Contact information", "", "", "", "Have you been abused?", "Tell us more"]
+    sub = ["", "", "Name", "Email Address", "Phone Number", "Address", "Response", "Open-Ended Response"]
+    rows = [
+        [*top, "How were you contacted?", ""],
+        [*sub, "Email", "Phone"],
+        ["11001", "42", "Joan Whitby", "joan.whitby@example.gov.uk", "020 7946 0001", "1 High St", "Yes"]
+        + ["Joan Whitby was shouted at; ring 020 7946 0001", "Email", "Phone"],
+        ["11002", "42", "Sam O'Neill", "sam@example.org", "+44 7700 900002", "2 Low Rd", "No", "", "", "Phone"],
+        ["11003", "42", "Prefer not to say", "", "", "", "Prefer not to say", "Nothing to add", "", ""],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def test_surveymonkey_contact_question_built_in_code(con):
+    data = surveymonkey_with_contact_question()
+    result = import_survey(con, data, "monkey.csv", wave="2025")
+    assert (result.tool, result.respondents, result.questions) == ("surveymonkey", 3, 3)
+    assert question(con, "Q3") == ("How were you contacted?", "multi", ["Email", "Phone"])  # options, not addresses
+    assert sorted(question(con, "Q1")[2]) == ["No", "Prefer not to say", "Yes"]  # no name was taken out of it
+    assert answers(con, "Q2") == ["Nothing to add", "[name removed] was shouted at; ring [phone number removed]"]
+    records = source_records(data)
+    identities = {cell for record in records[2:4] for cell in record[2:6]}
+    assert found_in_database(con, identities) == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"Name\nAnn Lee\n", b"Timestamp\n3/4/2025 9:15:02\n", b"Email,Name\nann@example.org,Ann Lee\n", b"Email,Name\n"],
+    ids=["only Name", "only Timestamp", "only Email and Name", "header only"],
+)
+def test_a_survey_file_without_questions_is_refused_in_one_sentence(con, data):
+    with pytest.raises(ImportRefused) as refused:
+        import_survey(con, data, "survey.csv", wave="2025")
+    sentence = str(refused.value)
+    assert sentence.endswith(".") and sentence.count(". ") == 0 and "\n" not in sentence
+    assert "ann@example.org" not in sentence and "Ann Lee" not in sentence
+    assert counts(con) == (0, 0, 0)
+
+
+def test_a_survey_file_without_questions_is_refused_on_the_command_line_in_one_sentence(capsys, tmp_path, db_path):
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(b"Email,Name\nann@example.org,Ann Lee\n")
+    assert main(["import", "survey", str(path), "--wave", "2025", "--db", str(db_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: This file has no survey questions") and err.count("\n") == 1
+
+
+def test_response_ids_that_identify_people_are_not_kept_as_respondents(con):
+    data = b"ID,Felt unsafe?\nann@example.org,Yes\nbob@example.org,No\n"
+    result = import_survey(con, data, "survey.csv", wave="2025")
+    assert "The response ids in 'ID' identify people, so respondents are numbered by row." in result.warnings
+    assert found_in_database(con, {"ann@example.org", "bob@example.org"}) == []
+
+
+def timed_import(data: bytes, tmp_path, name: str) -> float:
+    con = store.connect(tmp_path / f"{name}.duckdb")
+    started = time.perf_counter()
+    import_survey(con, data, "survey.csv", wave="2025")
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed
+
+
+def test_looking_for_names_in_the_answers_costs_little_beside_the_import(tmp_path):
+    """6,000 respondents whose free text is full of their first names: the file with a Name column (whose
+    names are looked for in every answer) imports in much the same time as the file without it."""
+    first_names, surnames = ["Will", "Mark", "Grace", "May", "Hope", "Rose"], ["Smith", "Jones", "Brown", "Khan"]
+    words = [
+        "will",
+        "may",
+        "mark",
+        "hope",
+        "grace",
+        "rose",
+        "the",
+        "abuse",
+        "happened",
+        "online",
+        "and",
+        "in",
+        "person",
+        "during",
+        "the",
+        "campaign",
+    ]
+    generator = random.Random(13)
+    rows = [
+        [f"{generator.choice(first_names)} {generator.choice(surnames)}", generator.choice(["Yes", "No"])]
+        + [" ".join(generator.choices(words, k=40)) for _ in range(3)]
+        for _ in range(6_000)
+    ]
+    header = ["Felt unsafe?", "What happened?", "What helped?", "Anything else?"]
+    with_names = pd.DataFrame(rows, columns=["Name", *header]).to_csv(index=False).encode()
+    without_names = pd.DataFrame([row[1:] for row in rows], columns=header).to_csv(index=False).encode()
+    plain = min(timed_import(without_names, tmp_path, f"plain{attempt}") for attempt in range(2))
+    named = min(timed_import(with_names, tmp_path, f"named{attempt}") for attempt in range(2))
+    assert named < 3 * plain
+
+
+@pytest.mark.parametrize("tool", ["surveymonkey", "qualtrics"])
+@pytest.mark.parametrize("data", [b"Q1,Q2\n", b",\nYes,No\n"], ids=["one header row", "blank first row"])
+def test_a_file_shorter_than_the_named_tools_header_rows_is_refused_in_one_sentence(con, tool, data):
+    with pytest.raises(ImportRefused, match="no responses; export it again with responses"):
+        import_survey(con, data, "survey.csv", wave="2025", tool=tool)
