@@ -252,7 +252,9 @@ def _weigh_values(scores: np.ndarray, columns: list[pd.Series], fields: list[Fie
     """In place: each header's scores raised or lowered by its column's values; and, for a required field that no
     header names even as a guess, each column whose values alone fit it (so that a yes/no column for the office
     is never taken as 'reported to police' for its values alone)."""
-    unnamed = [col for col, spec in enumerate(fields) if spec.required and scores[:, col].max() < _LEVELS[-1][0]]
+    unnamed = [
+        col for col, spec in enumerate(fields) if spec.required and scores[:, col].max(initial=0.0) < _LEVELS[-1][0]
+    ]
     for row, cells in enumerate(columns):
         weighed = [col for col in range(len(fields)) if scores[row, col] > 0 or col in unnamed]
         values = _sample(cells) if weighed else []

@@ -162,9 +162,11 @@ def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]
     )
 
 
-def _columns_are(headers: list[str]) -> str:
-    shown = ", ".join(f"'{cut(header, 40)}'" for header in headers[:12])
-    return f"its columns are {shown}{', ...' if len(headers) > 12 else ''}"
+def _columns_are(headers: list[str], shown: int = 3) -> str:
+    """The first few headers, each cut short, so the sentence stays one a person reads to the end."""
+    named = ", ".join(f"'{cut(header, 25)}'" for header in headers[:shown])
+    more = len(headers) - shown
+    return f"its columns are {named}" + (f" and {more} more" if more > 0 else "")
 
 
 def _listed(labels: list[str]) -> str:

@@ -197,6 +197,13 @@ def test_a_saved_choice_comes_before_a_sure_match_and_a_mapping_may_name_fields_
     assert importing.suggest_mapping(DATASETS["incidents"], ["Type"], {})["Type"] == "abuse_types"
 
 
+def test_a_file_whose_every_column_was_saved_before_is_refused_on_the_saved_choices(con):
+    """Found by the fuzz test: with no column left to score, weighing the values ended in a ValueError."""
+    importing.save_mapping(con, "incidents", {"Date": "occurred_on", "Notes for office use": ""})
+    with pytest.raises(ImportRefused, match="no column for Councillor, Ward, Channel or Type of abuse"):
+        import_file(con, "incidents", csv_text("Date,Notes for office use", "03/04/2025,Call back"), "a.csv")
+
+
 def csv_text(header: str, *rows: str) -> bytes:
     return "\n".join([header, *rows, ""]).encode()
 
