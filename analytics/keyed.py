@@ -4,7 +4,8 @@ An incident logged without a reference is keyed on what identifies it (its date,
 types and perpetrator), so that the same file imported twice finds the same incidents. A plain hash of those fields
 could be worked back: anyone who sees the key and the incident's other fields can try a list of handles until one
 fits. So the key is an HMAC-SHA256 of the fields with a random secret that never leaves the database; the same
-secret keys the perpetrators' pseudonyms (analytics.access.pseudonym).
+secret keys the perpetrators' pseudonyms (analytics.access.pseudonym) and the respondents of survey waves (a survey
+tool's response id finds the person in the tool's own records).
 """
 
 from __future__ import annotations
@@ -75,3 +76,15 @@ def rekey_incidents(con: duckdb.DuckDBPyConnection) -> None:
             f"UPDATE {table} SET incident_key = r.new_key FROM rekeyed r WHERE {table}.incident_key = r.old_key"
         )
     con.execute("DROP TABLE rekeyed")
+
+
+def respondent_sql(expression: str = "respondent") -> str:
+    """SQL for the key of a survey respondent, numbered as the survey tool numbers them (its response id, or the
+    row in the export), with hmac_parameters."""
+    return hmac_sql(f"'respondent' || chr(31) || {expression}")
+
+
+def rekey_respondents(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration: every survey respondent stored as the tool's own response id keyed with the secret instead, as
+    surveys.import_survey now stores them, so the next import of the same export finds them again."""
+    con.execute(f"UPDATE survey_answers SET respondent = {respondent_sql()}", hmac_parameters(con))

@@ -260,6 +260,7 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     );
     """,
     keyed.rekey_incidents,
+    keyed.rekey_respondents,
 ]
 
 

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 import duckdb
 import pandas as pd
 
-from analytics import clock, identities
+from analytics import clock, identities, keyed
 from analytics.errors import ImportRefused
 from analytics.reading import read_rows
 from analytics.store import transaction
@@ -551,21 +551,33 @@ def _commit(
     """Store the wave, its questions and answers: all of it, or (on any failure) none of it."""
     token = uuid.uuid4().hex[:12]
     names = {"answers": f"survey_answers_{token}", "questions": f"survey_questions_{token}"}
-    plan = f"survey_plan_{token}"
+    keyed_answers, plan = f"survey_keyed_{token}", f"survey_plan_{token}"
     con.register(names["answers"], answers)
     con.register(names["questions"], _question_frame(questions))
     try:
+        _key_respondents(con, names["answers"], keyed_answers)
         with transaction(con):
             result.batch_id = _wave(con, result, sha256, survey_name)
             _replace_questions(con, result, names["questions"])
-            counts = _merge_answers(con, result.batch_id, names["answers"], plan)
+            counts = _merge_answers(con, result.batch_id, keyed_answers, plan)
             result.inserted, result.updated, result.unchanged = counts
             _update_wave(con, result.batch_id)
     finally:
         for name in names.values():
             con.unregister(name)
+        con.execute(f"DROP TABLE IF EXISTS {keyed_answers}")
         con.execute(f"DROP TABLE IF EXISTS {plan}")
     return result
+
+
+def _key_respondents(con, frame_name: str, keyed_answers: str) -> None:
+    """The answers with each respondent keyed by the database's secret: a tool's response id is never stored, since
+    whoever holds the tool's records could look the person up by it."""
+    con.execute(
+        f"CREATE TEMP TABLE {keyed_answers} AS "
+        f"SELECT {keyed.respondent_sql()} AS respondent, question_id, answer FROM {frame_name}",
+        keyed.hmac_parameters(con),
+    )
 
 
 def _question_frame(questions: list[_Question]) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from analytics import keyed
 from analytics.sample_surveys import (
     EMAIL_DOMAIN,
     MS_FORMS_COLUMNS,
@@ -149,13 +150,15 @@ def test_both_waves_import_with_the_same_questions_and_identities_dropped(import
     stored = {row[0] for row in con.execute("SELECT answer FROM survey_answers").fetchall()}
     identities = {row[i] for row in records[2:] for i in (4, 5, 6, 7)} | register_names()
     assert not stored & identities and not any("@" in answer or "192.0.2." in answer for answer in stored)
-    # SurveyMonkey's respondent ids are kept as respondents; a multi-select is one answer row per ticked option.
+    # SurveyMonkey's respondent ids are keyed, never stored; a multi-select is one answer row per ticked option.
     first = records[2]
     ticked = [cell for cell in first[9 + 2 : 9 + 2 + 7] if cell]
     wave_2026 = con.execute("SELECT wave_id FROM survey_waves WHERE label = '2026'").fetchall()[0][0]
+    assert not con.execute("SELECT count(*) FROM survey_answers WHERE respondent = ?", [first[0]]).fetchone()[0]
     held = con.execute(
-        "SELECT answer FROM survey_answers WHERE wave_id = ? AND respondent = ? AND question_id = 'Q3'",
-        [wave_2026, first[0]],
+        f"""SELECT answer FROM survey_answers WHERE wave_id = $wave AND question_id = 'Q3'
+            AND respondent = {keyed.respondent_sql("$respondent")}""",
+        {"wave": wave_2026, "respondent": first[0], **keyed.hmac_parameters(con)},
     ).fetchall()
     assert sorted(answer for (answer,) in held) == sorted(ticked)
     assert question(con, "Q5")[1] == "multi" and "None of these" in question(con, "Q5")[2]

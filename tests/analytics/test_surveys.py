@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analytics import store, surveys
+from analytics import keyed, store, surveys
 from analytics.cli import main
 from analytics.errors import ImportRefused
 from analytics.surveys import import_survey
@@ -25,10 +25,12 @@ def export(realworld, name: str) -> bytes:
 
 
 def answers(con, question_id: str, respondent: str | None = None) -> list[str]:
-    sql = "SELECT answer FROM survey_answers WHERE question_id = ?"
-    params = [question_id]
+    """The answers to a question; only those of `respondent` (as the survey tool numbers them), if given."""
+    sql = "SELECT answer FROM survey_answers WHERE question_id = $question"
+    params = {"question": question_id}
     if respondent is not None:
-        sql, params = sql + " AND respondent = ?", [question_id, respondent]
+        sql += f" AND respondent = {keyed.respondent_sql('$respondent')}"
+        params |= {"respondent": respondent, **keyed.hmac_parameters(con)}
     return sorted(row[0] for row in con.execute(sql, params).fetchall())
 
 
@@ -101,7 +103,7 @@ def test_qualtrics_export_three_header_rows(con, realworld):
     assert (result.rows_read, result.respondents, result.questions) == (1, 1, 2)  # Q1, Q2; "Q2 - Topics" is Text iQ
     assert question(con, "Q1")[:2] == ("This is a multiple choice question.", "single")
     assert question(con, "Q2")[:2] == ("This is a free text question.", "text")
-    assert con.execute("SELECT DISTINCT respondent FROM survey_answers").fetchall() == [("R_2YPOQ602ER1jkf1",)]
+    assert answers(con, "Q1", respondent="R_2YPOQ602ER1jkf1") == answers(con, "Q1") != []
     dropped = next(note for note in result.warnings if "identify people" in note)
     for column in ("IPAddress", "RecipientEmail", "RecipientFirstName", "RecipientLastName", "LocationLatitude"):
         assert f"'{column}'" in dropped
@@ -344,6 +346,38 @@ def test_no_real_export_leaves_an_address_in_the_database(con, realworld, name, 
         identities |= {record[position] for record in records[3:] if record[position]}
     import_survey(con, data, name, wave="2025")
     assert found_in_database(con, identities) == []
+
+
+@pytest.mark.parametrize(
+    "name, encoding, id_column, header_rows",
+    [
+        ("qualtrics_three_header_rows.csv", "utf-8", "ResponseId", 3),
+        ("surveymonkey_two_header_rows.csv", "cp1252", "RespondentID", 2),
+        ("surveymonkey_contact_question.csv", "utf-8", "Respondent ID", 2),
+    ],
+)
+def test_a_survey_tools_response_ids_are_in_no_table(con, realworld, name, encoding, id_column, header_rows):
+    """Whoever holds the tool's records finds the person by a response id: respondents are keyed instead."""
+    data = export(realworld, name)
+    records = source_records(data, encoding)
+    position = records[0].index(id_column)
+    response_ids = {record[position] for record in records[header_rows:] if record[position]}
+    first = import_survey(con, data, name, wave="2025")
+    assert response_ids and found_in_database(con, response_ids) == []
+    again = import_survey(con, data, name, wave="2025")
+    assert (again.inserted, again.unchanged) == (0, first.inserted), "the same respondents are found again"
+
+
+def test_an_older_database_has_its_respondents_keyed(db_path, realworld):
+    data = export(realworld, "qualtrics_three_header_rows.csv")
+    con = store.connect(db_path)
+    import_survey(con, data, "q.csv", wave="2017")
+    con.execute("UPDATE survey_answers SET respondent = 'R_2YPOQ602ER1jkf1'")  # as the code before stored it
+    con.execute("DELETE FROM schema_version WHERE version > ?", [store.MIGRATIONS.index(keyed.rekey_respondents)])
+    con.close()
+    upgraded = store.connect(db_path)
+    assert found_in_database(upgraded, {"R_2YPOQ602ER1jkf1"}) == []
+    assert import_survey(upgraded, data, "q.csv", wave="2017").unchanged == 1
 
 
 def test_microsoft_forms_names_and_addresses_are_in_no_table(con):
