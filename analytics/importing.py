@@ -26,7 +26,7 @@ from analytics.exports import without_formula_guard
 from analytics.headers import CHOSEN, Registers, closest, match_columns
 from analytics.reading import RawTable, read_table
 from analytics.store import transaction
-from analytics.text import cut
+from analytics.text import cut, listed
 from analytics.text_input import storable
 from analytics.vocabulary import (
     VALUE_LISTS,
@@ -162,11 +162,8 @@ def _check_mapping(dataset: Dataset, mapping: dict[str, str], headers: list[str]
     )
 
 
-def _columns_are(headers: list[str], shown: int = 3) -> str:
-    """The first few headers, each cut short, so the sentence stays one a person reads to the end."""
-    named = ", ".join(f"'{cut(header, 25)}'" for header in headers[:shown])
-    more = len(headers) - shown
-    return f"its columns are {named}" + (f" and {more} more" if more > 0 else "")
+def _columns_are(headers: list[str]) -> str:
+    return f"its columns are {listed(headers, shown=3, limit=25)}"
 
 
 def _listed(labels: list[str]) -> str:
@@ -402,7 +399,7 @@ def check(con: duckdb.DuckDBPyConnection, upload: Upload) -> Prepared:
     warnings = list(raw.warnings)
     ignored = [header for header, target in chosen.items() if not target]
     if ignored:
-        warnings.append(f"These columns were not imported: {', '.join(ignored)}.")
+        warnings.append(f"These columns were not imported: {listed(ignored, shown=12)}.")
     field_cells = {target: raw.frame[header].astype(str) for header, target in chosen.items() if target}
     field_headers = {target: header for header, target in chosen.items() if target}
     checker = _Checker(raw.frame.index)

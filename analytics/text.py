@@ -32,6 +32,14 @@ def cut(text: object, limit: int = LABEL) -> str:
     return plain if len(plain) <= limit else plain[: limit - 1] + ELLIPSIS
 
 
+def listed(values: list[str], shown: int = 8, limit: int = 40) -> str:
+    """A few values quoted for one sentence, each cut to `limit`, then how many more: a file of 16,000 columns
+    must not make a sentence of 16,000 names."""
+    named = ", ".join(f"'{cut(value, limit)}'" for value in values[:shown])
+    more = len(values) - shown
+    return named + (f" and {more} more" if more > 0 else "")
+
+
 def was_cut(text: object, limit: int = LABEL) -> bool:
     """Whether `cut` would shorten the value, so the page should offer it in full."""
     return text is not None and len(str(text)) > limit

@@ -395,3 +395,15 @@ def test_random_survey_exports_import_or_are_refused_in_one_sentence(con):
         imported += 1
         assert result.rows_read == result.respondents + result.rejected, number
     assert imported > FUZZ_FILES // 4, imported
+
+
+def test_columns_left_out_are_named_a_few_at_a_time(con):
+    """A log with 500 columns for the office: the warning names the first twelve and counts the rest."""
+    office = [f"Office column {n}" for n in range(500)]
+    rows = [row + "," * len(office) for row in ROWS]
+    result = import_file(con, "incidents", csv_bytes(*rows, header=",".join([HEADER, *office])), "log.csv")
+    assert result.inserted == 3
+    left_out = next(note for note in result.warnings if note.startswith("These columns were not imported"))
+    assert left_out == (
+        f"These columns were not imported: {', '.join(repr(name) for name in office[:12])} and 488 more."
+    )
