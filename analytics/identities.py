@@ -46,6 +46,12 @@ _LABELS = frozenset(
         "telephone",
         "telephone number",
         "tel",
+        "tel no",
+        "phone no",
+        "telephone no",
+        "mobile no",
+        "cell phone",
+        "cell number",
         "mobile",
         "mobile number",
         "mobile phone",
@@ -67,6 +73,14 @@ _LABELS = frozenset(
         "ip address",
         "latitude",
         "longitude",
+        "coordinates",
+        "location coordinates",
+        "gps",
+        "gps coordinates",
+        "geolocation",
+        "geo location",
+        "lat long",
+        "latlong",
         "location latitude",
         "location longitude",
         "date of birth",
@@ -78,7 +92,7 @@ _LABELS = frozenset(
 )
 # Words before a label that still make it a person's: "Your name", "RecipientEmail", "Councillor name".
 _OWNERS = frozenset({"your", "my", "respondent", "respondents", "recipient", "councillor", "councillors", "cllr"})
-_OWNERS |= frozenset({"full", "home", "work", "personal", "best", "preferred", "primary"})
+_OWNERS |= frozenset({"full", "home", "work", "personal", "best", "preferred", "primary", "contact"})
 _ASKING = re.compile(r"^(?:what is|whats|please (?:enter|give|provide|tell us)|enter|give|provide) (?P<label>.+)$")
 
 # Each starts only where a run of the characters it is made of starts, and its parts are bounded (RFC 5321's
@@ -95,6 +109,8 @@ _PHONE = re.compile(
 _MOBILE_AS_NUMBER = re.compile(r"(?:44)?7\d{9}")  # a UK mobile whose 0 or + a spreadsheet took off
 _POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", re.IGNORECASE)
 _COORDINATE = re.compile(r"[-+]?\d{1,3}\.\d{5,}")
+_DEGREES = r"""\d{1,3}\s?[°º˚\ufffd]\s?\d{1,2}\s?['′]\s?(?:\d{1,2}(?:\.\d+)?\s?(?:"|″|'')?)?\s?[NSEW]"""
+_COORDINATE_DEGREES = re.compile(rf"{_DEGREES}(?:\s*[,; ]\s*{_DEGREES})?")  # 37°36'37.8"N 121°2'17.9"W
 _COORDINATE_PAIR = re.compile(r"\(?\s*[-+]?\d{1,2}\.\d{2,}\s*[,; ]\s*[-+]?\d{1,3}\.\d{2,}\s*\)?")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NAME_GAP = re.compile(r"[\s_.'’-]{1,3}")
@@ -120,10 +136,14 @@ def names_a_person(heading: str) -> bool:
 
 
 def _is_label(words: str) -> bool:
+    """Whether the words are a label once any owners before it are set aside: "contact phone number" is, and so
+    is "contact information" (where "contact" is the label's own first word)."""
     parts = re.sub(r"(?: line)? \d+$", "", words).split()
-    while len(parts) > 1 and parts[0] in _OWNERS:
+    while " ".join(parts) not in _LABELS:
+        if len(parts) < 2 or parts[0] not in _OWNERS:
+            return False
         parts = parts[1:]
-    return " ".join(parts) in _LABELS
+    return True
 
 
 def kind_of_value(value: str) -> str | None:
@@ -151,6 +171,8 @@ def _is_ip_address(value: str) -> bool:
 
 
 def _is_coordinate(value: str) -> bool:
+    if _COORDINATE_DEGREES.fullmatch(value):
+        return True
     if _COORDINATE_PAIR.fullmatch(value):
         latitude, longitude = (float(n) for n in re.findall(r"[-+]?\d+\.\d+", value))
         return abs(latitude) <= 90 and abs(longitude) <= 180

@@ -30,6 +30,13 @@ from analytics import identities
         "Name and e-mail address",
         "Name / Email",
         "Your name and phone number",
+        "Contact Phone Number",
+        "Contact email",
+        "Contact details",
+        "Location Coordinates",
+        "GPS coordinates",
+        "Tel. no.",
+        "Home address",
     ],
 )
 def test_headings_that_ask_for_a_person_or_their_contact_details(heading):
@@ -70,6 +77,9 @@ def test_headings_that_ask_about_something_else(heading):
         ("2001:db8::8a2e:370:7334", "IP addresses"),
         ("47.115097045898", "coordinates"),
         ("51.50135, -0.14189", "coordinates"),
+        ("37°36'37.8\"N 121°2'17.9\"W", "coordinates"),
+        ("51° 30' N, 0° 7' W", "coordinates"),
+        ("37\ufffd36'37.8\"N 121\ufffd2'17.9\"W", "coordinates"),  # the degree sign lost to an encoding
     ],
 )
 def test_values_that_identify_a_person(value, kind):
@@ -77,7 +87,20 @@ def test_values_that_identify_a_person(value, kind):
 
 
 @pytest.mark.parametrize(
-    "value", ["Yes", "12", "3.5", "2019-2022", "2024-05-01 10:05:00", "04/03/2025", "E05000026", "Q1 2025", "£1,250.00"]
+    "value",
+    [
+        "Yes",
+        "12",
+        "3.5",
+        "2019-2022",
+        "2024-05-01 10:05:00",
+        "04/03/2025",
+        "E05000026",
+        "Q1 2025",
+        "£1,250.00",
+        "5'11\"",
+        "N",
+    ],
 )
 def test_answers_that_identify_no_one(value):
     assert identities.kind_of_value(value) is None

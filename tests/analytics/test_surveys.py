@@ -380,6 +380,16 @@ def test_an_older_database_has_its_respondents_keyed(db_path, realworld):
     assert import_survey(upgraded, data, "q.csv", wave="2017").unchanged == 1
 
 
+def test_a_phone_number_and_a_position_under_contact_headings_are_in_no_table(con, realworld):
+    """csv-spectrum's location file: a bare phone number under 'Contact Phone Number', and a position in degrees
+    and minutes (its degree sign not UTF-8) under 'Location Coordinates'."""
+    data = (realworld / "csv-spectrum" / "csvs" / "location_coordinates.csv").read_bytes()
+    result = import_survey(con, data, "places.csv", wave="2025")
+    assert "'Contact Phone Number', 'Location Coordinates'" in " ".join(result.warnings)
+    assert found_in_database(con, {"2095257564", "36'37.8", "2'17.9"}) == []
+    assert answers(con, "Q1") == ["Modesto"]
+
+
 def test_microsoft_forms_names_and_addresses_are_in_no_table(con):
     import_survey(con, ms_forms_workbook(empty_first_sheet=True), "Safety survey.xlsx", wave="2025")
     assert found_in_database(con, {"ann@example.org", "Ann Lee", "bob@example.org", "Bob Kay"}) == []
