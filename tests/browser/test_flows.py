@@ -33,6 +33,32 @@ def test_an_incident_log_imported_through_the_file_input_is_counted(tmp_path, pa
         assert dashboard.rows("SELECT count(*) FROM incidents") == [(1495,)]
 
 
+def test_a_log_in_the_councils_own_wording_imports_through_the_file_input_without_a_mapping(tmp_path, page):
+    database = tmp_path / "empty.duckdb"
+    con = store.connect(database)
+    accounts.add_user(con, ADMINISTRATOR, ADMINISTRATOR, actor="test", password=PASSWORD)
+    con.close()
+    log = tmp_path / "Members abuse log 2026.csv"
+    log.write_text(
+        "Date & time of incident,Councillor affected,Division,Means of contact,Abuse category,Severity (1-4),"
+        "Reported to Police (Y/N),Notes for office use\n"
+        "03/04/2026 18:30,Cllr Joan Whitby,Castle Hill,Facebook,Harassment,3,Y,Called back\n"
+        "14/04/2026 09:05,Councillor Amir Khan,Riverside,Phone,Threat to kill,4,N,\n",
+        encoding="utf-8",
+    )
+    with serve(database, tmp_path) as dashboard:
+        open_signed_in(page, dashboard, "import_data", ADMINISTRATOR)
+        page.locator("input[type=file]").first.set_input_files(log)
+        page.get_by_role("button", name="Import 2 rows").click()
+        expect(page.get_by_text(re.compile(r"Imported Members abuse log 2026\.csv: 2 new"))).to_be_visible(timeout=WAIT)
+        settled(page)
+        page.close()
+        assert dashboard.rows("SELECT councillor, ward, channel, threat_level FROM incidents ORDER BY occurred_on") == [
+            ("Joan Whitby", "Castle Hill", "social media", "high"),
+            ("Amir Khan", "Riverside", "phone", "critical"),
+        ]
+
+
 def test_a_filter_changes_the_figures_and_the_link(cold_dashboard, page):
     con = store.connect(cold_dashboard.database)
     everything, emails = (count_incidents(con, IncidentFilter(channels=c)) for c in ((), ("email",)))
