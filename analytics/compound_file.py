@@ -33,6 +33,9 @@ def check(data: bytes, damaged: str) -> None:
 
     table = np.concatenate([sector(int(n)) for n in _table_sectors(data, sector_size, sector, damaged)] or [[]])
     _refuse_looping_chains(table.astype(np.int64), damaged)
+    directory_start = int(np.frombuffer(data, dtype="<u4", count=1, offset=0x30)[0])
+    if any(number >= sectors for number in _chain(table, directory_start, damaged)):
+        raise ImportRefused(damaged)  # a directory cut short: calamine reads whole entries, and panics on part of one
     mini_start = int(np.frombuffer(data, dtype="<u4", count=1, offset=0x3C)[0])
     mini_sectors = _chain(table, mini_start, damaged)
     if mini_sectors:

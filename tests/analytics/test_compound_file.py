@@ -81,3 +81,12 @@ def test_a_cut_header_is_refused_and_other_files_are_not_looked_at():
     with pytest.raises(ImportRefused, match=DAMAGED):
         compound_file.check(compound_file.MAGIC + b"\0" * 40, DAMAGED)
     compound_file.check(b"PK\x03\x04 a zip, not a compound file", DAMAGED)
+
+
+def test_a_file_cut_inside_its_directory_is_refused(realworld):
+    """Found by fuzzing: calamine reads the directory in whole entries and panics on a sector cut short."""
+    data = (realworld / "excel-more/issue_385.xls").read_bytes()
+    sector_size, _ = _layout(data)
+    cut = 512 + _directory_start(data) * sector_size + 2
+    with pytest.raises(ImportRefused, match=DAMAGED):
+        compound_file.check(data[:cut], DAMAGED)

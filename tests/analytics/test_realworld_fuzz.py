@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from analytics import store
+from analytics import compound_file, store
 from analytics.datasets import DATASETS
 from analytics.errors import ImportRefused
 from analytics.importing import import_file
@@ -202,8 +202,10 @@ def damage_inside(rng, data: bytes) -> bytes:
 
 
 def _cells(data: bytes) -> list[list[object]] | None:
-    """The first sheet with cells, as rows of calamine's values; None when the workbook cannot be read."""
+    """The first sheet with cells, as rows of calamine's values; None when the workbook cannot be read (or is one
+    whose sector chains loop, which calamine would follow until this process ran out of memory)."""
     try:
+        compound_file.check(data, "damaged")
         sheets = pd.read_excel(io.BytesIO(data), engine="calamine", header=None, sheet_name=None, dtype=object)
     except BaseException:  # noqa: B036 - calamine's refusals (a Rust panic among them) are what the import tests
         return None
