@@ -129,10 +129,16 @@ def test_qualtrics_legacy_export_with_two_header_rows(con):
 MS_FORMS_QUESTIONS = ["How were you contacted?", "Abuse in the last 12 months?", "Years served", "Anything else?"]
 
 
+FORMS_TOKEN = "fd9c6e1e-0f3a-4b7e-token"
+
+
 def ms_forms_workbook(*, empty_first_sheet: bool) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
-    if empty_first_sheet:
+    if empty_first_sheet:  # and, as Forms writes it, a veryHidden link sheet holding a token before Form1
+        link = book.create_sheet("__ms_forms_link")
+        link.append([FORMS_TOKEN])
+        link.sheet_state = "veryHidden"
         sheet = book.create_sheet("Form1")
     else:
         sheet.title = "Form1"
@@ -155,6 +161,7 @@ def test_microsoft_forms_workbook(con, empty_first_sheet):
     assert answers(con, "Q1", "1") == ["Email", "Social media"]
     assert question(con, "Q2")[1:] == ("single", ["Yes", "No"]) and question(con, "Q3")[1] == "number"
     assert "Did not store these columns because they identify people: 'Email', 'Name'." in result.warnings
+    assert found_in_database(con, {FORMS_TOKEN}) == []
     stored = {row[0] for row in con.execute("SELECT answer FROM survey_answers").fetchall()}
     assert not stored & {"ann@example.org", "Ann Lee", "bob@example.org", "Bob Kay", "anonymous"}
     texts = {row[0] for row in con.execute("SELECT text FROM survey_questions").fetchall()}
