@@ -8,7 +8,7 @@ the navigation.
 
 Each page's address is its file name (pages/trends.py is /trends), which Streamlit also uses when it runs a page
 without this file first; see pages.common.open_page. Nothing is shown until someone signs in, and the navigation
-offers only the pages their role may open (analytics.access); each page checks again.
+offers only the pages their role may open (analytics.governance.access); each page checks again.
 """
 
 from pathlib import Path

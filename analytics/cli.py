@@ -27,15 +27,17 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import accounts, audit, clock, registers, store
-from analytics.alerts import current_alerts
-from analytics.batches import batch_exists, list_batches, rejected_rows
-from analytics.demo import load_sample
+from analytics import audit, clock, store
 from analytics.errors import ImportRefused
 from analytics.exports import to_csv_bytes, to_excel_bytes
-from analytics.importing import import_file, load_mapping_file
-from analytics.sample import MIN_INCIDENTS, write_sample
-from analytics.surveys import TOOLS, import_survey
+from analytics.governance import accounts
+from analytics.incidents.alerts import current_alerts
+from analytics.ingest import registers
+from analytics.ingest.batches import batch_exists, list_batches, rejected_rows
+from analytics.ingest.importing import import_file, load_mapping_file
+from analytics.sample.demo import load_sample
+from analytics.sample.sample import MIN_INCIDENTS, write_sample
+from analytics.surveys.surveys import TOOLS, import_survey
 from analytics.text_input import printable
 
 MAX_FILE_BYTES = 200 * 1024 * 1024  # as the Import page's upload limit (.streamlit/config.toml maxUploadSize)

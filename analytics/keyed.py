@@ -4,8 +4,8 @@ An incident logged without a reference is keyed on what identifies it (its date,
 types and perpetrator), so that the same file imported twice finds the same incidents. A plain hash of those fields
 could be worked back: anyone who sees the key and the incident's other fields can try a list of handles until one
 fits. So the key is an HMAC-SHA256 of the fields with a random secret that never leaves the database; the same
-secret keys the perpetrators' pseudonyms (analytics.access.pseudonym) and the respondents of survey waves (a survey
-tool's response id finds the person in the tool's own records).
+secret keys the perpetrators' pseudonyms (analytics.governance.access.pseudonym) and the respondents of survey waves
+(a survey tool's response id finds the person in the tool's own records).
 """
 
 from __future__ import annotations

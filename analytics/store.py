@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import clock, facts, keyed
+from analytics import clock, keyed
+from analytics.incidents import facts
 
 DB_ENV = "SAFETY_DASHBOARD_DB"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "safety.duckdb"

@@ -5,11 +5,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics import assessment, clock
-from analytics.access import SELF_ASSESSMENT
-from analytics.assessment import Action
-from analytics.dates import display
-from analytics.indicators import Indicator, contradictions, indicators
+from analytics import clock
+from analytics.assessment import assessment
+from analytics.assessment.assessment import Action
+from analytics.assessment.indicators import Indicator, contradictions, indicators
+from analytics.governance.access import SELF_ASSESSMENT
+from analytics.ingest.dates import display
 from analytics.text import SENTENCE, for_markdown
 from pages.charts import assessment_history
 from pages.common import EXCEL, chart_with_numbers, cursor, data_version, download, open_page

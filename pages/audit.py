@@ -3,8 +3,8 @@
 import streamlit as st
 
 from analytics import audit
-from analytics.access import ADMINISTER
 from analytics.exports import to_csv_bytes, to_excel_bytes
+from analytics.governance.access import ADMINISTER
 from pages.common import EXCEL, download, open_page
 
 SHOWN = 500  # the newest entries drawn on the page; the downloads hold every matching entry

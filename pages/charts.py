@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from analytics.ingest.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 from analytics.text import SENTENCE, for_chart
-from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 
 TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
 GREY = "#BBBBBB"
@@ -41,8 +41,8 @@ CATEGORY_COLOURS = {
 
 
 def _with_gaps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Columns that may hold hidden numbers (<NA>, see analytics.privacy) as plain floats, so Plotly leaves a gap
-    where a number is hidden; columns of plain numbers are left as they are."""
+    """Columns that may hold hidden numbers (<NA>, see analytics.governance.privacy) as plain floats, so Plotly leaves
+    a gap where a number is hidden; columns of plain numbers are left as they are."""
     changed = {
         column: frame[column].astype("float64")
         for column in columns

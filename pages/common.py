@@ -10,12 +10,15 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from analytics import accounts, audit, batches, clock, demo, privacy, store, text
-from analytics.access import User
-from analytics.filters import IncidentFilter
-from analytics.incident_log import FIELD_LABELS, as_text
-from analytics.incidents import date_extent, ward_names
-from analytics.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
+from analytics import audit, clock, store, text
+from analytics.governance import accounts, privacy
+from analytics.governance.access import User
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incident_log import FIELD_LABELS, as_text
+from analytics.incidents.incidents import date_extent, ward_names
+from analytics.ingest import batches
+from analytics.ingest.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
+from analytics.sample import demo
 from pages.connection import process_cursor
 from pages.sign_in import SESSION_KEY, signed_in_user
 
@@ -79,7 +82,8 @@ def download(
     """A download button, drawn only for a user allowed what it holds. Nothing is written when the page is drawn.
 
     When the button is pressed, `write(con, user)` makes the file, with the account as it is at that moment: only if
-    this browser's session is still signed in and the account's role still allows `needs` (analytics.access), and
+    this browser's session is still signed in and the account's role still allows `needs`
+    (analytics.governance.access), and
     the export is written to the audit trail then. `what` says what the file holds, for the audit trail. Streamlit
     then serves the file at an address only a signed-in browser may fetch (pages/server.py).
     """

@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from analytics import accounts, store
+from analytics import store
+from analytics.governance import accounts
 
 
 @st.cache_resource(show_spinner=False)

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from analytics import clock
-from analytics.access import IDENTITIES, User
-from analytics.dates import display
-from analytics.filters import IncidentFilter
-from analytics.incidents import date_extent
-from analytics.perpetrators import (
+from analytics.governance.access import IDENTITIES, User
+from analytics.governance.privacy import perpetrators_shown
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incidents import date_extent
+from analytics.incidents.perpetrators import (
     SERIOUS_THREATS,
     RepeatPerpetrator,
     listing_rules,
@@ -18,8 +18,7 @@ from analytics.perpetrators import (
     perpetrator_timeline,
     repeat_perpetrators,
 )
-from analytics.privacy import perpetrators_shown
-from analytics.risk import (
+from analytics.incidents.risk import (
     ASSESSMENT_VALID_MONTHS,
     CouncillorRisk,
     councillor_risks,
@@ -27,6 +26,7 @@ from analytics.risk import (
     needing_escalation,
     rules_in_words,
 )
+from analytics.ingest.dates import display
 from analytics.text import SENTENCE
 from pages.common import as_written, chosen_filter, current_user, cursor, data_version, link_to, open_page
 

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from analytics import audit, demo
-from analytics.access import IMPORTS
-from analytics.batches import list_batches, rejected_rows
+from analytics import audit
 from analytics.exports import to_csv_bytes, to_excel_bytes
+from analytics.governance.access import IMPORTS
+from analytics.ingest.batches import list_batches, rejected_rows
+from analytics.sample import demo
 from analytics.text import cut
 from pages.common import EXCEL, current_user, download, open_page
 

@@ -3,12 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import audit, demo, registers
-from analytics.datasets import DATASETS
+from analytics import audit
 from analytics.errors import ImportRefused
-from analytics.importing import IGNORE, Upload, check, commit, read_upload
-from analytics.reading import sheet_names
-from analytics.surveys import TOOLS, import_survey
+from analytics.ingest import registers
+from analytics.ingest.datasets import DATASETS
+from analytics.ingest.importing import IGNORE, Upload, check, commit, read_upload
+from analytics.ingest.reading import sheet_names
+from analytics.sample import demo
+from analytics.surveys.surveys import TOOLS, import_survey
 from analytics.text import SENTENCE, cut
 from pages.common import as_written, current_user, open_page
 

@@ -6,11 +6,10 @@ import duckdb
 import streamlit as st
 
 from analytics import clock
-from analytics.access import DESCRIPTIONS, IDENTITIES, INCIDENTS, OWN_INCIDENTS, User, incidents_visible_to
-from analytics.dates import display
 from analytics.exports import to_csv_bytes, to_excel_bytes
-from analytics.filters import IncidentFilter
-from analytics.incident_log import (
+from analytics.governance.access import DESCRIPTIONS, IDENTITIES, INCIDENTS, OWN_INCIDENTS, User, incidents_visible_to
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incident_log import (
     EXCEL_MAX_ROWS,
     RELATED_MONTHS,
     SORTS,
@@ -21,6 +20,7 @@ from analytics.incident_log import (
     incident_page,
     page_count,
 )
+from analytics.ingest.dates import display
 from pages.common import (
     EXCEL,
     as_written,

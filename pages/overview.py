@@ -4,11 +4,12 @@ from datetime import date
 
 import streamlit as st
 
-from analytics import clock, privacy
-from analytics.access import COUNCILLOR_RISK
-from analytics.alerts import current_alerts
-from analytics.filters import IncidentFilter
-from analytics.incidents import headline, log_has_incidents, monthly_counts
+from analytics import clock
+from analytics.governance import privacy
+from analytics.governance.access import COUNCILLOR_RISK
+from analytics.incidents.alerts import current_alerts
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incidents import headline, log_has_incidents, monthly_counts
 from analytics.text import SENTENCE
 from pages.charts import monthly_trend
 from pages.common import (

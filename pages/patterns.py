@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from analytics import privacy
-from analytics.filters import IncidentFilter
-from analytics.incidents import log_has_incidents
-from analytics.patterns import characteristic_breakdown, group_rates, heatmap, ward_rates
+from analytics.governance import privacy
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incidents import log_has_incidents
+from analytics.incidents.patterns import characteristic_breakdown, group_rates, heatmap, ward_rates
 from pages import charts
 from pages.common import (
     chart_with_numbers,

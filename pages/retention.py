@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import clock, retention
-from analytics.dates import display
+from analytics import clock
+from analytics.governance import retention
+from analytics.ingest.dates import display
 from pages.common import current_user, cursor, open_page
 
 NOTICE = "retention_notice"

@@ -4,11 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics import clock
-from analytics.access import REVIEWS
-from analytics.dates import display
-from analytics.incident_log import RELATED_MONTHS, as_text
-from analytics.indicators import review_indicators
-from analytics.reviews import (
+from analytics.assessment.indicators import review_indicators
+from analytics.assessment.reviews import (
     ATTENDEE_ROLES,
     EFFECTIVENESS,
     AlreadySaved,
@@ -18,8 +15,11 @@ from analytics.reviews import (
     review_candidates,
     review_context,
 )
+from analytics.governance.access import REVIEWS
+from analytics.incidents.incident_log import RELATED_MONTHS, as_text
+from analytics.ingest.dates import display
+from analytics.ingest.vocabulary import MITIGATIONS
 from analytics.text import PASSAGE, SENTENCE, cut, was_cut
-from analytics.vocabulary import MITIGATIONS
 from pages.common import (
     EXCEL,
     as_written,

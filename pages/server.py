@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from analytics import sessions
+from analytics.governance import sessions
 from pages.connection import process_cursor
 
 LOG = logging.getLogger("safety_dashboard")

@@ -1,5 +1,5 @@
-"""The browser's side of a signed-in session (analytics/sessions.py): the address where the browser that signed in
-exchanges its one-time claim code for the session's cookie, and the little script that sends the code there.
+"""The browser's side of a signed-in session (analytics/governance/sessions.py): the address where the browser that
+signed in exchanges its one-time claim code for the session's cookie, and the little script that sends the code there.
 
 The cookie is HttpOnly (no script on the page can read it), SameSite=Strict (no other site's page can make the
 browser send it) and Secure when the dashboard is served over HTTPS. The code travels in a POST body, never in an
@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from analytics import sessions
+from analytics.governance import sessions
 from pages.connection import process_cursor
 
 CLAIM_PATH = "/_dashboard/session"

@@ -10,12 +10,13 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from analytics import accounts, audit, sessions, text
-from analytics.access import User
+from analytics import audit, text
+from analytics.governance import accounts, sessions
+from analytics.governance.access import User
 from pages.sessions import hand_over
 
 _USER_KEY = "signed_in_user"
-SESSION_KEY = "signed_in_session"  # the id of the session (analytics.sessions) this browser signed in to
+SESSION_KEY = "signed_in_session"  # the id of the session (analytics.governance.sessions) this browser signed in to
 _CONNECTION_KEY = "signed_in_connection"  # the connection it signed in on, or last showed the session's cookie
 _CLAIM_KEY = "session_claim_code"  # its one-time code, until the browser has exchanged it for its cookie
 

@@ -4,10 +4,10 @@ with an earlier wave that asked it."""
 import pandas as pd
 import streamlit as st
 
-from analytics import survey_results
-from analytics.access import IMPORTS, SURVEY_COMMENTS
-from analytics.benchmarks import shown_against_national
-from analytics.survey_measures import MEASURES, save_measures, suggest_measures
+from analytics.governance.access import IMPORTS, SURVEY_COMMENTS
+from analytics.surveys import survey_results
+from analytics.surveys.benchmarks import shown_against_national
+from analytics.surveys.survey_measures import MEASURES, save_measures, suggest_measures
 from analytics.text import SENTENCE, cut
 from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
 from pages.common import as_written, chart_with_numbers, current_user, cursor, hidden_note, link_to, open_page

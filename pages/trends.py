@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from analytics import privacy
-from analytics.filters import IncidentFilter
-from analytics.incidents import log_has_incidents
-from analytics.trends import SPLITS, biggest_rises, counts_over_time, latest_year_on_previous
+from analytics.governance import privacy
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incidents import log_has_incidents
+from analytics.incidents.trends import SPLITS, biggest_rises, counts_over_time, latest_year_on_previous
 from pages import charts
 from pages.common import (
     chart_with_numbers,

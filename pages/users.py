@@ -1,13 +1,15 @@
 """Users: who may sign in and in which role; adding accounts, and changing, switching off, unlocking them.
 
-Every change goes through analytics.accounts, which checks it and writes it to the audit trail.
+Every change goes through analytics.governance.accounts, which checks it and writes it to the audit trail.
 """
 
 import pandas as pd
 import streamlit as st
 
-from analytics import accounts, clock, registers
-from analytics.access import COUNCILLOR, ROLES, VIEWER
+from analytics import clock
+from analytics.governance import accounts
+from analytics.governance.access import COUNCILLOR, ROLES, VIEWER
+from analytics.ingest import registers
 from analytics.text import SENTENCE, cut
 from pages.common import as_written, current_user, cursor, open_page
 from pages.sign_in import council_sign_in_offered

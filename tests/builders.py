@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import registers
-from analytics.importing import ImportResult, import_file
+from analytics.ingest import registers
+from analytics.ingest.importing import ImportResult, import_file
 
 AUTHORITY = ("E07000001", "Testshire")
 

@@ -12,9 +12,10 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analytics import accounts, audit, clock, store
+from analytics import audit, clock, store
 from analytics.cli import main
-from tests.analytics.test_importing import ROWS, csv_bytes
+from analytics.governance import accounts
+from tests.analytics.ingest.test_importing import ROWS, csv_bytes
 from tests.conftest import REPO
 
 SUMMARY_KEYS = {"batch_id", "rows_read", "inserted", "updated", "unchanged", "rejected", "warnings"}

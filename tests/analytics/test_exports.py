@@ -10,15 +10,16 @@ import pandas as pd
 import pytest
 from openpyxl.utils.escape import unescape
 
-from analytics import assessment, audit
-from analytics.batches import rejected_rows
+from analytics import audit
+from analytics.assessment import assessment
+from analytics.assessment.reviews import meeting_pack
 from analytics.cli import main
 from analytics.exports import formula_safe, to_csv_bytes, to_excel_bytes, without_formula_guard
-from analytics.filters import IncidentFilter
-from analytics.importing import import_file
-from analytics.incident_log import export_rows
-from analytics.reviews import meeting_pack
-from tests.analytics.test_reviews import load_council, review
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incident_log import export_rows
+from analytics.ingest.batches import rejected_rows
+from analytics.ingest.importing import import_file
+from tests.analytics.assessment.test_reviews import load_council, review
 from tests.builders import incident
 
 PAYLOADS = [

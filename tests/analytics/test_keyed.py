@@ -4,9 +4,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-from analytics import keyed, privacy, store
-from analytics.access import SAFETY_CHAMPION, User
-from analytics.reviews import record_review
+from analytics import keyed, store
+from analytics.assessment.reviews import record_review
+from analytics.governance import privacy
+from analytics.governance.access import SAFETY_CHAMPION, User
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 
 HANDLES = ["@ValeLad86", "angrypundit32", "Colin Firth", "mill_eye12"]

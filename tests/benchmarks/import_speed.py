@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 
 from analytics import store
-from analytics.importing import import_file
-from analytics.sample import write_sample
+from analytics.ingest.importing import import_file
+from analytics.sample.sample import write_sample
 
 
 def _seconds(action) -> float:

@@ -28,9 +28,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from analytics import accounts, sessions, store
-from analytics.access import ROLES
-from analytics.demo import load_sample
+from analytics import store
+from analytics.governance import accounts, sessions
+from analytics.governance.access import ROLES
+from analytics.sample.demo import load_sample
 from tests.conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -7,10 +7,11 @@ import re
 import pandas as pd
 from playwright.sync_api import expect
 
-from analytics import accounts, audit, store
-from analytics.access import ADMINISTRATOR, SAFETY_OFFICER
-from analytics.filters import IncidentFilter
-from analytics.incident_log import count_incidents
+from analytics import audit, store
+from analytics.governance import accounts
+from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incident_log import count_incidents
 from tests.browser.conftest import PASSWORD, WAIT, open_signed_in, serve, settled
 from tests.conftest import REPO
 

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from analytics.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
+from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
 from tests.browser.conftest import WAIT, open_signed_in, settled, sign_in, signed_in
 
 NEW_PASSWORD = "typed with the keyboard only"

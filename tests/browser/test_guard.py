@@ -9,7 +9,7 @@ import duckdb
 from playwright.sync_api import expect
 
 from analytics import audit
-from analytics.access import ADMINISTRATOR, SAFETY_OFFICER
+from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER
 from tests.browser.conftest import WAIT, open_signed_in, serve, settled
 
 

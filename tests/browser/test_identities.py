@@ -12,8 +12,9 @@ import pyarrow as pa
 import pytest
 from playwright.sync_api import expect
 
-from analytics import access, store
-from analytics.access import COUNCILLOR, SAFETY_CHAMPION, VIEWER
+from analytics import store
+from analytics.governance import access
+from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, VIEWER
 from tests.browser.conftest import WAIT, Dashboard, Received, open_signed_in, serve, settled
 from tests.browser.test_roles import HEADINGS
 from tests.builders import incident, load_incidents

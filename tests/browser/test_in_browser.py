@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from analytics import store
-from analytics.access import SAFETY_OFFICER, VIEWER
-from analytics.filters import IncidentFilter
-from analytics.incident_log import count_incidents
+from analytics.governance.access import SAFETY_OFFICER, VIEWER
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incident_log import count_incidents
 from tests.browser.conftest import serve, sign_in
 
 # The first visit is a link to a page, as a shared link would be.

@@ -21,10 +21,11 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from analytics import registers, store
-from analytics.access import ROLES, User
-from analytics.importing import import_file
-from analytics.surveys import import_survey
+from analytics import store
+from analytics.governance.access import ROLES, User
+from analytics.ingest import registers
+from analytics.ingest.importing import import_file
+from analytics.surveys.surveys import import_survey
 from tests.browser.conftest import WAIT, add_accounts, open_signed_in, serve, settled, signed_in
 from tests.browser.test_roles import HEADINGS
 

@@ -6,8 +6,8 @@ artefacts/screenshots/<role>/ for a person to look through."""
 import pytest
 from playwright.sync_api import expect
 
-from analytics import access
-from analytics.access import ROLES
+from analytics.governance import access
+from analytics.governance.access import ROLES
 from tests.browser.conftest import WAIT, open_signed_in, screenshot, settled, signed_in
 from tests.browser.test_sessions import NO_ACCESS
 

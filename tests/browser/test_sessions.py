@@ -4,7 +4,7 @@ reload or a shared link in a new tab keeps them signed in, and a page their role
 from playwright.sync_api import expect
 
 from analytics import audit
-from analytics.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
+from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
 from tests.browser.conftest import WAIT, navigation, open_signed_in, settled, signed_in
 
 NO_ACCESS = "You do not have access to this page"

@@ -7,7 +7,7 @@ import pandas as pd
 from playwright.sync_api import expect
 
 from analytics import audit
-from analytics.access import COUNCILLOR, SAFETY_OFFICER, VIEWER
+from analytics.governance.access import COUNCILLOR, SAFETY_OFFICER, VIEWER
 from tests.browser.conftest import WAIT, navigation, open_signed_in, settled
 
 

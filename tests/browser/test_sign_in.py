@@ -7,8 +7,9 @@ import time
 
 from playwright.sync_api import expect
 
-from analytics import accounts, audit
-from analytics.access import ADMINISTRATOR, VIEWER
+from analytics import audit
+from analytics.governance import accounts
+from analytics.governance.access import ADMINISTRATOR, VIEWER
 from tests.browser.conftest import PASSWORD, WAIT, serve, sign_in, signed_in
 
 TABS = 12

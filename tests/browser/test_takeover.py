@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from analytics.access import SAFETY_OFFICER
+from analytics.governance.access import SAFETY_OFFICER
 from tests.browser.conftest import WAIT, open_signed_in, settled, signed_in
 
 SIGNED_IN = "Signed in as"

@@ -8,7 +8,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import store
-from analytics.demo import load_sample
+from analytics.sample.demo import load_sample
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,9 @@ import stat
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import access, accounts, audit, store
-from analytics.access import ADMINISTRATOR, COUNCILLOR, ROLES, SAFETY_CHAMPION, VIEWER
+from analytics import audit, store
+from analytics.governance import access, accounts
+from analytics.governance.access import ADMINISTRATOR, COUNCILLOR, ROLES, SAFETY_CHAMPION, VIEWER
 from tests.conftest import REPO
 from tests.pages.test_pages import as_read, everything_shown, new_app, text_of
 

@@ -5,8 +5,9 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import accounts, audit, store
-from analytics.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER, User
+from analytics import audit, store
+from analytics.governance import accounts
+from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER, User
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 from tests.conftest import REPO
 from tests.pages.test_pages import as_read, open_app, table_with, taken, text_of

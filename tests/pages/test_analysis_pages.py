@@ -5,11 +5,11 @@ import json
 import pytest
 
 from analytics import clock, store
-from analytics.alerts import current_alerts
-from analytics.filters import IncidentFilter
-from analytics.incident_log import count_incidents
-from analytics.patterns import describe_concentration, heatmap, ward_rates
-from analytics.trends import biggest_rises, describe_year_on_year, latest_year_on_previous
+from analytics.incidents.alerts import current_alerts
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incident_log import count_incidents
+from analytics.incidents.patterns import describe_concentration, heatmap, ward_rates
+from analytics.incidents.trends import biggest_rises, describe_year_on_year, latest_year_on_previous
 from tests.pages.test_pages import as_read, chart_values, open_app, text_of
 
 

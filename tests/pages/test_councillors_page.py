@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from analytics import clock, store
-from analytics.risk import escalation_summary, escalations
+from analytics.incidents.risk import escalation_summary, escalations
 from tests.pages.test_pages import open_app, table_with, text_of
 
 PAGE = "pages/councillors.py"

@@ -5,9 +5,9 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from analytics import store
-from analytics.facts import RESPONSES
-from analytics.filters import IncidentFilter
-from analytics.incident_log import count_incidents, incident_page
+from analytics.incidents.facts import RESPONSES
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.incident_log import count_incidents, incident_page
 from tests.pages.test_pages import open_app
 
 PAGE = "pages/incident_log.py"

@@ -8,13 +8,15 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import accounts, clock, registers, sessions, store
-from analytics.access import SAFETY_OFFICER, User
-from analytics.demo import load_sample
-from analytics.importing import import_file
+from analytics import clock, store
+from analytics.governance import accounts, sessions
+from analytics.governance.access import SAFETY_OFFICER, User
+from analytics.ingest import registers
+from analytics.ingest.importing import import_file
+from analytics.sample.demo import load_sample
 from analytics.text import WORD_JOINER
 from pages.sign_in import SESSION_KEY
-from tests.analytics.test_importing import ROWS, csv_bytes
+from tests.analytics.ingest.test_importing import ROWS, csv_bytes
 from tests.conftest import REPO
 
 BAD_ROW = "INC-9,31/02/2026,Ann Lee,Castle Hill,Email,Verbal abuse,,,Open"

@@ -8,14 +8,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import audit, store
-from analytics.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
-from analytics.demo import load_sample
-from analytics.importing import import_file
-from analytics.incident_log import SORTS
-from analytics.privacy import perpetrator_shown
+from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
+from analytics.governance.privacy import perpetrator_shown
+from analytics.incidents.incident_log import SORTS
+from analytics.ingest.importing import import_file
+from analytics.sample.demo import load_sample
 from analytics.text import PASSAGE, cut
-from tests.analytics.test_importing import ROWS, csv_bytes
-from tests.analytics.test_reviews import load_council
+from tests.analytics.assessment.test_reviews import load_council
+from tests.analytics.ingest.test_importing import ROWS, csv_bytes
 from tests.pages.test_pages import BAD_ROW, everything_shown, open_app, table_with, taken, text_of
 
 LOG = "pages/incident_log.py"

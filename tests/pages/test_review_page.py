@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 
 from analytics import audit, clock, store
-from analytics.dates import display
-from analytics.indicators import review_indicators
-from analytics.reviews import review_candidates
-from tests.analytics.test_reviews import load_council
+from analytics.assessment.indicators import review_indicators
+from analytics.assessment.reviews import review_candidates
+from analytics.ingest.dates import display
+from tests.analytics.assessment.test_reviews import load_council
 from tests.pages.test_admin_pages import audit_rows
 from tests.pages.test_pages import open_app, table_with, text_of
 

@@ -9,10 +9,11 @@ import re
 
 import pytest
 
-from analytics import store, survey_results
-from analytics.access import COUNCILLOR, SAFETY_CHAMPION, VIEWER
-from analytics.trends import SPLITS
-from tests.analytics.test_survey_results import HELP, import_waves, question_id
+from analytics import store
+from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, VIEWER
+from analytics.incidents.trends import SPLITS
+from analytics.surveys import survey_results
+from tests.analytics.surveys.test_survey_results import HELP, import_waves, question_id
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 from tests.pages.test_pages import chart_values, open_app, table_with, text_of
 

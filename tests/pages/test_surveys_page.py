@@ -5,10 +5,19 @@ import json
 import pytest
 
 from analytics import audit, store
-from analytics.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, VIEWER
-from analytics.benchmarks import shown_against_national
-from analytics.demo import load_sample
-from tests.analytics.test_survey_results import ABUSE, CHANNELS, GENDER, HELP, RISK, YEARS, import_waves, question_id
+from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, VIEWER
+from analytics.sample.demo import load_sample
+from analytics.surveys.benchmarks import shown_against_national
+from tests.analytics.surveys.test_survey_results import (
+    ABUSE,
+    CHANNELS,
+    GENDER,
+    HELP,
+    RISK,
+    YEARS,
+    import_waves,
+    question_id,
+)
 from tests.pages.test_admin_pages import audit_rows
 from tests.pages.test_pages import as_read, chart_values, open_app, text_of
 

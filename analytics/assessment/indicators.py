@@ -1,0 +1,178 @@
+"""What the council's own data says about each statement of the toolkit's section 2, beside the score it gives itself.
+
+Each indicator is worked out as of a day, over the 12 months before it where it counts events:
+1. Councillors who have done their own risk assessment in the last 12 months (own_assessment_on), of all
+   councillors in the register.
+2. Councillors with an identified risk (recorded risk level medium or high) who have mitigations recorded.
+3. How quickly incidents reach the council: the median days from an incident to its report (incidents of the last
+   12 months with both dates), and how many councillors need escalating now (analytics.incidents.risk).
+4. Councillors at high risk (recorded high, or suggested high by analytics.incidents.risk) who have individual support
+   in place: a mitigation other than "other" recorded.
+5. High and critical incidents of the last 12 months with a post-incident review recorded; and, of the
+   mitigations rated in reviews of the last 12 months' incidents, the share rated effective
+   (analytics.assessment.reviews.review_coverage).
+
+A share is rated good from GOOD_SHARE (80%), poor below POOR_SHARE (50%), fair between. A score of 2
+(comprehensive) beside a poor indicator, or 0 (not addressed) beside a good one, is a contradiction the page names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from analytics.assessment.reviews import review_coverage
+from analytics.incidents.risk import councillor_risks, months_before
+
+GOOD_SHARE = 80.0
+POOR_SHARE = 50.0
+LOOKBACK_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Indicator:
+    statement: str  # the statement of section 2 it informs, as the framework file numbers it ("2.1.1" to "2.1.5")
+    name: str
+    value: float | None  # a percentage, or days, or a count (see unit); None when there is nothing to count
+    unit: str  # "%", "days" or "councillors"
+    numerator: int | None
+    denominator: int | None
+    sentence: str
+
+    @property
+    def rating(self) -> str | None:
+        """good, fair or poor for a share; None for anything else or when there is nothing to count."""
+        if self.unit != "%" or self.value is None:
+            return None
+        return "good" if self.value >= GOOD_SHARE else "poor" if self.value < POOR_SHARE else "fair"
+
+
+def _share(statement: str, name: str, part: int, whole: int, describe: str, none: str) -> Indicator:
+    if not whole:
+        return Indicator(statement, name, None, "%", 0, 0, none)
+    value = 100 * part / whole
+    return Indicator(statement, name, value, "%", part, whole, f"{part} of {whole} {describe} ({value:.0f}%).")
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: list) -> tuple:
+    return con.execute(sql, parameters).fetchall()[0]
+
+
+def own_assessments(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
+    since = months_before(as_of, LOOKBACK_MONTHS)
+    done, everyone = _scalar(
+        con,
+        "SELECT count(*) FILTER (WHERE own_assessment_on BETWEEN ? AND ?), count(*) FROM councillors",
+        [since, as_of],
+    )
+    return _share(
+        "2.1.1", "Own risk assessment in the last 12 months", done, everyone,
+        "councillors have done their own risk assessment in the last 12 months",
+        "No councillor register yet: import it to see who has done their own risk assessment.",
+    )  # fmt: skip
+
+
+def mitigated_risks(con: duckdb.DuckDBPyConnection) -> Indicator:
+    mitigated, at_risk = _scalar(
+        con,
+        """SELECT count(*) FILTER (WHERE len(mitigations) > 0), count(*)
+           FROM councillors WHERE risk_level IN ('medium', 'high')""",
+        [],
+    )
+    return _share(
+        "2.1.2", "Mitigations recorded for identified risks", mitigated, at_risk,
+        "councillors with a medium or high recorded risk have mitigations recorded",
+        "No councillor has a medium or high recorded risk.",
+    )  # fmt: skip
+
+
+def reporting_delay(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
+    since = months_before(as_of, LOOKBACK_MONTHS)
+    median, counted = _scalar(
+        con,
+        """SELECT median(reported_on - occurred_on), count(*) FROM incidents
+           WHERE reported_on IS NOT NULL AND occurred_on BETWEEN ? AND ?""",
+        [since, as_of],
+    )
+    if not counted:
+        return Indicator("2.1.3", "Days from incident to report", None, "days", 0, 0,
+                         "No incident of the last 12 months has a date reported.")  # fmt: skip
+    return Indicator(
+        "2.1.3", "Days from incident to report", float(median), "days", None, counted,
+        f"Incidents reached the council a median of {float(median):.0f} "
+        f"{'day' if float(median) == 1 else 'days'} after they happened "
+        f"({counted} incidents of the last 12 months with both dates).",
+    )  # fmt: skip
+
+
+def escalations_needed(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
+    risks = councillor_risks(con, as_of)
+    needed = sum(risk.needs_escalation for risk in risks)
+    return Indicator(
+        "2.1.3", "Councillors needing escalation now", float(needed), "councillors", needed, len(risks),
+        f"{needed} of {len(risks)} councillors need their risk escalating or reassessing now.",
+    )  # fmt: skip
+
+
+def supported_high_risk(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
+    high = [risk for risk in councillor_risks(con, as_of) if "high" in (risk.recorded, risk.suggested)]
+    keys = [risk.councillor_key for risk in high]
+    supported = _scalar(
+        con,
+        """SELECT count(*) FROM councillors
+           WHERE list_contains(?, councillor_key) AND len(list_filter(mitigations, lambda m: m <> 'other')) > 0""",
+        [keys],
+    )[0]
+    return _share(
+        "2.1.4", "Individual support for high-risk councillors", supported, len(high),
+        "councillors at high risk (recorded or suggested) have individual support recorded",
+        "No councillor is at high risk, recorded or suggested.",
+    )  # fmt: skip
+
+
+def review_indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
+    """Statement 5's two indicators, from one count of the last 12 months' reviews."""
+    coverage = review_coverage(con, months_before(as_of, LOOKBACK_MONTHS), as_of)
+    return [
+        _share(
+            "2.1.5", "High and critical incidents reviewed", coverage["reviewed"], coverage["high_or_critical"],
+            "high or critical incidents of the last 12 months have a post-incident review",
+            "No high or critical incident in the last 12 months.",
+        ),
+        _share(
+            "2.1.5", "Reviewed mitigations rated effective", coverage["rated_effective"],
+            coverage["mitigations_rated"],
+            "mitigations rated in reviews of the last 12 months' incidents were rated effective",
+            "No post-incident review of the last 12 months' incidents has rated a mitigation yet.",
+        ),
+    ]  # fmt: skip
+
+
+def indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
+    """Every indicator, in statement order."""
+    return [
+        own_assessments(con, as_of),
+        mitigated_risks(con),
+        reporting_delay(con, as_of),
+        escalations_needed(con, as_of),
+        supported_high_risk(con, as_of),
+        *review_indicators(con, as_of),
+    ]
+
+
+def contradictions(scores: dict[str, int], found: list[Indicator]) -> list[str]:
+    """Sentences where a statement's score and its data disagree: 2 beside a poor share, 0 beside a good one."""
+    said = []
+    for indicator in found:
+        score = scores.get(indicator.statement)
+        if score == 2 and indicator.rating == "poor":
+            said.append(
+                f"Statement {indicator.statement} is scored 2 (comprehensive), but the data says: {indicator.sentence}"
+            )
+        elif score == 0 and indicator.rating == "good":
+            said.append(
+                f"Statement {indicator.statement} is scored 0 (not addressed), but the data says: {indicator.sentence}"
+            )
+    return said

@@ -1,0 +1,7 @@
+"""What the incident log says: the sidebar's filter as SQL, the incident_facts view, headline figures, trends,
+patterns, unusual rises, repeat perpetrators, suggested risk levels, the alerts digest, and the incident log itself.
+It reads dates and value lists from ingest, and the incident log asks governance which incidents and fields a user
+may see.
+
+May import: analytics (top level), analytics.ingest, analytics.governance.
+"""

@@ -1,0 +1,85 @@
+"""What the data says about each self-assessment statement, on a small hand-built council (as of 30 June 2026)."""
+
+from datetime import date
+
+import pytest
+
+from analytics.assessment.indicators import contradictions, indicators
+from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
+
+AS_OF = date(2026, 6, 30)
+
+
+@pytest.fixture
+def council(con):
+    load_wards(con, {"Abbey": 1, "Brook": 2})
+    load_councillors(con, [
+        councillor("Ann Abbot", "Abbey", own_assessment_on="2026-01-10", risk_level="high",
+                   risk_assessed_on="2026-01-10", mitigations="Personal safety alarm"),
+        councillor("Ben Brook", "Brook", own_assessment_on="2025-06-29", risk_level="medium",
+                   risk_assessed_on="2026-01-10"),
+        councillor("Cal Crane", "Brook", own_assessment_on="2025-06-30", risk_level="low",
+                   risk_assessed_on="2026-01-10", mitigations="Other"),
+        councillor("Dee Dale", "Abbey"),
+    ])  # fmt: skip
+    load_incidents(con, [
+        incident("2026-05-01", "Ann Abbot", "Abbey", "email", "death threat", reported_on="2026-05-03",
+                 incident_ref="A1"),
+        incident("2026-05-10", "Ben Brook", "Brook", "email", "verbal abuse", threat_level="low",
+                 reported_on="2026-05-20", incident_ref="B1"),
+        incident("2026-06-01", "Cal Crane", "Brook", "letter", "death threat", threat_level="critical",
+                 incident_ref="C1"),
+        incident("2025-01-01", "Ann Abbot", "Abbey", "email", "death threat", reported_on="2025-01-02",
+                 incident_ref="OLD"),
+    ])  # fmt: skip
+    key = con.execute("SELECT incident_key FROM incidents WHERE incident_ref = 'A1'").fetchall()[0][0]
+    con.execute(
+        "INSERT INTO incident_reviews VALUES ('R1', ?, '2026-05-20', ['safety champion'], '', '', '', now())", [key]
+    )
+    con.execute("INSERT INTO review_mitigations VALUES ('R1', 'personal safety alarm', 'effective')")
+    con.execute("INSERT INTO review_mitigations VALUES ('R1', 'safety app', 'partly effective')")
+    con.execute("INSERT INTO review_mitigations VALUES ('R1', 'cctv or video doorbell', 'not tried')")
+    return con
+
+
+def by_name(found):
+    return {indicator.name: indicator for indicator in found}
+
+
+def test_each_statement_has_its_known_figure(council):
+    found = by_name(indicators(council, AS_OF))
+    own = found["Own risk assessment in the last 12 months"]
+    assert (own.numerator, own.denominator, own.rating) == (2, 4, "fair")  # Ann and Cal (exactly 12 months)
+    mitigated = found["Mitigations recorded for identified risks"]
+    assert (mitigated.numerator, mitigated.denominator, mitigated.rating) == (1, 2, "fair")
+    delay = found["Days from incident to report"]
+    assert (delay.value, delay.denominator) == (6.0, 2)  # median of 2 and 10 days; the old incident is outside
+    assert delay.sentence.startswith("Incidents reached the council a median of 6 days")
+    escalating = found["Councillors needing escalation now"]
+    assert (escalating.numerator, escalating.denominator) == (2, 4)  # Cal (suggested above recorded) and Dee (never)
+    supported = found["Individual support for high-risk councillors"]
+    assert (supported.numerator, supported.denominator) == (1, 2)  # Ann (alarm); Cal is suggested high, only "other"
+    reviewed = found["High and critical incidents reviewed"]
+    assert (reviewed.numerator, reviewed.denominator, reviewed.value) == (1, 2, 50.0)
+    effective = found["Reviewed mitigations rated effective"]
+    assert (effective.numerator, effective.denominator, effective.rating) == (1, 2, "fair")
+
+
+def test_a_comprehensive_score_beside_poor_data_is_named():
+    from analytics.assessment.indicators import Indicator
+
+    poor = Indicator("2.1.5", "High and critical incidents reviewed", 10.0, "%", 1, 10, "1 of 10 reviewed (10%).")
+    good = Indicator("2.1.1", "Own risk assessment", 90.0, "%", 9, 10, "9 of 10 (90%).")
+    said = contradictions({"2.1.5": 2, "2.1.1": 0}, [poor, good])
+    assert said == [
+        "Statement 2.1.5 is scored 2 (comprehensive), but the data says: 1 of 10 reviewed (10%).",
+        "Statement 2.1.1 is scored 0 (not addressed), but the data says: 9 of 10 (90%).",
+    ]
+    assert contradictions({"2.1.5": 1, "2.1.1": 2}, [poor, good]) == []
+
+
+def test_an_empty_database_says_what_is_missing(con):
+    found = by_name(indicators(con, AS_OF))
+    assert found["Own risk assessment in the last 12 months"].value is None
+    assert found["Own risk assessment in the last 12 months"].sentence.startswith("No councillor register yet")
+    assert found["Reviewed mitigations rated effective"].rating is None

@@ -1,0 +1,201 @@
+"""Retention on a small council whose imports are dated years back: the preview's counts, and the purge."""
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from analytics import audit, store
+from analytics.assessment.reviews import record_review
+from analytics.governance import retention
+from analytics.ingest.importing import import_file
+from analytics.surveys.surveys import import_survey
+from tests.builders import councillor, incident, load_wards
+
+TODAY = date(2026, 6, 1)  # every default cut-off is 1 June 2020, but rejected rows' is 1 June 2025
+TABLES = [
+    "incidents",
+    "incident_versions",
+    "incident_reviews",
+    "review_mitigations",
+    "review_actions",
+    "councillor_versions",
+    "quarantine",
+    "survey_waves",
+    "survey_questions",
+    "survey_answers",
+]
+BAD_ROW = incident("31/02/2016", "Ann Abbot", "Abbey", "email", "verbal abuse", incident_ref="INC-BAD")
+
+
+def log(ref: str, status: str, description: str = "") -> dict:
+    return incident(
+        "2016-01-05", "Ann Abbot", "Abbey", "email", "verbal abuse", incident_ref=ref, status=status,
+        description=description,
+    )  # fmt: skip
+
+
+def imported_on(con, rows: list[dict], day: str, dataset: str = "incidents") -> None:
+    """Import `rows` and date the import `day`, as if it had happened then."""
+    data = pd.DataFrame(rows).fillna("").to_csv(index=False).encode()
+    batch_id = import_file(con, dataset, data, f"{dataset}-{day}.csv").batch_id
+    con.execute("UPDATE import_batches SET imported_at = ? WHERE batch_id = ?", [datetime.fromisoformat(day), batch_id])
+
+
+def survey_on(con, wave: str, day: str) -> None:
+    import_survey(con, b"Respondent ID,Any comments?\nR1,None\n", f"survey-{wave}.csv", wave=wave)
+    con.execute("UPDATE survey_waves SET imported_at = ? WHERE label = ?", [datetime.fromisoformat(day), wave])
+
+
+def review(con, ref: str, **fields) -> None:
+    record_review(con, f"ref:{ref}", date(2019, 4, 1), ["councillor"], None, None, None, **fields)
+
+
+@pytest.fixture
+def council(con):
+    """INC-1 (closed, changed in 2019, reviewed) and INC-2 (closed in 2016) are past six years; INC-3 (open) and
+    INC-4 (under review) are as old but never go; INC-5 (closed) changed in 2025. Versions replaced in 2019 are
+    past their period, the one replaced in 2025 is not; rejected rows from 2016 and April 2025 are past a year, the
+    one from May 2026 is not; the 2018 survey wave is past six years, the 2025 one is not."""
+    load_wards(con, {"Abbey": 1, "Brook": 1})
+    con.execute("UPDATE import_batches SET imported_at = '2016-01-01'")
+    ann, bob = councillor("Ann Abbot", "Abbey"), councillor("Bob Brook", "Brook")
+    imported_on(con, [ann, bob], "2016-01-01", "councillors")
+    imported_on(con, [{**ann, "party": "Green"}, bob], "2019-02-01", "councillors")
+    imported_on(con, [{**ann, "party": "Green"}, {**bob, "party": "Reform"}], "2025-04-01", "councillors")
+    statuses = {"INC-1": "closed", "INC-2": "closed", "INC-3": "open", "INC-4": "under review", "INC-5": "closed"}
+    imported_on(con, [log(ref, status) for ref, status in statuses.items()] + [BAD_ROW], "2016-01-10")
+    changed = [log("INC-1", "closed", "changed"), log("INC-3", "open", "changed"), log("INC-5", "closed", "changed")]
+    imported_on(con, changed, "2019-03-01")
+    imported_on(con, [log("INC-5", "closed", "changed again"), BAD_ROW], "2025-04-01")
+    imported_on(con, [log("INC-6", "open"), BAD_ROW], "2026-05-01")
+    mitigations = {"personal safety alarm": "effective", "cctv or video doorbell": "not tried"}
+    review(con, "INC-1", mitigations=mitigations, actions=[{"action": "Move the surgery"}])
+    review(con, "INC-3", mitigations={}, actions=[])
+    review(con, "INC-5", mitigations={}, actions=[])
+    survey_on(con, "2018", "2018-05-01")
+    survey_on(con, "2025", "2025-05-01")
+    return con
+
+
+def counts(con) -> dict[str, int]:
+    return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
+
+
+def refs(con) -> list[str]:
+    return [ref for (ref,) in con.execute("SELECT incident_ref FROM incidents ORDER BY incident_ref").fetchall()]
+
+
+def test_the_defaults_and_their_cut_offs(council):
+    assert retention.periods(council) == {
+        retention.CLOSED_INCIDENTS: 72,
+        retention.EARLIER_VERSIONS: 72,
+        retention.REJECTED_ROWS: 12,
+        retention.SURVEY_WAVES: 72,
+    }
+    assert retention.cut_offs(council, TODAY) == {
+        retention.CLOSED_INCIDENTS: date(2020, 6, 1),
+        retention.EARLIER_VERSIONS: date(2020, 6, 1),
+        retention.REJECTED_ROWS: date(2025, 6, 1),
+        retention.SURVEY_WAVES: date(2020, 6, 1),
+    }
+
+
+def test_preview_counts_what_is_past_its_period(council):
+    due = retention.preview(council, TODAY).set_index("record_type")
+    assert due["rows"].to_dict() == {
+        retention.CLOSED_INCIDENTS: 7,
+        retention.EARLIER_VERSIONS: 3,
+        retention.REJECTED_ROWS: 2,
+        retention.SURVEY_WAVES: 3,
+    }
+    assert due["detail"].to_dict() == {
+        retention.CLOSED_INCIDENTS: "2 closed incidents, 1 earlier version, 1 review, 2 mitigation ratings and "
+        "1 review action",
+        retention.EARLIER_VERSIONS: "2 earlier incident versions and 1 earlier councillor version",
+        retention.REJECTED_ROWS: "2 rejected rows",
+        retention.SURVEY_WAVES: "1 survey wave, 1 question and 1 answer",
+    }
+    assert (
+        due.loc[retention.CLOSED_INCIDENTS, "kept_for"] == "6 years after the import of the incident's current version"
+    )
+    assert due.loc[retention.REJECTED_ROWS, "cut_off"] == date(2025, 6, 1)
+
+
+def test_preview_changes_nothing(council):
+    before = counts(council)
+    retention.preview(council, TODAY)
+    assert counts(council) == before
+
+
+def test_purge_deletes_exactly_what_the_preview_showed(council):
+    before, shown = counts(council), retention.preview(council, TODAY)
+    entries_before = audit.count_entries(council)
+    purged = retention.purge(council, "admin", TODAY)
+    pd.testing.assert_frame_equal(purged, shown)
+    after = counts(council)
+    assert sum(before.values()) - sum(after.values()) == shown["rows"].sum()
+    assert refs(council) == ["INC-3", "INC-4", "INC-5", "INC-6"], "open, under review and recent incidents stay"
+    assert after["incident_versions"] == 1 and after["councillor_versions"] == 1, "the versions replaced in 2025"
+    assert (after["incident_reviews"], after["review_mitigations"], after["review_actions"]) == (2, 0, 0)
+    assert after["quarantine"] == 1 and after["survey_waves"] == 1
+    assert audit.count_entries(council) == entries_before + 4, "the audit trail keeps every entry and gains four"
+
+
+def test_purge_writes_one_audit_entry_a_record_type(council):
+    retention.purge(council, "admin", TODAY)
+    purges = audit.entries(council, actions=(audit.PURGED,))
+    assert set(purges["Who"]) == {"admin"} and len(purges) == 4
+    assert set(purges["Detail"]) == {
+        "2 closed incidents, 1 earlier version, 1 review, 2 mitigation ratings and 1 review action, "
+        "from before 1 June 2020",
+        "2 earlier incident versions and 1 earlier councillor version, from before 1 June 2020",
+        "2 rejected rows, from before 1 June 2025",
+        "1 survey wave, 1 question and 1 answer, from before 1 June 2020",
+    }
+
+
+def test_a_second_purge_deletes_nothing(council):
+    retention.purge(council, "admin", TODAY)
+    before = counts(council)
+    again = retention.purge(council, "admin", TODAY)
+    assert again["rows"].tolist() == [0, 0, 0, 0] and counts(council) == before
+    assert again.loc[0, "detail"] == "0 closed incidents"
+
+
+def test_a_purge_that_fails_deletes_nothing(council, monkeypatch):
+    before = counts(council)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "record", refuse)
+    with pytest.raises(RuntimeError):
+        retention.purge(council, "admin", TODAY)
+    assert counts(council) == before
+
+
+def test_set_period_keeps_the_new_period_and_audits_old_and_new(council):
+    retention.set_period(council, retention.REJECTED_ROWS, 24, "admin")
+    assert retention.periods(council)[retention.REJECTED_ROWS] == 24
+    changed = audit.entries(council, actions=(audit.SETTING_CHANGED,))
+    assert changed[["Who", "Which", "Detail"]].values.tolist() == [
+        ["admin", "retention of rows kept aside at import because they could not be imported", "1 year to 2 years"]
+    ]
+    due = retention.preview(council, TODAY).set_index("record_type")
+    assert due.loc[retention.REJECTED_ROWS, "rows"] == 1, "only the 2016 row is over two years old"
+    retention.set_period(council, retention.REJECTED_ROWS, 24, "admin")
+    assert len(audit.entries(council, actions=(audit.SETTING_CHANGED,))) == 1, "no change, no entry"
+
+
+@pytest.mark.parametrize(("record_type", "months"), [(retention.SURVEY_WAVES, 0), ("everything", 12)])
+def test_set_period_refuses_no_period_and_unknown_record_types(council, record_type, months):
+    with pytest.raises(ValueError):
+        retention.set_period(council, record_type, months, "admin")
+    assert audit.entries(council, actions=(audit.SETTING_CHANGED,)).empty
+
+
+def test_periods_are_kept_in_the_database(council):
+    retention.set_period(council, retention.SURVEY_WAVES, 18, "admin")
+    assert store.get_setting(council, "retention_months_survey_waves") == "18"
+    assert retention.period_in_words(18) == "18 months" and retention.period_in_words(12) == "1 year"
