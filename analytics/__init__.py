@@ -9,5 +9,5 @@ top-level modules, except the command line, which drives every concern, and the 
 incidents' views at every start.
 
 May import: analytics (top level).
-Except: analytics.cli may import anything in analytics; analytics.store may import analytics.incidents.facts.
+Except: analytics.cli may import analytics.*; analytics.store may import analytics.incidents.facts.
 """
