@@ -24,7 +24,8 @@ from datetime import date
 import duckdb
 
 from analytics.assessment.reviews import review_coverage
-from analytics.incidents.risk import councillor_risks, months_before
+from analytics.incidents.risk import councillor_risks
+from analytics.months import months_before
 
 GOOD_SHARE = 80.0
 POOR_SHARE = 50.0

@@ -28,8 +28,8 @@ import duckdb
 import pandas as pd
 
 from analytics import audit
-from analytics.incidents.risk import months_before
 from analytics.ingest.dates import display
+from analytics.months import months_before
 from analytics.store import get_setting, set_setting, transaction
 
 CLOSED_INCIDENTS = "closed_incidents"

@@ -36,6 +36,7 @@ import pandas as pd
 from scipy.stats import poisson
 
 from analytics.incidents.filters import IncidentFilter
+from analytics.months import month_from_index, month_index
 from analytics.text import cut
 
 MIN_COUNT = 5  # fewer incidents than this are never flagged, however low the baseline
@@ -136,7 +137,7 @@ def rises_in(series: pd.DataFrame, as_of: date) -> list[Rise]:
     """
     if series.empty:
         return []
-    first_covered = _month_index(series["month"].min())
+    first_covered = month_index(series["month"].min())
     rises = [rise for design in _DESIGNS.values() for rise in _design_rises(series, design, as_of, first_covered)]
     order = {dimension: position for position, dimension in enumerate(DIMENSIONS)}
     return sorted(rises, key=lambda rise: (rise.p_value, -rise.count, order[rise.dimension], rise.value))
@@ -151,14 +152,14 @@ def p_value(count: int, baseline: float) -> float:
 
 def latest_complete(as_of: date, period: str) -> date:
     """First day of the last calendar month (period "month") or quarter ("quarter") that ended on or before as_of."""
-    return _month_of(_latest_start(as_of, _DESIGNS[period].months))
+    return month_from_index(_latest_start(as_of, _DESIGNS[period].months))
 
 
 def period_label(start: date, period: str) -> str:
     """'October 2026' for a month, 'July to September 2026' for a quarter starting in July."""
     if period == "month":
         return f"{start:%B %Y}"
-    return f"{start:%B} to {_month_of(_month_index(start) + 2):%B %Y}"
+    return f"{start:%B} to {month_from_index(month_index(start) + 2):%B %Y}"
 
 
 def _window(con: duckdb.DuckDBPyConnection, as_of: date) -> tuple[date, date]:
@@ -166,8 +167,8 @@ def _window(con: duckdb.DuckDBPyConnection, as_of: date) -> tuple[date, date]:
     first_logged = con.execute("SELECT min(occurred_on) FROM incidents").fetchone()[0]
     latest = _latest_start(as_of, 1)
     earliest = min(_latest_start(as_of, d.months) - d.months * d.baseline_periods for d in _DESIGNS.values())
-    first = max(earliest, _month_index(first_logged)) if first_logged else latest + 1
-    return _month_of(first), _month_of(latest)
+    first = max(earliest, month_index(first_logged)) if first_logged else latest + 1
+    return month_from_index(first), month_from_index(latest)
 
 
 def _design_rises(series: pd.DataFrame, design: _Design, as_of: date, first_covered: int) -> list[Rise]:
@@ -179,7 +180,7 @@ def _design_rises(series: pd.DataFrame, design: _Design, as_of: date, first_cove
     month = series["month"].dt.year * 12 + series["month"].dt.month - 1
     per_period = series.groupby(["dimension", "value", month - month % design.months])["incidents"].sum()
     table = per_period.unstack(fill_value=0).reindex(columns=[latest, *baseline], fill_value=0)
-    label = period_label(_month_of(latest), design.period)
+    label = period_label(month_from_index(latest), design.period)
     tested = zip(table.index, table[latest], table[baseline].mean(axis=1), strict=True)
     rises = [
         _tested(dimension, value, design, label, int(count), float(mean), len(baseline))
@@ -222,14 +223,5 @@ def _subject(dimension: str, value: str) -> str:
 
 def _latest_start(as_of: date, months: int) -> int:
     """Month index of the start of the last period of `months` calendar months ended on or before as_of."""
-    following = _month_index(as_of + timedelta(days=1))
+    following = month_index(as_of + timedelta(days=1))
     return following - following % months - months
-
-
-def _month_index(day: date) -> int:
-    """Months since year 0, so that periods are integer arithmetic: January 2026 is 2026 * 12."""
-    return day.year * 12 + day.month - 1
-
-
-def _month_of(index: int) -> date:
-    return date(index // 12, index % 12 + 1, 1)

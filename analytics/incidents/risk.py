@@ -27,7 +27,6 @@ escalation on its own.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -39,6 +38,7 @@ from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.perpetrators import SERIOUS_THREATS, counted, repeat_perpetrators
 from analytics.ingest.dates import display
 from analytics.ingest.vocabulary import RISK_LEVELS
+from analytics.months import months_before
 from analytics.text import cut
 
 RECENT_DAYS = 90
@@ -214,13 +214,6 @@ SELECT councillor_key, name, ward, role, risk_level, risk_assessed_on, own_asses
 FROM councillors LEFT JOIN exposure USING (councillor_key)
 ORDER BY name, councillor_key
 """
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day the given number of months earlier; the month's last day when it is shorter (29 Feb -> 28 Feb)."""
-    years, month_index = divmod(day.month - 1 - months, 12)
-    year, month = day.year + years, month_index + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def councillor_risks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[CouncillorRisk]:

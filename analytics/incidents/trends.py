@@ -17,6 +17,7 @@ import pandas as pd
 from analytics import clock
 from analytics.incidents.filters import IncidentFilter
 from analytics.ingest.dates import display
+from analytics.months import start_of_month
 from analytics.text import for_markdown
 
 PERIODS = {"month": (1, 3, 12), "quarter": (3, 4, 4)}  # months in a period, rolling window, periods in a year
@@ -90,12 +91,6 @@ def _within(frame: pd.DataFrame, incident_filter: IncidentFilter, period: str) -
     return frame[keep].reset_index(drop=True)
 
 
-def _add_months(day: date, months: int) -> date:
-    """The first day of the month `months` after the month of `day`."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 @dataclass(frozen=True)
 class Comparison:
     """The latest twelve months against the twelve before them."""
@@ -119,9 +114,9 @@ def latest_year_on_previous(con: duckdb.DuckDBPyConnection, incident_filter: Inc
     )
     if last is None:
         return None
-    end = _add_months(last, 1) - timedelta(days=1)
-    start = _add_months(last, -11)
-    before = _add_months(start, -12)
+    end = start_of_month(last, 1) - timedelta(days=1)
+    start = start_of_month(last, -11)
+    before = start_of_month(start, -12)
     current, previous = con.execute(
         f"""SELECT count(*) FILTER (WHERE occurred_on >= ?), count(*) FILTER (WHERE occurred_on < ?)
             FROM incident_facts WHERE {condition} AND occurred_on >= ? AND occurred_on <= ?""",
@@ -135,7 +130,7 @@ def biggest_rises(
 ) -> pd.DataFrame:
     """The categories whose incidents rose most between the two years of a comparison: category, now, before."""
     condition, parameters = replace(incident_filter, start=None, end=None).where()
-    before = _add_months(comparison.start, -12)
+    before = start_of_month(comparison.start, -12)
     return con.execute(
         f"""SELECT category, count(*) FILTER (WHERE occurred_on >= ?) AS now,
                    count(*) FILTER (WHERE occurred_on < ?) AS before

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from analytics.incidents.risk import councillor_risks, escalation_summary, escalations, months_before, rules_in_words
+from analytics.incidents.risk import councillor_risks, escalation_summary, escalations, rules_in_words
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 
 AS_OF = date(2026, 6, 30)
@@ -173,23 +173,6 @@ def test_the_rules_are_written_from_the_constants():
         "2 or more high or critical threats in the last 90 days",
     ]
     assert rules["medium"][1] == "6 or more incidents in the last 12 months"
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        (date(2026, 6, 30), date(2025, 6, 30)),
-        (date(2024, 2, 29), date(2023, 2, 28)),
-        (date(2026, 3, 31), date(2025, 3, 31)),
-    ],
-)
-def test_months_before_keeps_the_day_or_takes_the_months_last(day, expected):
-    assert months_before(day, 12) == expected
-
-
-def test_months_before_crosses_year_ends_and_short_months():
-    assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
-    assert months_before(date(2026, 1, 15), 3) == date(2025, 10, 15)
 
 
 # Threat triage in the incident_facts view, for incidents logged without a threat level.
