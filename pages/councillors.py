@@ -11,7 +11,6 @@ from analytics.governance.privacy import perpetrators_shown
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incidents import date_extent
 from analytics.incidents.perpetrators import (
-    SERIOUS_THREATS,
     RepeatPerpetrator,
     listing_rules,
     named,
@@ -27,6 +26,7 @@ from analytics.incidents.risk import (
     rules_in_words,
 )
 from analytics.ingest.dates import display
+from analytics.ingest.vocabulary import SERIOUS_THREATS
 from analytics.text import SENTENCE
 from pages.common import as_written, chosen_filter, current_user, cursor, data_version, link_to, open_page
 

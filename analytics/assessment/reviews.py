@@ -39,7 +39,6 @@ ATTENDEE_ROLES = [
     "group leader",
     "other",
 ]
-SERIOUS = ("high", "critical")
 CANDIDATE_LIMIT = 200  # the selectbox stays small: the most serious and newest incidents
 DATE_FORMAT = "DD/MM/YYYY"
 
@@ -311,7 +310,7 @@ def review_coverage(con: duckdb.DuckDBPyConnection, start: date, end: date) -> d
                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM incident_reviews r
                                                  WHERE r.incident_key = f.incident_key))
            FROM incident_facts f
-           WHERE f.occurred_on BETWEEN ? AND ? AND f.threat IN ('high', 'critical')""",
+           WHERE f.occurred_on BETWEEN ? AND ? AND is_serious(f.threat)""",
         [start, end],
     ).fetchone()
     rated, effective = con.execute(

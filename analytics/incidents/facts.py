@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import duckdb
 
-THREAT_ORDER = ["low", "medium", "high", "critical"]
+from analytics.ingest.vocabulary import SERIOUS_THREATS, THREAT_LEVELS
+
 RESPONSES = {
     "low": "Log it and advise the councillor",
     "medium": "Council action, such as a warning letter",
@@ -51,7 +52,8 @@ CREATE OR REPLACE MACRO perpetrator_key(ref) AS (
     SELECT CASE WHEN handle IN {_NOBODY} THEN NULL ELSE handle END FROM normalised
 );
 
-CREATE OR REPLACE MACRO threat_rank(level) AS list_position({THREAT_ORDER!r}, level);
+CREATE OR REPLACE MACRO threat_rank(level) AS list_position({THREAT_LEVELS!r}, level);
+CREATE OR REPLACE MACRO is_serious(level) AS list_contains({list(SERIOUS_THREATS)!r}, level);
 
 CREATE OR REPLACE VIEW incident_facts AS
 WITH keyed AS (
@@ -78,7 +80,7 @@ triaged AS (
     FROM counted
 )
 SELECT * EXCLUDE (triage_rank),
-       coalesce(threat_level, {THREAT_ORDER!r}[least(triage_rank, 4)]) AS threat,
+       coalesce(threat_level, {THREAT_LEVELS!r}[least(triage_rank, 4)]) AS threat,
        threat_level IS NULL AS threat_derived,
        CAST(date_trunc('month', occurred_on) AS DATE) AS month
 FROM triaged;

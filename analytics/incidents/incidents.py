@@ -27,7 +27,7 @@ def headline(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) ->
     condition, parameters = incident_filter.where()
     row = con.execute(
         f"""SELECT count(*), count(DISTINCT councillor_key), count(DISTINCT ward),
-                   count(*) FILTER (WHERE threat IN ('high', 'critical')),
+                   count(*) FILTER (WHERE is_serious(threat)),
                    count(*) FILTER (WHERE reported_to_police),
                    min(occurred_on), max(occurred_on)
             FROM incident_facts WHERE {condition}""",

@@ -26,11 +26,11 @@ import pandas as pd
 from analytics.incidents.facts import REPEAT_INCIDENTS
 from analytics.incidents.filters import IncidentFilter
 from analytics.ingest.dates import display
+from analytics.ingest.vocabulary import SERIOUS_THREATS
 
 SEVERAL_COUNCILLORS = 2  # distinct councillors targeted by one person that list them
 RISING_MIN_INCIDENTS = 2  # fewest incidents for a threat to be seen rising: one latest, one before
 RISING_LATEST_SHARE = 3  # the latest 1/3 of a person's incidents is compared with those before it
-SERIOUS_THREATS = ("high", "critical")  # listed first
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ judged AS (
 SELECT judged.*, written_as
 FROM judged JOIN spellings USING (perpetrator_key)
 WHERE incidents >= {REPEAT_INCIDENTS} OR councillors >= {SEVERAL_COUNCILLORS} OR threat_rising
-ORDER BY list_contains({list(SERIOUS_THREATS)!r}, highest_threat) DESC, incidents DESC,
+ORDER BY is_serious(highest_threat) DESC, incidents DESC,
          threat_rank(highest_threat) DESC, last_seen DESC, perpetrator_key
 """
 

@@ -35,9 +35,9 @@ import duckdb
 
 from analytics.incidents.facts import REPEAT_INCIDENTS
 from analytics.incidents.filters import IncidentFilter
-from analytics.incidents.perpetrators import SERIOUS_THREATS, counted, repeat_perpetrators
+from analytics.incidents.perpetrators import counted, repeat_perpetrators
 from analytics.ingest.dates import display
-from analytics.ingest.vocabulary import RISK_LEVELS
+from analytics.ingest.vocabulary import RISK_LEVELS, SERIOUS_THREATS
 from analytics.months import months_before
 from analytics.text import cut
 
@@ -189,10 +189,10 @@ exposure AS (
     SELECT councillor_key,
            count(*) AS incidents_12_months,
            count(*) FILTER (WHERE occurred_on >= $recent_from) AS incidents_recent,
-           count(*) FILTER (WHERE occurred_on >= $recent_from AND list_contains($serious, threat)) AS serious_recent,
+           count(*) FILTER (WHERE occurred_on >= $recent_from AND is_serious(threat)) AS serious_recent,
            count(*) FILTER (WHERE occurred_on >= $recent_from AND threat = 'critical') AS critical_recent,
            max(occurred_on) FILTER (WHERE occurred_on >= $recent_from AND threat = 'critical') AS last_critical,
-           max(occurred_on) FILTER (WHERE occurred_on >= $recent_from AND list_contains($serious, threat))
+           max(occurred_on) FILTER (WHERE occurred_on >= $recent_from AND is_serious(threat))
                AS last_serious,
            count(*) FILTER (WHERE channel = '{HOME_CHANNEL}' OR list_contains(abuse_types, '{HOME_ABUSE_TYPE}'))
                AS at_home,
@@ -229,7 +229,6 @@ def councillor_risks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Counci
             "as_of": as_of,
             "lookback_from": months_before(as_of, LOOKBACK_MONTHS),
             "recent_from": as_of - timedelta(days=RECENT_DAYS),
-            "serious": list(SERIOUS_THREATS),
             "rising": rising,
             "visible": "|".join(VISIBLE_ROLE_WORDS),
         },

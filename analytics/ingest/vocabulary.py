@@ -53,7 +53,8 @@ PROTECTED_CHARACTERISTICS = [
     "sexual orientation",
 ]
 PERPETRATOR_TYPES = ["member of the public", "organised group", "another councillor", "unknown or anonymous"]
-THREAT_LEVELS = ["low", "medium", "high", "critical"]
+THREAT_LEVELS = ["low", "medium", "high", "critical"]  # lowest first: this order is how threats rank everywhere
+SERIOUS_THREATS = ("high", "critical")  # "serious": what the headline counts, reviews cover and risk rules weigh
 COUNCIL_ACTIONS = [
     "none",
     "advice given",
