@@ -153,7 +153,7 @@ def test_a_log_in_the_councils_own_words_imports_without_a_mapping(register, wor
         ("INC-2", date(2025, 4, 14), joan, "Brook", "email", ["death threat"], "critical", False, None),
         ("INC-3", date(2025, 5, 1), joan, "Abbey", "in person", ["intimidation"], "low", False, None),
     ]
-    office = "Notes for office use, Officer initials, Logged by, Follow up required (Y/N)"
+    office = "'Notes for office use', 'Officer initials', 'Logged by', 'Follow up required (Y/N)'"
     assert any(office in warning for warning in result.warnings)
 
 

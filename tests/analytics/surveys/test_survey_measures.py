@@ -7,6 +7,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from analytics import keyed
 from analytics.surveys.survey_measures import MEASURES, measure_answers, save_measures, suggest_measures
 from analytics.surveys.surveys import import_survey
 
@@ -18,9 +19,20 @@ def plain_survey(con, rows: list[list[str]], wave: str = "2025") -> str:
     return import_survey(con, buffer.getvalue().encode(), "survey.csv", wave=wave).wave_id
 
 
+RESPONDENT_IDS = [*"ABCD", *(f"R{number}" for number in range(1, 10)), *(str(number) for number in range(1, 10))]
+
+
 def values(con, wave_id: str, measure: str) -> dict[str, list[str]]:
+    """Each respondent's canonical values, the respondent named as the survey tool numbered them (the database
+    holds only their keys)."""
     frame = measure_answers(con, wave_id, measure)
-    return {respondent: sorted(group["value"]) for respondent, group in frame.groupby("respondent")}
+    named = dict(
+        con.execute(
+            f"SELECT {keyed.respondent_sql('id')}, id FROM unnest($ids) AS tool(id)",
+            {"ids": RESPONDENT_IDS, **keyed.hmac_parameters(con)},
+        ).fetchall()
+    )
+    return {named[respondent]: sorted(group["value"]) for respondent, group in frame.groupby("respondent")}
 
 
 # --- suggestions from the wording ----------------------------------------------------------------------
