@@ -13,6 +13,8 @@ import re
 
 import pandas as pd
 
+from analytics.text import cut
+
 REPLACEMENT = "\ufffd"
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -35,8 +37,7 @@ def printable(text: str) -> str:
 def quoted(text: str) -> str:
     """A short prefix of text from outside, to quote in a one-line sentence: printable, at most QUOTE_CHARS
     characters, cut with an ellipsis."""
-    shown = printable(text[: QUOTE_CHARS + 1])
-    return shown if len(shown) <= QUOTE_CHARS else shown[: QUOTE_CHARS - 1] + "\u2026"
+    return cut(printable(text[: QUOTE_CHARS + 1]), QUOTE_CHARS)
 
 
 def storable_or_none(text: str | None) -> str | None:
