@@ -85,13 +85,14 @@ def download(
     this browser's session is still signed in and the account's role still allows `needs`
     (analytics.governance.access), and
     the export is written to the audit trail then. `what` says what the file holds, for the audit trail. Streamlit
-    then serves the file at an address only a signed-in browser may fetch (pages/server.py).
+    then serves the file at an address only a signed-in browser may fetch (pages/server.py). Pressing it does not run
+    the page again: a run started by the click could replace the button's file before it was made.
     """
     user = current_user()
     if user is None or not user.may(needs):
         return
     export = partial(_export, st.session_state.get(SESSION_KEY), needs, file_name, what, write)
-    st.download_button(label, export, file_name, mime, key=key, icon=icon)
+    st.download_button(label, export, file_name, mime, key=key, icon=icon, on_click="ignore")
 
 
 class ExportRefused(Exception):
