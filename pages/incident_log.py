@@ -11,6 +11,7 @@ from analytics.governance.access import DESCRIPTIONS, IDENTITIES, INCIDENTS, OWN
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import (
     EXCEL_MAX_ROWS,
+    FIELD_LABELS,
     RELATED_MONTHS,
     SORTS,
     count_derived_threats,
@@ -41,15 +42,12 @@ PAGE_SIZE = 50
 
 TABLE_COLUMNS = {
     "ref": "Ref",
-    "date": st.column_config.DateColumn("Date", format="DD/MM/YYYY"),
-    "councillor": "Councillor",
-    "ward": "Ward",
-    "channel": "How",
-    "abuse_types": "Type of abuse",
-    "characteristics": "Protected characteristic",
+    "date": st.column_config.DateColumn(FIELD_LABELS["occurred_on"], format="DD/MM/YYYY"),
+    **{name: FIELD_LABELS[name] for name in ("councillor", "ward", "channel", "abuse_types")},
+    "characteristics": FIELD_LABELS["protected_characteristics"],
     "threat": "Threat",
     "reported_to_police": "Reported to police",
-    "status": "Status",
+    "status": FIELD_LABELS["status"],
     "incident_key": None,
 }
 

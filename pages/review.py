@@ -16,7 +16,7 @@ from analytics.assessment.reviews import (
     review_context,
 )
 from analytics.governance.access import REVIEWS
-from analytics.incidents.incident_log import RELATED_MONTHS, as_text
+from analytics.incidents.incident_log import FIELD_LABELS, RELATED_MONTHS, as_text
 from analytics.ingest.dates import display
 from analytics.ingest.vocabulary import MITIGATIONS
 from analytics.text import PASSAGE, SENTENCE, cut, was_cut
@@ -40,11 +40,8 @@ SAVED = "review_saved_message"
 TIMELINE_COLUMNS = {
     "incident_key": None,
     "incident_ref": "Ref",
-    "occurred_on": st.column_config.DateColumn("Date", format="DD/MM/YYYY"),
-    "councillor": "Councillor",
-    "ward": "Ward",
-    "channel": "How",
-    "abuse_types": "Type of abuse",
+    "occurred_on": st.column_config.DateColumn(FIELD_LABELS["occurred_on"], format="DD/MM/YYYY"),
+    **{name: FIELD_LABELS[name] for name in ("councillor", "ward", "channel", "abuse_types")},
     "threat": "Threat",
     "related_by": "Related by",
 }

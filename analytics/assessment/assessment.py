@@ -343,10 +343,11 @@ def changes_since_previous(
 
 
 def open_actions(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
-    """Improvement actions not yet done, soonest due first, with `overdue` True when the due date has passed."""
+    """Improvement actions not yet done (each by its action_id), soonest due first, with `overdue` True when the due
+    date has passed."""
     frame = con.execute(
         """
-        SELECT i.action, i.owner, i.due_on, i.section_id AS section, i.statement_id AS statement,
+        SELECT i.action_id, i.action, i.owner, i.due_on, i.section_id AS section, i.statement_id AS statement,
                a.assessed_on, coalesce(i.due_on < ?, false) AS overdue
         FROM improvement_actions i JOIN assessments a USING (assessment_id)
         WHERE i.done_on IS NULL
@@ -358,6 +359,17 @@ def open_actions(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
         frame[column] = pd.to_datetime(frame[column]).dt.date
     frame["overdue"] = frame["overdue"].astype(bool)
     return frame
+
+
+def complete_action(con: duckdb.DuckDBPyConnection, action_id: str, done_on: date | None) -> None:
+    """Mark an improvement action done on a day."""
+    if done_on is None:
+        raise ValueError("Enter the date the action was done.")
+    marked = con.execute(
+        "UPDATE improvement_actions SET done_on = ? WHERE action_id = ? RETURNING action_id", [done_on, action_id]
+    ).fetchall()
+    if not marked:
+        raise ValueError("That action is not recorded: it may have been removed. Reload the page.")
 
 
 # --- exports ---------------------------------------------------------------------------------------------------

@@ -34,20 +34,6 @@ REVIEWS = "hold post-incident reviews"
 IMPORTS = "import data and see rejected rows"
 ADMINISTER = "manage users, settings, retention and the audit trail"
 
-CAPABILITIES = (
-    AGGREGATES,
-    SMALL_NUMBERS,
-    INCIDENTS,
-    OWN_INCIDENTS,
-    DESCRIPTIONS,
-    IDENTITIES,
-    COUNCILLOR_RISK,
-    SURVEY_COMMENTS,
-    SELF_ASSESSMENT,
-    REVIEWS,
-    IMPORTS,
-    ADMINISTER,
-)
 _CHAMPION = {AGGREGATES, SMALL_NUMBERS, INCIDENTS, COUNCILLOR_RISK, SURVEY_COMMENTS, SELF_ASSESSMENT}
 _OFFICER = _CHAMPION | {DESCRIPTIONS, IDENTITIES, REVIEWS, IMPORTS}
 ALLOWED: dict[str, frozenset[str]] = {

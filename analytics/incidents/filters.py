@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-GROUP_DIMENSIONS = ("gender", "party", "role")  # as in the councillor_groups view
-
 
 @dataclass(frozen=True)
 class IncidentFilter:

@@ -228,23 +228,9 @@ def _own_descriptions(user: User, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 FIELD_LABELS = {
-    "incident_ref": "Reference",
-    "occurred_on": "Date",
-    "reported_on": "Reported to the council",
-    "councillor": "Councillor",
-    "ward": "Ward",
-    "channel": "How",
-    "platform": "Platform",
-    "abuse_types": "Type of abuse",
-    "protected_characteristics": "Protected characteristic",
-    "perpetrator_ref": "Perpetrator",
-    "perpetrator_type": "Type of perpetrator",
-    "reported_to_police": "Reported to the police",
-    "police_reference": "Crime reference",
-    "council_action": "Council action",
-    "status": "Status",
-    "description": "What happened",
-}  # an incident's fields in plain words, in the order the detail, the page and the meeting pack show them
+    field.name: field.shown_as or field.label for field in INCIDENTS.fields if field.name != "threat_level"
+}  # an incident's fields in plain words, in the order the detail, the page and the meeting pack show them; the threat
+# it was given (recorded or derived) is shown on its own, with the response it calls for
 
 
 def as_text(value) -> str | None:

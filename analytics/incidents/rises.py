@@ -42,7 +42,6 @@ from analytics.text import cut
 MIN_COUNT = 5  # fewer incidents than this are never flagged, however low the baseline
 SIGNIFICANCE = 0.01
 CHANCE = "a rise this large would happen by chance less than 1 time in 100"
-GLOSS = f"unusually high: {CHANCE}"
 DIMENSIONS = ("all", "ward", "channel", "abuse type", "characteristic")
 
 

@@ -14,7 +14,7 @@ class Field:
     label: str  # what the council calls it, in every sentence the user reads
     words: tuple[str, ...] = ()  # words and short phrases headers use for it (see analytics.ingest.headers)
     required: bool = False
-    sensitive: bool = False
+    shown_as: str = ""  # the shorter name a recorded incident's detail gives it, where that differs from `label`
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,14 @@ INCIDENTS = Dataset(
             "Date of incident",
             ("date", "when", "time", "day", "occurred", "happen", "incident", "abuse", "event"),
             required=True,
+            shown_as="Date",
         ),
         Field(
             "reported_on",
             "date",
             "Date reported",
             ("reported", "logged", "recorded", "received", "notified", "report"),
+            shown_as="Reported to the council",
         ),
         Field(
             "councillor",
@@ -75,6 +77,7 @@ INCIDENTS = Dataset(
             "Channel",
             ("how", "means", "contact", "method", "medium", "route", "way", "received", "via", "mode", "source"),
             required=True,
+            shown_as="How",
         ),
         Field("platform", "text", "Platform", ("site", "app", "social media", "website", "network")),
         Field(
@@ -99,14 +102,12 @@ INCIDENTS = Dataset(
                 "bias",
                 "aggravated",
             ),
-            sensitive=True,
         ),
         Field(
             "perpetrator_ref",
             "text",
             "Perpetrator",
             ("offender", "alleged", "sender", "account", "handle", "who", "suspect", "abuser", "username"),
-            sensitive=True,
         ),
         Field(
             "perpetrator_type",
@@ -125,13 +126,21 @@ INCIDENTS = Dataset(
             "yes_no",
             "Reported to police",
             ("police", "informed", "involved", "notified", "police informed", "police involved"),
+            shown_as="Reported to the police",
         ),
-        Field("police_reference", "text", "Police reference", ("crime", "crime number", "number", "urn", "ref")),
+        Field(
+            "police_reference",
+            "text",
+            "Police reference",
+            ("crime", "crime number", "number", "urn", "ref"),
+            shown_as="Crime reference",
+        ),
         Field(
             "council_action",
             "several",
             "Action taken",
             ("action", "response", "council response", "outcome", "done", "follow up"),
+            shown_as="Council action",
         ),
         Field("status", "one", "Status", ("case status", "open closed", "state", "stage", "progress")),
         Field(
@@ -139,7 +148,7 @@ INCIDENTS = Dataset(
             "free_text",
             "Description",
             ("detail", "summary", "note", "narrative", "what", "what happened", "comment", "information"),
-            sensitive=True,
+            shown_as="What happened",
         ),
     ),
 )
@@ -156,12 +165,10 @@ COUNCILLORS = Dataset(
         Field("ward", "text", "Ward", _WARD, required=True),
         Field("party", "text", "Party", ("group", "political", "political group", "affiliation"), required=True),
         Field("role", "text", "Role", ("position", "post", "responsibility", "portfolio")),
-        Field("gender", "text", "Gender", ("sex",), sensitive=True),
-        Field(
-            "ethnicity", "text", "Ethnicity", ("ethnic", "ethnic group", "ethnic origin", "background"), sensitive=True
-        ),
-        Field("disability", "text", "Disability", ("disabled",), sensitive=True),
-        Field("lgbtq", "text", "LGBTQ+", ("lgbt", "lgbtqia", "lgb", "sexual orientation"), sensitive=True),
+        Field("gender", "text", "Gender", ("sex",)),
+        Field("ethnicity", "text", "Ethnicity", ("ethnic", "ethnic group", "ethnic origin", "background")),
+        Field("disability", "text", "Disability", ("disabled",)),
+        Field("lgbtq", "text", "LGBTQ+", ("lgbt", "lgbtqia", "lgb", "sexual orientation")),
         Field("first_elected", "year", "First elected", ("elected", "year", "year first elected")),
         Field("risk_level", "one", "Risk level", ("risk", "risk rating", "current risk level", "rating")),
         Field(

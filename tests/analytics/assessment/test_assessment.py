@@ -136,6 +136,23 @@ def test_open_actions_flag_the_overdue(con):
     assert open_now["statement"].tolist()[1] == "2.1.4"
 
 
+def test_an_improvement_action_marked_done_leaves_the_open_list(con):
+    actions = [
+        Action("2", "Run personal safety training", "Head of democratic services", date(2025, 3, 1)),
+        Action("2", "Offer home security checks", "Safety champion", date(2025, 9, 1), statement_id="2.1.4"),
+    ]
+    assessment.save_assessment(con, date(2025, 1, 10), scored(1, 1, 1, 1, 1), actions=actions)
+    training = assessment.open_actions(con, date(2025, 4, 3))["action_id"].iloc[0]
+    assessment.complete_action(con, training, date(2025, 4, 2))
+    assert assessment.open_actions(con, date(2025, 4, 3))["action"].tolist() == ["Offer home security checks"]
+    done = con.execute("SELECT done_on FROM improvement_actions WHERE action_id = ?", [training]).fetchone()[0]
+    assert done == date(2025, 4, 2)
+    with pytest.raises(ValueError, match="That action is not recorded"):
+        assessment.complete_action(con, "nope", date(2025, 4, 2))
+    with pytest.raises(ValueError, match="Enter the date the action was done"):
+        assessment.complete_action(con, training, None)
+
+
 @pytest.fixture
 def saved(con):
     return assessment.save_assessment(
