@@ -8,7 +8,6 @@ from functools import partial
 import duckdb
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import audit, clock, store, text
 from analytics.governance import accounts, privacy
@@ -20,6 +19,7 @@ from analytics.ingest import batches
 from analytics.ingest.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 from analytics.sample import demo
 from pages.connection import process_cursor
+from pages.pages_folder import leave_pages_folder_mode
 from pages.sign_in import SESSION_KEY, signed_in_user
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # the download type of .xlsx
@@ -115,21 +115,6 @@ def record_incident_viewed(con: duckdb.DuckDBPyConnection, incident_key: str, wh
     if incident_key not in seen:
         audit.record(con, current_user().username, audit.VIEWED_INCIDENT, incident_key, where)
         seen.add(incident_key)
-
-
-def leave_pages_folder_mode() -> None:
-    """Streamlit keeps its old pages-folder mode (every script in pages/ a page of its own, app.py among them)
-    until st.navigation has run once in the process. So a freshly started dashboard's first run is in that mode:
-    by a link to a page, the page runs bare (no navigation, no filters); at the root, app.py runs as one of its
-    pages, so the sign-in form it draws is not the form the next run draws, and the first sign-in is lost. Before
-    anything is drawn, switch the old mode off and run again, so that app.py draws the sign-in form, navigation
-    and filters itself and then runs the page found by the same address.
-
-    Streamlit has no setting for this (its pages-folder mode follows from a folder named pages/ beside app.py), so
-    this sets the flag st.navigation itself sets."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def _sample_notice(con: duckdb.DuckDBPyConnection) -> None:
