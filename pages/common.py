@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 import duckdb
@@ -14,7 +15,7 @@ from analytics.governance import accounts, privacy
 from analytics.governance.access import User
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import FIELD_LABELS, as_text
-from analytics.incidents.incidents import date_extent, ward_names
+from analytics.incidents.incidents import date_extent, log_has_incidents, ward_names
 from analytics.ingest import batches
 from analytics.ingest.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 from analytics.sample import demo
@@ -61,6 +62,31 @@ def open_page(page: str) -> duckdb.DuckDBPyConnection:
     con = cursor()
     _sample_notice(con)
     return con
+
+
+@dataclass(frozen=True)
+class AnalysisPage:
+    """What a page analysing the incident log works from: the run's cursor, the signed-in user, the filter chosen in
+    the sidebar, and the data version its cached figures are keyed by."""
+
+    con: duckdb.DuckDBPyConnection
+    user: User
+    chosen: IncidentFilter
+    version: str
+
+
+def open_analysis_page(page: str, title: str) -> AnalysisPage:
+    """Start a page analysing the incident log: open_page, then its title (the question it answers)."""
+    con = open_page(page)
+    st.title(title)
+    return AnalysisPage(con, current_user(), chosen_filter(), data_version(con))
+
+
+def stop_while_log_empty(con: duckdb.DuckDBPyConnection) -> None:
+    """Until an incident log is imported, a page analysing it shows only what to do."""
+    if not log_has_incidents(con):
+        empty_log_notice()
+        st.stop()
 
 
 def current_user() -> User:
