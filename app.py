@@ -7,7 +7,7 @@ details shown). Then, for every run of every page, Streamlit runs it as the rout
 the navigation.
 
 Each page's address is its file name (pages/trends.py is /trends), which Streamlit also uses when it runs a page
-without this file first; see pages.common.open_page. Nothing is shown until someone signs in, and the navigation
+without this file first; see pages/pages_folder.py. Nothing is shown until someone signs in, and the navigation
 offers only the pages their role may open (analytics.governance.access); each page checks again.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from pages.common import cursor, draw_filters, leave_pages_folder_mode
+from pages.common import cursor, draw_filters
+from pages.pages_folder import leave_pages_folder_mode
 from pages.server import Guard, on_error
 from pages.sessions import CLAIM_ROUTE
 from pages.sign_in import draw_account, sign_in

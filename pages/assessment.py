@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +14,7 @@ from analytics.governance.access import SELF_ASSESSMENT
 from analytics.ingest.dates import display
 from analytics.text import SENTENCE, for_markdown
 from pages.charts import assessment_history
-from pages.common import EXCEL, chart_with_numbers, cursor, data_version, download, open_page
+from pages.common import EXCEL, chart_with_numbers, data_version, download, open_page
 
 _SAVED_KEY = "assessment_saved_message"
 _WHOLE_SECTION = "Whole section"
@@ -48,7 +49,7 @@ def _actions_from(section: assessment.Section, edited: pd.DataFrame) -> list[Act
     return actions
 
 
-def _form(sections: list[assessment.Section]) -> None:
+def _form(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) -> None:
     with st.form("assessment_form"):
         st.subheader("Score each statement")
         scores, evidence, section_evidence, edited = {}, {}, {}, {}
@@ -130,7 +131,7 @@ def _form(sections: list[assessment.Section]) -> None:
     st.rerun()
 
 
-def _history(sections: list[assessment.Section]) -> None:
+def _history(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) -> None:
     history = assessment.assessment_history(con, sections)
     if history.empty:
         return
@@ -158,7 +159,7 @@ def _history(sections: list[assessment.Section]) -> None:
         st.markdown(f"- {sentence}")
 
 
-def _actions() -> None:
+def _actions(con: duckdb.DuckDBPyConnection) -> None:
     st.subheader("Open improvement actions")
     today = clock.today()
     actions = assessment.open_actions(con, today)
@@ -181,7 +182,7 @@ def _actions() -> None:
     st.dataframe(shown, hide_index=True)
 
 
-def _downloads(sections: list[assessment.Section]) -> None:
+def _downloads(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) -> None:
     latest = assessment.latest_assessment_id(con)
     if latest is None:
         return
@@ -211,14 +212,14 @@ def _downloads(sections: list[assessment.Section]) -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _indicators(version: str, as_of: date) -> list[Indicator]:
-    return indicators(cursor(), as_of)
+def _indicators(_con: duckdb.DuckDBPyConnection, version: str, as_of: date) -> list[Indicator]:
+    return indicators(_con, as_of)
 
 
-def _what_the_data_says(sections: list[assessment.Section]) -> None:
+def _what_the_data_says(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) -> None:
     """Beside each statement, what the council's own data says, and where it disagrees with the latest score."""
     st.subheader("What the data says")
-    found = _indicators(data_version(con), clock.today())
+    found = _indicators(con, data_version(con), clock.today())
     latest = assessment.latest_assessment_id(con)
     scores = {statement: score for (_, statement), score in assessment.scores_of(con, latest).items()} if latest else {}
     for warning in contradictions(scores, found):
@@ -241,9 +242,9 @@ st.markdown(assessment.describe_latest(con, framework))
 if message := st.session_state.pop(_SAVED_KEY, None):
     st.success(message, icon=":material/check_circle:")
 
-_what_the_data_says(framework)
+_what_the_data_says(con, framework)
 
-_form(framework)
-_history(framework)
-_actions()
-_downloads(framework)
+_form(con, framework)
+_history(con, framework)
+_actions(con)
+_downloads(con, framework)

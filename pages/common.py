@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 import duckdb
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import audit, clock, store, text
 from analytics.governance import accounts, privacy
 from analytics.governance.access import User
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import FIELD_LABELS, as_text
-from analytics.incidents.incidents import date_extent, ward_names
+from analytics.incidents.incidents import date_extent, log_has_incidents, ward_names
 from analytics.ingest import batches
 from analytics.ingest.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 from analytics.sample import demo
 from pages.connection import process_cursor
+from pages.pages_folder import leave_pages_folder_mode
 from pages.sign_in import SESSION_KEY, signed_in_user
 
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # the download type of .xlsx
@@ -61,6 +62,31 @@ def open_page(page: str) -> duckdb.DuckDBPyConnection:
     con = cursor()
     _sample_notice(con)
     return con
+
+
+@dataclass(frozen=True)
+class AnalysisPage:
+    """What a page analysing the incident log works from: the run's cursor, the signed-in user, the filter chosen in
+    the sidebar, and the data version its cached figures are keyed by."""
+
+    con: duckdb.DuckDBPyConnection
+    user: User
+    chosen: IncidentFilter
+    version: str
+
+
+def open_analysis_page(page: str, title: str) -> AnalysisPage:
+    """Start a page analysing the incident log: open_page, then its title (the question it answers)."""
+    con = open_page(page)
+    st.title(title)
+    return AnalysisPage(con, current_user(), chosen_filter(), data_version(con))
+
+
+def stop_while_log_empty(con: duckdb.DuckDBPyConnection) -> None:
+    """Until an incident log is imported, a page analysing it shows only what to do."""
+    if not log_has_incidents(con):
+        empty_log_notice()
+        st.stop()
 
 
 def current_user() -> User:
@@ -115,21 +141,6 @@ def record_incident_viewed(con: duckdb.DuckDBPyConnection, incident_key: str, wh
     if incident_key not in seen:
         audit.record(con, current_user().username, audit.VIEWED_INCIDENT, incident_key, where)
         seen.add(incident_key)
-
-
-def leave_pages_folder_mode() -> None:
-    """Streamlit keeps its old pages-folder mode (every script in pages/ a page of its own, app.py among them)
-    until st.navigation has run once in the process. So a freshly started dashboard's first run is in that mode:
-    by a link to a page, the page runs bare (no navigation, no filters); at the root, app.py runs as one of its
-    pages, so the sign-in form it draws is not the form the next run draws, and the first sign-in is lost. Before
-    anything is drawn, switch the old mode off and run again, so that app.py draws the sign-in form, navigation
-    and filters itself and then runs the page found by the same address.
-
-    Streamlit has no setting for this (its pages-folder mode follows from a folder named pages/ beside app.py), so
-    this sets the flag st.navigation itself sets."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def _sample_notice(con: duckdb.DuckDBPyConnection) -> None:

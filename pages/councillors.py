@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -28,26 +29,27 @@ from analytics.incidents.risk import (
 from analytics.ingest.dates import display
 from analytics.ingest.vocabulary import SERIOUS_THREATS
 from analytics.text import SENTENCE
-from pages.common import as_written, chosen_filter, current_user, cursor, data_version, link_to, open_page
+from pages.common import AnalysisPage, as_written, link_to, open_analysis_page
 
 
 @st.cache_data(show_spinner=False)
-def _risks(version: str, as_of: date) -> list[CouncillorRisk]:
-    return councillor_risks(cursor(), as_of)
+def _risks(_con: duckdb.DuckDBPyConnection, version: str, as_of: date) -> list[CouncillorRisk]:
+    return councillor_risks(_con, as_of)
 
 
 @st.cache_data(show_spinner=False)
-def _people(version: str, incident_filter: IncidentFilter, as_of: date, user: User) -> list[RepeatPerpetrator]:
+def _people(
+    _con: duckdb.DuckDBPyConnection, version: str, incident_filter: IncidentFilter, as_of: date, user: User
+) -> list[RepeatPerpetrator]:
     """The repeat perpetrators, each named as this user may see them."""
-    con = cursor()
-    people = repeat_perpetrators(con, incident_filter, as_of)
-    names = perpetrators_shown(con, user, pd.Series([person.perpetrator_key for person in people], dtype=object))
+    people = repeat_perpetrators(_con, incident_filter, as_of)
+    names = perpetrators_shown(_con, user, pd.Series([person.perpetrator_key for person in people], dtype=object))
     return [named(person, name) for person, name in zip(people, names, strict=True)]
 
 
 @st.cache_data(show_spinner=False)
-def _timeline(version: str, perpetrator_key: str) -> pd.DataFrame:
-    return perpetrator_timeline(cursor(), perpetrator_key)
+def _timeline(_con: duckdb.DuckDBPyConnection, version: str, perpetrator_key: str) -> pd.DataFrame:
+    return perpetrator_timeline(_con, perpetrator_key)
 
 
 def _assessed(day: date | None) -> str:
@@ -157,14 +159,14 @@ def _period(chosen: IncidentFilter) -> str:
     return "in the whole log"
 
 
-def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, people: list[RepeatPerpetrator]) -> None:
+def _show_people(page: AnalysisPage, log_is_empty: bool, people: list[RepeatPerpetrator]) -> None:
     st.subheader("People linked to several incidents")
     if log_is_empty:
         st.info("No incidents yet: import your incident log on the Import page.", icon=":material/upload_file:")
         return
     if not people:
         st.success(
-            f"No one is linked to several incidents, several councillors or a rising threat {_period(chosen)} "
+            f"No one is linked to several incidents, several councillors or a rising threat {_period(page.chosen)} "
             "under the filters chosen."
         )
         return
@@ -172,10 +174,10 @@ def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, peopl
     rising = sum(person.threat_rising for person in people)
     st.markdown(
         f"**{len(people)} people** are linked to several incidents, several councillors or a rising threat "
-        f"{_period(chosen)}: {serious} of them reached a high or critical threat level, and the threat is rising "
+        f"{_period(page.chosen)}: {serious} of them reached a high or critical threat level, and the threat is rising "
         f"for {rising}. Consider referral to the police for each."
     )
-    st.dataframe(_people_table(people, current_user().may(IDENTITIES)), hide_index=True)
+    st.dataframe(_people_table(people, page.user.may(IDENTITIES)), hide_index=True)
     with st.expander("Who is listed", icon=":material/rule:"):
         rules = listing_rules()
         st.markdown(
@@ -189,18 +191,16 @@ def _show_people(version: str, chosen: IncidentFilter, log_is_empty: bool, peopl
             f"{as_written(person.name)}: {person.incidents} incidents, highest threat {person.highest_threat}"
         ):
             st.markdown(as_written(person.sentence, SENTENCE))
-            st.dataframe(_timeline_table(_timeline(version, person.perpetrator_key)), hide_index=True)
+            st.dataframe(_timeline_table(_timeline(page.con, page.version, person.perpetrator_key)), hide_index=True)
 
 
-con = open_page("councillors")
-chosen = chosen_filter()
-st.title("Whose risk has risen?")
+page = open_analysis_page("councillors", "Whose risk has risen?")
+con, version = page.con, page.version
 as_of = clock.today()
-version = data_version(con)
-risks = _risks(version, as_of)
+risks = _risks(con, version, as_of)
 _show_risks(risks)
-people = _people(version, chosen, as_of, current_user())
-_show_people(version, chosen, date_extent(con)[0] is None, people)
+people = _people(con, version, page.chosen, as_of, page.user)
+_show_people(page, date_extent(con)[0] is None, people)
 if risks:
     st.subheader("Every councillor's suggested and recorded risk")
     st.dataframe(_register_table(risks), hide_index=True)

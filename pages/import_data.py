@@ -1,7 +1,9 @@
 """Import: bring in an incident log, councillor register or ward register, check it, then store it."""
 
+import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics import audit
 from analytics.errors import ImportRefused
@@ -26,30 +28,8 @@ FIND_SHEET = "Find the sheet with the data"
 DO_NOT_IMPORT = "(do not import)"
 PREVIEW_ROWS = 200
 
-con = open_page("import_data")
-st.title("Import your data")
-st.markdown(
-    "Upload the spreadsheet you already keep. Nothing is stored until you press **Import**: first you see how "
-    "its columns were understood and which rows cannot be accepted, and why."
-)
-if demo.sample_loaded(con):
-    st.warning(
-        "The fictional sample council is still loaded. Before importing your own data, remove it on the "
-        "**Imports and rejected rows** page so the two are not mixed.",
-        icon=":material/warning:",
-    )
 
-dataset_name = st.segmented_control(
-    "What are you importing?",
-    list(KINDS),
-    format_func=KINDS.get,
-    default="incidents",
-    required=True,
-    key="kind",
-)
-
-
-def _import_survey() -> None:
+def _import_survey(con: duckdb.DuckDBPyConnection) -> None:
     """A survey export goes in whole, as the tool produced it: one upload is one wave of the survey."""
     st.markdown(
         "Upload the export exactly as Microsoft Forms, Google Forms, SurveyMonkey or Qualtrics produced it. "
@@ -80,8 +60,44 @@ def _import_survey() -> None:
         st.warning(as_written(warning, SENTENCE))
 
 
+def _read(
+    con: duckdb.DuckDBPyConnection, dataset_name: str, upload_file: UploadedFile, data: bytes, sheet: str | None
+) -> Upload:
+    """Read the file once per upload, sheet and kind, not on every rerun while the mapping is edited."""
+    read_key = (dataset_name, upload_file.file_id, sheet)
+    cached = st.session_state.get("last_read")
+    if cached and cached[0] == read_key:
+        return cached[1]
+    with st.spinner(f"Reading {as_written(upload_file.name)}"):
+        upload = read_upload(con, dataset_name, data, upload_file.name, sheet=sheet)
+    st.session_state["last_read"] = (read_key, upload)
+    return upload
+
+
+con = open_page("import_data")
+st.title("Import your data")
+st.markdown(
+    "Upload the spreadsheet you already keep. Nothing is stored until you press **Import**: first you see how "
+    "its columns were understood and which rows cannot be accepted, and why."
+)
+if demo.sample_loaded(con):
+    st.warning(
+        "The fictional sample council is still loaded. Before importing your own data, remove it on the "
+        "**Imports and rejected rows** page so the two are not mixed.",
+        icon=":material/warning:",
+    )
+
+dataset_name = st.segmented_control(
+    "What are you importing?",
+    list(KINDS),
+    format_func=KINDS.get,
+    default="incidents",
+    required=True,
+    key="kind",
+)
+
 if dataset_name == "survey":
-    _import_survey()
+    _import_survey(con)
     st.stop()
 dataset = DATASETS[dataset_name]
 upload_file = st.file_uploader(
@@ -108,21 +124,8 @@ if len(sheets) > 1:
     choice = st.selectbox("Sheet", [FIND_SHEET, *sheets], format_func=cut, key="sheet")
     sheet = None if choice == FIND_SHEET else choice
 
-
-def _read(file_id: str) -> Upload:
-    """Read the file once per upload, sheet and kind, not on every rerun while the mapping is edited."""
-    read_key = (dataset_name, file_id, sheet)
-    cached = st.session_state.get("last_read")
-    if cached and cached[0] == read_key:
-        return cached[1]
-    with st.spinner(f"Reading {as_written(upload_file.name)}"):
-        upload = read_upload(con, dataset_name, data, upload_file.name, sheet=sheet)
-    st.session_state["last_read"] = (read_key, upload)
-    return upload
-
-
 try:
-    upload = _read(upload_file.file_id)
+    upload = _read(con, dataset_name, upload_file, data, sheet)
 except ImportRefused as exc:
     st.error(as_written(str(exc), SENTENCE))
     st.stop()

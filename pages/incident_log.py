@@ -25,14 +25,11 @@ from analytics.ingest.dates import display
 from pages.common import (
     EXCEL,
     as_written,
-    chosen_filter,
-    current_user,
     cursor,
-    data_version,
     download,
     empty_log_notice,
     no_match_notice,
-    open_page,
+    open_analysis_page,
     record_incident_viewed,
     show_incident_fields,
     table,
@@ -53,19 +50,18 @@ TABLE_COLUMNS = {
 
 
 @st.cache_data(show_spinner=False)
-def _counts(version: str, chosen: IncidentFilter) -> tuple[int, int]:
-    con = cursor()
-    return count_incidents(con, chosen), count_derived_threats(con, chosen)
+def _counts(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter) -> tuple[int, int]:
+    return count_incidents(_con, chosen), count_derived_threats(_con, chosen)
 
 
 @st.cache_data(show_spinner=False)
-def _page(version: str, chosen: IncidentFilter, page: int, sort: str):
-    return incident_page(cursor(), chosen, page=page, page_size=PAGE_SIZE, sort=sort)
+def _page(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter, page: int, sort: str):
+    return incident_page(_con, chosen, page=page, page_size=PAGE_SIZE, sort=sort)
 
 
 @st.cache_data(show_spinner=False)
-def _detail(version: str, user: User, incident_key: str) -> dict | None:
-    return incident_detail_for(cursor(), user, incident_key)
+def _detail(_con: duckdb.DuckDBPyConnection, version: str, user: User, incident_key: str) -> dict | None:
+    return incident_detail_for(_con, user, incident_key)
 
 
 def _download(chosen: IncidentFilter, write, con: duckdb.DuckDBPyConnection, user: User) -> bytes:
@@ -126,8 +122,8 @@ def _what_you_see(user: User) -> str | None:
     return f"For your role, {' and '.join(notes)}." if notes else None
 
 
-def _nothing_to_show(version: str, user: User) -> None:
-    if _counts(version, incidents_visible_to(user, IncidentFilter()))[0]:
+def _nothing_to_show(con: duckdb.DuckDBPyConnection, version: str, user: User) -> None:
+    if _counts(con, version, incidents_visible_to(user, IncidentFilter()))[0]:
         no_match_notice()
     elif user.may(INCIDENTS):
         empty_log_notice()
@@ -165,8 +161,11 @@ def _table_key(chosen: IncidentFilter, sort: str, page: int) -> str:
 
 @st.fragment
 def _browse(version: str, user: User, chosen: IncidentFilter, total: int) -> None:
+    """A fragment: turning a page or choosing a row runs only this again, in a run of its own, so it takes a cursor
+    of its own rather than one the whole page's run passed it."""
+    con = cursor()
     sort, page = _paging(total)
-    rows = _page(version, chosen, page, sort)
+    rows = _page(con, version, chosen, page, sort)
     chosen_row = table(
         rows,
         TABLE_COLUMNS,
@@ -180,9 +179,9 @@ def _browse(version: str, user: User, chosen: IncidentFilter, total: int) -> Non
         st.caption("Select a row to see that incident in full.")
         return
     incident_key = rows["incident_key"].iloc[chosen_row.selection.rows[0]]
-    detail = _detail(version, user, incident_key)
+    detail = _detail(con, version, user, incident_key)
     if detail is not None:
-        record_incident_viewed(cursor(), incident_key, "incident log")
+        record_incident_viewed(con, incident_key, "incident log")
     _show_incident(detail)
 
 
@@ -207,18 +206,16 @@ def _show_incident(detail: dict | None) -> None:
     show_incident_fields(detail)
 
 
-con = open_page("incident_log")
-st.title("Which incidents are behind the figures?")
-user = current_user()
-chosen = incidents_visible_to(user, chosen_filter())
+opened = open_analysis_page("incident_log", "Which incidents are behind the figures?")
+con, user, version = opened.con, opened.user, opened.version
+chosen = incidents_visible_to(user, opened.chosen)
 if chosen is None:
     st.info("Your account is not linked to a councillor, so there are no incidents to show you: ask an administrator.")
     st.stop()
-version = data_version(con)
-total, derived = _counts(version, chosen)
+total, derived = _counts(con, version, chosen)
 
 if total == 0:
-    _nothing_to_show(version, user)
+    _nothing_to_show(con, version, user)
     st.stop()
 
 st.markdown(_answer(chosen, total, derived))

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import duckdb
 import streamlit as st
 
 from analytics import clock
@@ -9,34 +10,29 @@ from analytics.governance import privacy
 from analytics.governance.access import COUNCILLOR_RISK
 from analytics.incidents.alerts import current_alerts
 from analytics.incidents.filters import IncidentFilter
-from analytics.incidents.incidents import headline, log_has_incidents, monthly_counts
+from analytics.incidents.incidents import headline, monthly_counts
 from analytics.text import SENTENCE
 from pages.charts import monthly_trend
 from pages.common import (
     as_written,
     chart_with_numbers,
-    chosen_filter,
-    current_user,
-    cursor,
-    data_version,
-    empty_log_notice,
     hidden_note,
     link_to,
     no_match_notice,
-    open_page,
+    open_analysis_page,
+    stop_while_log_empty,
 )
 
 
 @st.cache_data(show_spinner=False)
-def _overview(version: str, chosen: IncidentFilter):
-    con = cursor()
+def _overview(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter):
     before = chosen.previous_period()
-    return headline(con, chosen), headline(con, before) if before else None, monthly_counts(con, chosen)
+    return headline(_con, chosen), headline(_con, before) if before else None, monthly_counts(_con, chosen)
 
 
 @st.cache_data(show_spinner=False)
-def _alerts(version: str, as_of: date):
-    return current_alerts(cursor(), as_of)
+def _alerts(_con: duckdb.DuckDBPyConnection, version: str, as_of: date):
+    return current_alerts(_con, as_of)
 
 
 def _metric(column, label: str, now: int | None, before: int | None, help_text: str | None = None) -> None:
@@ -73,15 +69,10 @@ def _attention(alerts, about_people: bool) -> None:
             link_to("councillors", "See the escalation list on the Councillors and risk page")
 
 
-con = open_page("overview")
-user = current_user()
-st.title("How much abuse are our councillors facing?")
-if not log_has_incidents(con):
-    empty_log_notice()
-    st.stop()
-chosen = chosen_filter()
-version = data_version(con)
-now, before, months = _overview(version, chosen)
+page = open_analysis_page("overview", "How much abuse are our councillors facing?")
+con, user, chosen, version = page.con, page.user, page.chosen, page.version
+stop_while_log_empty(con)
+now, before, months = _overview(con, version, chosen)
 if now.incidents == 0:
     no_match_notice()
     st.stop()
@@ -99,7 +90,7 @@ for column, (label, (this_period, period_before)) in zip(st.columns(4), figures.
 if any(this_period is None for this_period, _ in figures.values()):
     st.caption(privacy.HEADLINE_NOTE)
 
-_attention(privacy.alerts_shown(con, user, _alerts(version, clock.today())), user.may(COUNCILLOR_RISK))
+_attention(privacy.alerts_shown(con, user, _alerts(con, version, clock.today())), user.may(COUNCILLOR_RISK))
 
 shown = privacy.monthly_shown(user, months)
 chart_with_numbers(

@@ -1,45 +1,30 @@
 """Patterns: where is abuse concentrated, and who is targeted?"""
 
+import duckdb
 import streamlit as st
 
 from analytics.governance import privacy
 from analytics.incidents.filters import IncidentFilter
-from analytics.incidents.incidents import log_has_incidents
 from analytics.incidents.patterns import characteristic_breakdown, group_rates, heatmap, ward_rates
 from pages import charts
-from pages.common import (
-    chart_with_numbers,
-    chosen_filter,
-    current_user,
-    cursor,
-    data_version,
-    empty_log_notice,
-    hidden_note,
-    no_match_notice,
-    open_page,
-)
+from pages.common import chart_with_numbers, hidden_note, no_match_notice, open_analysis_page, stop_while_log_empty
 
 
 @st.cache_data(show_spinner=False)
-def _patterns(version: str, chosen: IncidentFilter):
-    con = cursor()
+def _patterns(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter):
     return {
-        "wards": ward_rates(con, chosen),
-        "channel": heatmap(con, chosen, "channel"),
-        "abuse type": heatmap(con, chosen, "abuse type"),
-        "characteristics": characteristic_breakdown(con, chosen),
-        "groups": group_rates(con, chosen),
+        "wards": ward_rates(_con, chosen),
+        "channel": heatmap(_con, chosen, "channel"),
+        "abuse type": heatmap(_con, chosen, "abuse type"),
+        "characteristics": characteristic_breakdown(_con, chosen),
+        "groups": group_rates(_con, chosen),
     }
 
 
-con = open_page("patterns")
-user = current_user()
-chosen = chosen_filter()
-st.title("Where is abuse concentrated?")
-if not log_has_incidents(con):
-    empty_log_notice()
-    st.stop()
-found = _patterns(data_version(con), chosen)
+page = open_analysis_page("patterns", "Where is abuse concentrated?")
+con, user, chosen, version = page.con, page.user, page.chosen, page.version
+stop_while_log_empty(con)
+found = _patterns(con, version, chosen)
 if found["wards"]["incidents"].sum() == 0:
     no_match_notice()
     st.stop()

@@ -1,5 +1,6 @@
 """Retention: how long each kind of record is kept, what is past it, and deleting that after a check."""
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -34,7 +35,7 @@ def _save_periods() -> None:
             return
 
 
-def _periods() -> None:
+def _periods(con: duckdb.DuckDBPyConnection) -> None:
     st.subheader("How long each kind of record is kept")
     with st.form("periods", border=False):
         for name, months in retention.periods(con).items():
@@ -117,7 +118,7 @@ st.markdown(
     "current version: its last change as far as the dashboard knows."
 )
 _show_purged()
-_periods()
+_periods(con)
 current = retention.preview(con, clock.today())
 _due(current)
 _confirm(current)

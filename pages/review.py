@@ -1,5 +1,6 @@
 """Post-incident review: prepare and record the review meeting for one incident."""
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -78,7 +79,7 @@ def _new_form() -> None:
     st.session_state[ROUND] = _round() + 1
 
 
-def _lead() -> str:
+def _lead(con: duckdb.DuckDBPyConnection) -> str:
     return f"{review_indicators(con, clock.today())[0].sentence} Choose an incident to prepare its review meeting."
 
 
@@ -256,10 +257,10 @@ def _meeting_pack_button(incident_key: str, reference: str | None) -> None:
     )
 
 
-def _open_actions() -> None:
+def _open_actions(con: duckdb.DuckDBPyConnection) -> None:
     st.subheader("Open actions from reviews")
     today = clock.today()
-    actions = open_review_actions(cursor(), today)
+    actions = open_review_actions(con, today)
     if actions.empty:
         st.markdown("No open actions: every action agreed at a review is done.")
         return
@@ -296,7 +297,7 @@ if candidates.empty:
 if SAVED in st.session_state:
     st.success(st.session_state.pop(SAVED), icon=":material/check_circle:")
 
-st.markdown(_lead())
+st.markdown(_lead(con))
 labels = {row.incident_key: _label(row) for row in candidates.itertuples(index=False)}
 if st.session_state.get(CHOSEN) in labels:
     st.session_state["incident"] = st.session_state[CHOSEN]
@@ -310,7 +311,7 @@ chosen = st.selectbox(
     on_change=_choose,
 )
 if chosen is None:  # nothing is opened (nor written to the audit trail as viewed) until someone chooses
-    _open_actions()
+    _open_actions(con)
     st.stop()
 context = review_context(con, chosen)
 if context is None:
@@ -324,4 +325,4 @@ _show_timeline(context["timeline"])
 _show_councillor(context["councillor"])
 _show_reviews(context["reviews"])
 _review_form(chosen, context["councillor"])
-_open_actions()
+_open_actions(con)

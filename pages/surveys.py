@@ -1,6 +1,7 @@
 """Surveys: what do our councillors tell us? One question of one wave at a time, split by another, and compared
 with an earlier wave that asked it."""
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +11,7 @@ from analytics.surveys.benchmarks import shown_against_national
 from analytics.surveys.survey_measures import MEASURES, save_measures, suggest_measures
 from analytics.text import SENTENCE, cut
 from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
-from pages.common import as_written, chart_with_numbers, current_user, cursor, hidden_note, link_to, open_page
+from pages.common import as_written, chart_with_numbers, current_user, hidden_note, link_to, open_page
 
 IMPORT_HINT = (
     "No survey yet: import your survey export on the Import page (choose **Councillor survey export**), "
@@ -21,38 +22,47 @@ NOT_A_MEASURE = "(not a measure)"
 
 
 @st.cache_data(show_spinner=False)
-def _waves(version: str) -> pd.DataFrame:
-    return survey_results.waves(cursor())
+def _waves(_con: duckdb.DuckDBPyConnection, version: str) -> pd.DataFrame:
+    return survey_results.waves(_con)
 
 
 @st.cache_data(show_spinner=False)
-def _questions(version: str, wave_id: str) -> pd.DataFrame:
-    return survey_results.questions(cursor(), wave_id)
+def _questions(_con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -> pd.DataFrame:
+    return survey_results.questions(_con, wave_id)
 
 
 @st.cache_data(show_spinner=False)
-def _summary(version: str, wave_id: str, question_id: str) -> survey_results.Summary:
-    return survey_results.question_summary(cursor(), wave_id, question_id)
+def _summary(_con: duckdb.DuckDBPyConnection, version: str, wave_id: str, question_id: str) -> survey_results.Summary:
+    return survey_results.question_summary(_con, wave_id, question_id)
 
 
 @st.cache_data(show_spinner=False)
-def _free_text(version: str, wave_id: str, question_id: str) -> list[str]:
-    return survey_results.free_text(cursor(), wave_id, question_id)
+def _free_text(_con: duckdb.DuckDBPyConnection, version: str, wave_id: str, question_id: str) -> list[str]:
+    return survey_results.free_text(_con, wave_id, question_id)
 
 
 @st.cache_data(show_spinner=False)
-def _crosstab(version: str, wave_id: str, question_id: str, by: str) -> survey_results.Crosstab:
-    return survey_results.crosstab(cursor(), wave_id, question_id, by)
+def _crosstab(
+    _con: duckdb.DuckDBPyConnection, version: str, wave_id: str, question_id: str, by: str
+) -> survey_results.Crosstab:
+    return survey_results.crosstab(_con, wave_id, question_id, by)
 
 
 @st.cache_data(show_spinner=False)
-def _comparable(version: str, wave_id: str, question_id: str) -> pd.DataFrame:
-    return survey_results.comparable_waves(cursor(), wave_id, question_id)
+def _comparable(_con: duckdb.DuckDBPyConnection, version: str, wave_id: str, question_id: str) -> pd.DataFrame:
+    return survey_results.comparable_waves(_con, wave_id, question_id)
 
 
 @st.cache_data(show_spinner=False)
-def _change(version: str, question_text: str, options: tuple[str, ...], wave_a: str, wave_b: str):
-    return survey_results.wave_change(cursor(), question_text, options, wave_a, wave_b)
+def _change(
+    _con: duckdb.DuckDBPyConnection,
+    version: str,
+    question_text: str,
+    options: tuple[str, ...],
+    wave_a: str,
+    wave_b: str,
+):
+    return survey_results.wave_change(_con, question_text, options, wave_a, wave_b)
 
 
 def _scale_shares(counts: pd.DataFrame, summary: survey_results.Summary) -> tuple[pd.DataFrame, list[str]]:
@@ -78,7 +88,9 @@ def _draw_summary(summary: survey_results.Summary) -> None:
     hidden_note(summary.note)
 
 
-def _draw_crosstab(wave_id: str, question_id: str, listed: pd.DataFrame) -> None:
+def _draw_crosstab(
+    con: duckdb.DuckDBPyConnection, version: str, wave_id: str, question_id: str, listed: pd.DataFrame
+) -> None:
     others = listed[(listed["question_id"] != question_id) & (listed["kind"] != "text")]
     if others.empty:
         return
@@ -91,7 +103,7 @@ def _draw_crosstab(wave_id: str, question_id: str, listed: pd.DataFrame) -> None
     )  # fmt: skip
     if by is None or by == question_id:
         return
-    table = _crosstab(version, wave_id, question_id, by)
+    table = _crosstab(con, version, wave_id, question_id, by)
     long = table.long()
     if table.kind == "scale" and table.scale is not None:
         on_scale = table.scale_points()
@@ -109,10 +121,12 @@ def _draw_crosstab(wave_id: str, question_id: str, listed: pd.DataFrame) -> None
     hidden_note(table.note)
 
 
-def _draw_change(summary: survey_results.Summary, wave_id: str, question_id: str) -> None:
+def _draw_change(
+    con: duckdb.DuckDBPyConnection, version: str, summary: survey_results.Summary, wave_id: str, question_id: str
+) -> None:
     if summary.kind not in ("single", "scale", "multi"):
         return
-    comparable = _comparable(version, wave_id, question_id)
+    comparable = _comparable(con, version, wave_id, question_id)
     if comparable.empty:
         return
     st.subheader("Compared with another wave")
@@ -132,7 +146,7 @@ def _draw_change(summary: survey_results.Summary, wave_id: str, question_id: str
     if not chosen:
         st.caption("Choose one or more answers to compare.")
         return
-    change = _change(version, summary.text, tuple(chosen), other, wave_id)
+    change = _change(con, version, summary.text, tuple(chosen), other, wave_id)
     st.markdown(as_written(change.sentence, SENTENCE))
     if change.share_a is not None:
         figure = wave_shares(
@@ -145,13 +159,13 @@ def _draw_change(summary: survey_results.Summary, wave_id: str, question_id: str
 
 
 @st.cache_data(show_spinner=False)
-def _national(version: str, wave_id: str) -> pd.DataFrame:
-    return shown_against_national(cursor(), wave_id)
+def _national(_con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -> pd.DataFrame:
+    return shown_against_national(_con, wave_id)
 
 
-def _draw_national(wave_id: str) -> None:
+def _draw_national(con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -> None:
     st.subheader("How do we compare with councillors nationally?")
-    table = _national(version, wave_id)
+    table = _national(con, version, wave_id)
     if table.empty:
         st.info("Say which questions are which measures (below) to set this wave beside the national figures.")
         return
@@ -186,13 +200,13 @@ def _draw_national(wave_id: str) -> None:
     )
 
 
-def _draw_measure_mapping(wave_id: str, listed: pd.DataFrame) -> None:
+def _draw_measure_mapping(con: duckdb.DuckDBPyConnection, version: str, wave_id: str, listed: pd.DataFrame) -> None:
     with st.expander("Which question is which measure?"):
         st.markdown(
             "The comparison with national figures needs to know which question asks what. Suggestions come from "
             "the wording; correct them and save, and the next wave with the same questions maps itself."
         )
-        suggested = _measures(version, wave_id)
+        suggested = _measures(con, version, wave_id)
         table = pd.DataFrame(
             {
                 "Question": [f"{row.position}. {row.text}" for row in listed.itertuples()],
@@ -221,14 +235,14 @@ def _draw_measure_mapping(wave_id: str, listed: pd.DataFrame) -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _measures(version: str, wave_id: str) -> dict[str, str | None]:
-    return suggest_measures(cursor(), wave_id)
+def _measures(_con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -> dict[str, str | None]:
+    return suggest_measures(_con, wave_id)
 
 
 con = open_page("surveys")
 st.title("What do our councillors tell us?")
 version = survey_results.data_version(con)
-waves = _waves(version)
+waves = _waves(con, version)
 if waves.empty:
     st.info(IMPORT_HINT, icon=":material/upload_file:")
     link_to("import_data", "Go to Import", ":material/upload_file:")
@@ -239,7 +253,7 @@ columns = st.columns([1, 3])
 wave_id = columns[0].selectbox(
     "Survey wave", list(wave_labels), format_func=lambda wave: cut(wave_labels[wave]), key="survey_wave"
 )
-listed = _questions(version, wave_id)
+listed = _questions(con, version, wave_id)
 if listed.empty:
     st.info("This wave has no questions: import the survey export again.")
     st.stop()
@@ -253,7 +267,7 @@ question_id = columns[1].selectbox(
 respondents = int(waves.loc[waves["wave_id"] == wave_id, "respondents"].iloc[0])
 st.caption(f"Wave {as_written(wave_labels[wave_id])}: {respondents:,} councillors responded.")
 
-summary = _summary(version, wave_id, question_id)
+summary = _summary(con, version, wave_id, question_id)
 st.markdown(f"**{as_written(summary.lead, SENTENCE)}**")
 if summary.kind == "text":
     if summary.answered and not current_user().may(SURVEY_COMMENTS):
@@ -262,13 +276,13 @@ if summary.kind == "text":
         )
     elif summary.answered:
         st.caption("Free-text answers are shown as written, in alphabetical order; they are never split by group.")
-        written = pd.DataFrame({"What councillors wrote": _free_text(version, wave_id, question_id)})
+        written = pd.DataFrame({"What councillors wrote": _free_text(con, version, wave_id, question_id)})
         st.dataframe(written, hide_index=True)
 else:
     _draw_summary(summary)
     if summary.answered:
-        _draw_crosstab(wave_id, question_id, listed)
-        _draw_change(summary, wave_id, question_id)
-_draw_national(wave_id)
+        _draw_crosstab(con, version, wave_id, question_id, listed)
+        _draw_change(con, version, summary, wave_id, question_id)
+_draw_national(con, version, wave_id)
 if current_user().may(IMPORTS):  # a saved setting: only for those who prepare the data
-    _draw_measure_mapping(wave_id, listed)
+    _draw_measure_mapping(con, version, wave_id, listed)

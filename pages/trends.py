@@ -1,51 +1,35 @@
 """Trends: is abuse getting worse?"""
 
+import duckdb
 import streamlit as st
 
 from analytics.governance import privacy
 from analytics.incidents.filters import IncidentFilter
-from analytics.incidents.incidents import log_has_incidents
 from analytics.incidents.trends import SPLITS, biggest_rises, counts_over_time, latest_year_on_previous
 from pages import charts
-from pages.common import (
-    chart_with_numbers,
-    chosen_filter,
-    current_user,
-    cursor,
-    data_version,
-    empty_log_notice,
-    hidden_note,
-    no_match_notice,
-    open_page,
-)
+from pages.common import chart_with_numbers, hidden_note, no_match_notice, open_analysis_page, stop_while_log_empty
 
 NO_SPLIT = "nothing (all incidents)"
 
 
 @st.cache_data(show_spinner=False)
-def _trend(version: str, chosen: IncidentFilter, period: str, split: str | None):
-    return counts_over_time(cursor(), chosen, period, split)
+def _trend(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter, period: str, split: str | None):
+    return counts_over_time(_con, chosen, period, split)
 
 
 @st.cache_data(show_spinner=False)
-def _year_on_year(version: str, chosen: IncidentFilter):
-    con = cursor()
-    comparison = latest_year_on_previous(con, chosen)
+def _year_on_year(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter):
+    comparison = latest_year_on_previous(_con, chosen)
     if comparison is None:
         return None
-    rises = {split: biggest_rises(con, chosen, comparison, split, top=1) for split in ("channel", "ward")}
+    rises = {split: biggest_rises(_con, chosen, comparison, split, top=1) for split in ("channel", "ward")}
     return comparison, rises["channel"], rises["ward"]
 
 
-con = open_page("trends")
-user = current_user()
-chosen = chosen_filter()
-st.title("Is abuse getting worse?")
-version = data_version(con)
-if not log_has_incidents(con):
-    empty_log_notice()
-    st.stop()
-lead = _year_on_year(version, chosen)
+page = open_analysis_page("trends", "Is abuse getting worse?")
+con, user, chosen, version = page.con, page.user, page.chosen, page.version
+stop_while_log_empty(con)
+lead = _year_on_year(con, version, chosen)
 if lead is None:
     no_match_notice()
     st.stop()
@@ -57,11 +41,11 @@ period = left.segmented_control(
 )
 split_choice = right.selectbox("Split by", [NO_SPLIT, *SPLITS], key="split", bind="query-params")
 split = None if split_choice == NO_SPLIT else split_choice
-frame = _trend(version, chosen, period, split)
+frame = _trend(con, version, chosen, period, split)
 if frame.empty:
     no_match_notice()
     st.stop()
-shown = privacy.trend_shown(user, frame, _trend(version, chosen.over_all_dates(), period, split), split)
+shown = privacy.trend_shown(user, frame, _trend(con, version, chosen.over_all_dates(), period, split), split)
 
 chart_with_numbers(
     charts.trend(shown.frame, period, split),

@@ -5,26 +5,17 @@ from pathlib import Path
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.pages_manager import PagesManager
 
 from analytics import store
 from analytics.sample.demo import load_sample
+from pages.pages_folder import start_app_tests_without_it
 
 
 @pytest.fixture(autouse=True)
 def served_navigation(monkeypatch):
-    """Run every AppTest run as a served dashboard runs after its first visit: through app.py's st.navigation.
-
-    AppTest starts each run in Streamlit's old pages-folder mode, which runs a page's script without app.py (no
-    navigation, no filters); a served dashboard leaves that mode at its first visit (pages.common.open_page).
-    """
-    start = PagesManager.__init__
-
-    def start_without_pages_folder_mode(self, *args, **kwargs):
-        start(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", start_without_pages_folder_mode)
+    """Run every AppTest run as a served dashboard runs after its first visit: through app.py's st.navigation
+    (pages/pages_folder.py says why AppTest would not)."""
+    start_app_tests_without_it(monkeypatch)
 
 
 @pytest.fixture
