@@ -12,9 +12,9 @@ from analytics.assessment.assessment import Action
 from analytics.assessment.indicators import Indicator, contradictions, indicators
 from analytics.governance.access import SELF_ASSESSMENT
 from analytics.ingest.dates import display
-from analytics.text import SENTENCE, for_markdown
+from analytics.text import SENTENCE, cut, for_markdown
 from pages.charts import assessment_history
-from pages.common import EXCEL, chart_with_numbers, data_version, download, open_page
+from pages.common import EXCEL, chart_with_numbers, data_version, download, mark_done_form, open_page
 
 _SAVED_KEY = "assessment_saved_message"
 _WHOLE_SECTION = "Whole section"
@@ -180,6 +180,12 @@ def _actions(con: duckdb.DuckDBPyConnection) -> None:
         }
     )
     st.dataframe(shown, hide_index=True)
+    labels = {
+        row.action_id: f"{cut(row.action, SENTENCE)}"
+        + (f" (due {display(row.due_on)})" if pd.notna(row.due_on) else "")
+        for row in actions.itertuples(index=False)
+    }
+    mark_done_form(con, labels, assessment.complete_action, key="improvement_action_done")
 
 
 def _downloads(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 
 import duckdb
@@ -133,6 +134,42 @@ def _export(session_id: str | None, needs: str, file_name: str, what: str, write
         raise ExportRefused("Sign in again: this download is no longer yours to take.")
     audit.record(con, user.username, audit.EXPORTED, file_name, what)
     return write(con, user)
+
+
+def mark_done_form(
+    con: duckdb.DuckDBPyConnection,
+    labels: dict[str, str],
+    complete: Callable[[duckdb.DuckDBPyConnection, str, date | None], None],
+    key: str,
+) -> None:
+    """A form to mark one of the open actions `labels` names (by action id) done on a day, with `complete`. The
+    action and its day are sent together; a second press marks the same action done on the same day again, which
+    changes nothing."""
+    if message := st.session_state.pop(f"{key}_message", None):
+        st.success(message, icon=":material/check_circle:")
+    with st.form(key):
+        chosen = st.selectbox(
+            "Action done",
+            list(labels),
+            index=None,
+            format_func=labels.get,
+            placeholder="Choose the action that is done",
+            key=f"{key}_action",
+        )
+        today = clock.today()
+        done_on = st.date_input("Done on", value=today, max_value=today, format="DD/MM/YYYY", key=f"{key}_day")
+        if not st.form_submit_button("Mark as done"):
+            return
+    if chosen is None:
+        st.error("Choose the action that is done, then press Mark as done.")
+        return
+    try:
+        complete(con, chosen, done_on)
+    except ValueError as refused:
+        st.error(str(refused))
+        return
+    st.session_state[f"{key}_message"] = f"Marked as done: {as_written(labels[chosen], text.SENTENCE)}"
+    st.rerun()
 
 
 def record_incident_viewed(con: duckdb.DuckDBPyConnection, incident_key: str, where: str) -> None:

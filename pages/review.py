@@ -10,6 +10,7 @@ from analytics.assessment.reviews import (
     ATTENDEE_ROLES,
     EFFECTIVENESS,
     AlreadySaved,
+    complete_action,
     meeting_pack,
     open_review_actions,
     record_review,
@@ -27,6 +28,7 @@ from pages.common import (
     cursor,
     download,
     empty_log_notice,
+    mark_done_form,
     open_page,
     record_incident_viewed,
     show_in_full,
@@ -285,6 +287,16 @@ def _open_actions(con: duckdb.DuckDBPyConnection) -> None:
         column_order=["overdue", "action", "owner", "due_on", "incident_ref", "reviewed_on"],
         hide_index=True,
     )
+    mark_done_form(con, _action_labels(actions), complete_action, key="review_action_done")
+
+
+def _action_labels(actions: pd.DataFrame) -> dict[str, str]:
+    def label(row) -> str:
+        due = f", due {display(row.due_on)}" if pd.notna(row.due_on) else ""
+        reference = cut(row.incident_ref) if isinstance(row.incident_ref, str) and row.incident_ref else "no reference"
+        return f"{cut(row.action, SENTENCE)} ({reference}{due})"
+
+    return {row.action_id: label(row) for row in actions.itertuples(index=False)}
 
 
 con = open_page("review")

@@ -6,7 +6,7 @@ from datetime import date
 from analytics import clock, store
 from analytics.assessment import assessment
 from analytics.sample.demo import load_sample
-from tests.pages.test_pages import open_app, text_of
+from tests.pages.test_pages import as_read, open_app, text_of
 
 IDS = ["2.1.1", "2.1.2", "2.1.3", "2.1.4", "2.1.5"]
 
@@ -78,3 +78,30 @@ def test_the_data_is_set_beside_the_statements_and_a_contradiction_is_named(data
         and "have a post-incident review (0%)" in warning
         for warning in warnings
     )
+
+
+def test_an_improvement_action_marked_done_leaves_the_open_actions(database):
+    con = store.connect(database)
+    scores = {("2", statement): 1 for statement in IDS}
+    actions = [
+        assessment.Action("2", "Run personal safety training", "Head of democratic services", date(2025, 3, 1)),
+        assessment.Action("2", "Offer home security checks", "Safety champion", None, statement_id="2.1.4"),
+    ]
+    assessment.save_assessment(con, date(2025, 1, 10), scores, actions=actions)
+    training = con.execute("SELECT action_id FROM improvement_actions WHERE owner = 'Head of democratic services'")
+    training = training.fetchone()[0]
+    con.close()
+    app = open_app("pages/assessment.py")
+    picker = app.selectbox(key="improvement_action_done_action")
+    assert picker.options == ["Run personal safety training (due 1 March 2025)", "Offer home security checks"]
+    picker.set_value(training)
+    app.button(key="FormSubmitter:improvement_action_done-Mark as done").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert as_read(app.success[0].value) == "Marked as done: Run personal safety training (due 1 March 2025)"
+    open_actions = next(table.value for table in app.dataframe if "From the assessment of" in table.value.columns)
+    assert open_actions["Action"].tolist() == ["Offer home security checks"]
+    con = store.connect(database)
+    done = con.execute("SELECT done_on FROM improvement_actions WHERE action_id = ?", [training]).fetchone()[0]
+    con.close()
+    assert done == clock.today(), "the day it was done is today unless the form says otherwise"

@@ -8,9 +8,9 @@ from analytics import audit, clock, store
 from analytics.assessment.indicators import review_indicators
 from analytics.assessment.reviews import review_candidates
 from analytics.ingest.dates import display
-from tests.analytics.assessment.test_reviews import load_council
+from tests.analytics.assessment.test_reviews import load_council, review
 from tests.pages.test_admin_pages import audit_rows
-from tests.pages.test_pages import open_app, table_with, text_of
+from tests.pages.test_pages import as_read, open_app, table_with, text_of
 
 
 @pytest.fixture
@@ -131,3 +131,52 @@ def test_the_sample_council_offers_its_most_serious_incident_first(sample):
     assert app.selectbox(key="incident").options[0].endswith("critical")
     first = review_candidates(store.connect(sample))["incident_key"].iloc[0]
     assert chosen(app, first).get("download_button")
+
+
+def _action_id(database, action: str) -> str:
+    con = store.connect(database)
+    try:
+        return con.execute("SELECT action_id FROM review_actions WHERE action = ?", [action]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_an_open_action_marked_done_leaves_the_list_and_says_so(council):
+    con = store.connect(council)
+    review(
+        con,
+        actions=[
+            {"action": "Check the alarm", "owner": "Safety champion", "due_on": date(2025, 9, 1)},
+            {"action": "Move **surgeries**", "owner": "Member services", "due_on": None},
+        ],
+    )
+    con.close()
+    app = open_app("pages/review.py")
+    assert table_with(app, "reviewed_on")["action"].tolist() == ["Check the alarm", "Move **surgeries**"]
+    picker = app.selectbox(key="review_action_done_action")
+    assert picker.options == ["Check the alarm (INC-5, due 1 September 2025)", "Move **surgeries** (INC-5)"]
+    picker.set_value(_action_id(council, "Move **surgeries**"))
+    app.date_input(key="review_action_done_day").set_value(date(2025, 8, 2))
+    app.button(key="FormSubmitter:review_action_done-Mark as done").click()
+    app.run()
+    assert not app.exception, app.exception
+    message = app.success[0].value
+    assert as_read(message) == "Marked as done: Move **surgeries** (INC-5)"
+    assert "**surgeries**" not in message, "typed text is shown as written, not as formatting"
+    assert table_with(app, "reviewed_on")["action"].tolist() == ["Check the alarm"]
+    con = store.connect(council)
+    assert con.execute("SELECT done_on FROM review_actions WHERE done_on IS NOT NULL").fetchall() == [
+        (date(2025, 8, 2),)
+    ]
+    con.close()
+
+
+def test_marking_done_without_choosing_an_action_says_what_to_do(council):
+    con = store.connect(council)
+    review(con, actions=[{"action": "Check the alarm", "owner": "Safety champion", "due_on": None}])
+    con.close()
+    app = open_app("pages/review.py")
+    app.button(key="FormSubmitter:review_action_done-Mark as done").click()
+    app.run()
+    assert "Choose the action that is done, then press Mark as done." in text_of(app)
+    assert table_with(app, "reviewed_on")["action"].tolist() == ["Check the alarm"]
