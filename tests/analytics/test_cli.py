@@ -311,6 +311,32 @@ def test_a_problem_the_command_does_not_expect_is_still_one_sentence(capsys, mon
     one_sentence(err)
 
 
+def test_a_problem_the_command_does_not_expect_is_logged_beside_the_database_under_a_reference(
+    capsys, monkeypatch, db_path
+):
+    def broken(*args, **kwargs):
+        raise ValueError("pandas said no")
+
+    monkeypatch.setattr(store, "table_counts", broken)
+    code, _, err = run(capsys, "summary", "--db", db_path)
+    assert code == 1 and "pandas said no" not in err
+    reference = re.search(r"reference ([0-9A-F]{8})", err)[1]
+    log = db_path.parent / "errors.log"
+    assert str(log) in err
+    logged = log.read_text()
+    assert f"Error {reference} in `python -m analytics summary" in logged
+    assert "Traceback" in logged and "pandas said no" in logged
+
+
+def test_every_refusal_is_told_as_its_sentence(capsys, monkeypatch, db_path):
+    def refused(*args, **kwargs):
+        raise accounts.AccountError("There is no account called nobody.")
+
+    monkeypatch.setattr(store, "table_counts", refused)
+    code, lines, err = run(capsys, "summary", "--db", db_path)
+    assert (code, lines, err) == (2, [], "error: There is no account called nobody.\n")
+
+
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
