@@ -12,7 +12,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analytics import audit, clock, store
+from analytics import audit, cli, clock, store
 from analytics.cli import main
 from analytics.governance import accounts
 from tests.analytics.ingest.test_importing import ROWS, csv_bytes
@@ -326,6 +326,19 @@ def test_a_problem_the_command_does_not_expect_is_logged_beside_the_database_und
     logged = log.read_text()
     assert f"Error {reference} in `python -m analytics summary" in logged
     assert "Traceback" in logged and "pandas said no" in logged
+
+
+def test_a_bug_whose_log_cannot_be_written_puts_its_details_on_stderr(capsys, monkeypatch, db_path):
+    def broken(*args, **kwargs):
+        raise ValueError("pandas said no")
+
+    monkeypatch.setattr(store, "table_counts", broken)
+    monkeypatch.setattr(cli, "ERROR_LOG", ".")  # the database's folder itself: no file can be opened there
+    code, _, err = run(capsys, "summary", "--db", db_path)
+    reference = re.search(r"reference ([0-9A-F]{8})", err)[1]
+    details, last_line = err.rstrip("\n").rsplit("\n", 1)
+    assert code == 1 and last_line.startswith("error: ") and "its details in the lines above" in last_line
+    assert f"Error {reference}" in details and "pandas said no" in details
 
 
 def test_every_refusal_is_told_as_its_sentence(capsys, monkeypatch, db_path):
