@@ -12,12 +12,18 @@ python -m analytics reset-password USER [--db PATH]
 
 The command line needs no sign-in: whoever can run it can read the database file. Its imports and password resets
 are written to the audit trail as the operating-system account that ran them.
+
+A refusal (analytics.errors) is printed as its sentence on stderr. Anything else is a bug: its traceback is appended
+to errors.log beside the database, under a reference of 8 hex capitals (the shape the pages' references have, see
+pages.server.on_error), and stderr gets one sentence with that reference and where the log is. A log that cannot be
+written is no reason to lose the details: they go to stderr instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import secrets
 import sys
@@ -28,7 +34,7 @@ from pathlib import Path
 import duckdb
 
 from analytics import audit, clock, store
-from analytics.errors import ImportRefused
+from analytics.errors import ImportRefused, Refusal
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.governance import accounts
 from analytics.incidents.alerts import current_alerts
@@ -43,10 +49,12 @@ from analytics.text_input import printable
 MAX_FILE_BYTES = 200 * 1024 * 1024  # as the Import page's upload limit (.streamlit/config.toml maxUploadSize)
 MAX_SAMPLE_INCIDENTS = 1_000_000
 MAX_MONTHS_LATER = 1200  # a century either way keeps every date a date
+ERROR_LOG = "errors.log"
+LOG = logging.getLogger("safety_dashboard.command_line")
 
 
-class BadArgument(Exception):
-    """A command-line value the command cannot use; str(exc) is one sentence for the user."""
+class BadArgument(Refusal):
+    """A command-line value the command cannot use."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -122,7 +130,7 @@ def _import(args) -> dict:
     if args.dataset == "wards" and args.authority:
         try:
             registers.choose_authority(con, args.authority)
-        except ValueError as exc:
+        except Refusal as exc:
             raise ImportRefused(f"{exc} The wards were imported; choose the authority on the Import page.") from exc
     return result.summary()
 
@@ -236,7 +244,8 @@ def _iso_date(text: str) -> date:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command: its output as JSON lines, or one line on stderr beginning "error: ", never a traceback."""
+    """Run one command: its output as JSON lines, or one line on stderr beginning "error: ", never a traceback
+    (a bug's goes to the error log, see the module's docstring)."""
     args = _parser().parse_args(argv)
     commands = {
         "import": _import,
@@ -255,20 +264,40 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         return _reader_gone()
-    except (ImportRefused, BadArgument, store.StoreBusy, clock.ClockSettingError) as exc:
-        return _error(str(exc))
+    except Refusal as refusal:
+        return _error(str(refusal))
     except OSError as exc:
         where = str(exc.filename) if exc.filename else "A file"
         return _error(f"{where}: {exc.strerror or type(exc).__name__}; check the path and try again.")
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last word: a bug, told in a line the way every refusal is
+        reference, log = _log_bug(exc, args)
         return _error(
-            f"The command stopped on a problem it cannot explain ({type(exc).__name__}); "
+            f"The command stopped on a problem it cannot explain (reference {reference}, its details in {log}); "
             "run it again, and if it stops again report the command and this line.",
             code=1,
         )
     return 0
+
+
+def _log_bug(exc: Exception, args) -> tuple[str, str]:
+    """Write a bug's traceback under a new reference to the error log beside the database; the reference, and where
+    the details went."""
+    reference = secrets.token_hex(4).upper()
+    log = store.database_path(getattr(args, "db", None)).parent / ERROR_LOG
+    try:
+        handler, where = logging.FileHandler(log, encoding="utf-8"), str(log)
+    except OSError:
+        handler, where = logging.StreamHandler(sys.stderr), "the lines above"
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    LOG.addHandler(handler)
+    try:
+        LOG.error("Error %s in `python -m analytics %s`", reference, args.command, exc_info=exc)
+    finally:
+        LOG.removeHandler(handler)
+        handler.close()
+    return reference, where
 
 
 def _error(message: str, *, code: int = 2) -> int:

@@ -16,13 +16,15 @@ import os
 import time
 from datetime import date, datetime, timedelta
 
+from analytics.errors import Refusal
+
 CLOCK_ENV = "SAFETY_DASHBOARD_TODAY"
 _NOON = 12
 
 _started: tuple[str, datetime, float] | None = None  # the setting, the moment it names, time.monotonic() then
 
 
-class ClockSettingError(ValueError):
+class ClockSettingError(Refusal):
     """The clock's setting is not a date; str(exc) is one sentence for whoever set it."""
 
 

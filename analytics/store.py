@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from analytics import clock, keyed
+from analytics.errors import Refusal
 from analytics.incidents import facts
 
 DB_ENV = "SAFETY_DASHBOARD_DB"
@@ -20,7 +21,7 @@ DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "safety.duckdb"
 _CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
 
 
-class StoreBusy(Exception):
+class StoreBusy(Refusal):
     """Another process (usually the running dashboard) holds the database file."""
 
 

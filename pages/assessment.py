@@ -12,20 +12,26 @@ from analytics.assessment.assessment import Action
 from analytics.assessment.indicators import Indicator, contradictions, indicators
 from analytics.governance.access import SELF_ASSESSMENT
 from analytics.ingest.dates import display
-from analytics.text import SENTENCE, cut, for_markdown
+from analytics.text import SENTENCE, cut
 from pages.charts import assessment_history
-from pages.common import EXCEL, chart_with_numbers, data_version, download, mark_done_form, open_page
+from pages.common import (
+    EXCEL,
+    chart_with_numbers,
+    data_version,
+    download,
+    mark_done_form,
+    open_page,
+    refusals_shown,
+)
 
 _SAVED_KEY = "assessment_saved_message"
 _WHOLE_SECTION = "Whole section"
 
 
 def _framework() -> list[assessment.Section]:
-    try:
+    with refusals_shown("{} The self-assessment cannot be shown until the framework file is put right."):
         return assessment.load_framework()
-    except ValueError as exc:
-        st.error(f"{exc} The self-assessment cannot be shown until the framework file is put right.")
-        st.stop()
+    st.stop()  # refused: the sentence is on the page
 
 
 def _actions_from(section: assessment.Section, edited: pd.DataFrame) -> list[Action]:
@@ -110,7 +116,7 @@ def _form(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) ->
         st.error(f"Score every statement before saving: {', '.join(unscored)} still {verb} no score.")
         return
     actions = [action for section in sections for action in _actions_from(section, edited[section.section_id])]
-    try:
+    with refusals_shown() as attempt:
         saved = assessment.save_assessment(
             con,
             assessed_on,
@@ -121,8 +127,7 @@ def _form(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) ->
             assessed_by=assessed_by.strip() or None,
             sections=sections,
         )
-    except ValueError as exc:
-        st.error(for_markdown(str(exc), SENTENCE))
+    if attempt.refused:
         return
     total = assessment.total_of(con, saved, sections)
     st.session_state[_SAVED_KEY] = (

@@ -1,8 +1,9 @@
-"""What every page shares: the database connection, the sample-data notice, and formatting."""
+"""What every page shares: the database connection, the sample-data notice, refusals shown, and formatting."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -12,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import audit, clock, store, text
+from analytics.errors import Refusal
 from analytics.governance import accounts, privacy
 from analytics.governance.access import User
 from analytics.incidents.filters import IncidentFilter
@@ -122,7 +124,7 @@ def download(
     st.download_button(label, export, file_name, mime, key=key, icon=icon, on_click="ignore")
 
 
-class ExportRefused(Exception):
+class ExportRefused(Refusal):
     """A download asked for by a session that has ended, or by an account no longer allowed it."""
 
 
@@ -134,6 +136,26 @@ def _export(session_id: str | None, needs: str, file_name: str, what: str, write
         raise ExportRefused("Sign in again: this download is no longer yours to take.")
     audit.record(con, user.username, audit.EXPORTED, file_name, what)
     return write(con, user)
+
+
+@dataclass
+class Attempt:
+    """What became of the work in a `refusals_shown` block: refused, with its sentence on the page, or not."""
+
+    refused: bool = False
+
+
+@contextmanager
+def refusals_shown(saying: str = "{}") -> Iterator[Attempt]:
+    """Run the block; if it raises a Refusal (analytics.errors), show its sentence, put in `saying` where that has
+    one, and mark the attempt refused, so the page can return or stop. Anything else raised is a bug, and goes on to
+    pages.server.on_error, which logs it and shows a reference, never its words."""
+    attempt = Attempt()
+    try:
+        yield attempt
+    except Refusal as refusal:
+        st.error(saying.format(as_written(str(refusal), text.SENTENCE)))
+        attempt.refused = True
 
 
 def mark_done_form(
@@ -163,10 +185,9 @@ def mark_done_form(
     if chosen is None:
         st.error("Choose the action that is done, then press Mark as done.")
         return
-    try:
+    with refusals_shown() as marking:
         complete(con, chosen, done_on)
-    except ValueError as refused:
-        st.error(str(refused))
+    if marking.refused:
         return
     st.session_state[f"{key}_message"] = f"Marked as done: {as_written(labels[chosen], text.SENTENCE)}"
     st.rerun()

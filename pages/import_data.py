@@ -6,7 +6,6 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics import audit
-from analytics.errors import ImportRefused
 from analytics.ingest import registers
 from analytics.ingest.datasets import DATASETS
 from analytics.ingest.importing import IGNORE, Upload, check, commit, read_upload
@@ -14,7 +13,7 @@ from analytics.ingest.reading import sheet_names
 from analytics.sample import demo
 from analytics.surveys.surveys import TOOLS, import_survey
 from analytics.text import SENTENCE, cut
-from pages.common import as_written, current_user, open_page
+from pages.common import as_written, current_user, open_page, refusals_shown
 
 KINDS = {
     "incidents": "Incident log",
@@ -41,12 +40,10 @@ def _import_survey(con: duckdb.DuckDBPyConnection) -> None:
     upload = st.file_uploader("Your survey export", type=FILE_TYPES, key="survey_upload")
     if upload is None or not st.button("Import the survey", type="primary", key="import_survey"):
         return
-    try:
-        with st.spinner(f"Importing {as_written(upload.name)}"):
-            result = import_survey(con, upload.getvalue(), upload.name, wave=wave,
-                                   tool=None if tool == RECOGNISE_TOOL else tool)  # fmt: skip
-    except ImportRefused as exc:
-        st.error(as_written(str(exc), SENTENCE))
+    with refusals_shown() as attempt, st.spinner(f"Importing {as_written(upload.name)}"):
+        result = import_survey(con, upload.getvalue(), upload.name, wave=wave,
+                               tool=None if tool == RECOGNISE_TOOL else tool)  # fmt: skip
+    if attempt.refused:
         return
     audit.record_import(con, current_user().username, "survey", result.file_name, result.summary())
     st.cache_data.clear()
@@ -114,20 +111,18 @@ if upload_file is None:
     st.stop()
 
 data = upload_file.getvalue()
-try:
+with refusals_shown() as reading:
     sheets = sheet_names(data, upload_file.name)
-except ImportRefused as exc:
-    st.error(as_written(str(exc), SENTENCE))
+if reading.refused:
     st.stop()
 sheet = None
 if len(sheets) > 1:
     choice = st.selectbox("Sheet", [FIND_SHEET, *sheets], format_func=cut, key="sheet")
     sheet = None if choice == FIND_SHEET else choice
 
-try:
+with refusals_shown() as reading:
     upload = _read(con, dataset_name, upload_file, data, sheet)
-except ImportRefused as exc:
-    st.error(as_written(str(exc), SENTENCE))
+if reading.refused:
     st.stop()
 
 st.subheader("1. How your columns were understood")
@@ -163,11 +158,9 @@ st.caption(
     "check any marked 'a guess'. Your choices are remembered for the next file like this one."
 )
 
-try:
-    with st.spinner(f"Checking {len(upload.raw.frame):,} rows"):
-        prepared = check(con, upload.with_mapping(chosen))
-except ImportRefused as exc:
-    st.error(as_written(str(exc), SENTENCE))
+with refusals_shown() as checking, st.spinner(f"Checking {len(upload.raw.frame):,} rows"):
+    prepared = check(con, upload.with_mapping(chosen))
+if checking.refused:
     st.stop()
 
 st.subheader("2. What will be imported")

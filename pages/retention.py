@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import clock
+from analytics.errors import Refusal
 from analytics.governance import retention
 from analytics.ingest.dates import display
 from pages.common import current_user, cursor, open_page
@@ -30,7 +31,7 @@ def _save_periods() -> None:
             continue
         try:
             retention.set_period(con, name, months, current_user().username)
-        except ValueError as refused:
+        except Refusal as refused:
             state[NOTICE] = str(refused)
             return
 

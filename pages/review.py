@@ -31,6 +31,7 @@ from pages.common import (
     mark_done_form,
     open_page,
     record_incident_viewed,
+    refusals_shown,
     show_in_full,
     show_incident_fields,
     table,
@@ -229,20 +230,20 @@ def _review_form(incident_key: str, councillor: dict) -> None:
         for row in actions.itertuples(index=False)
         if isinstance(row.action, str) and row.action.strip() or isinstance(row.owner, str) and row.owner.strip()
     ]
-    try:
-        record_review(
-            cursor(), incident_key, reviewed_on, attendees, what_happened, what_worked, lessons, rated, agreed
-        )
-    except AlreadySaved as exc:  # a second press got here before the first press's empty form did
-        st.session_state[SAVED] = str(exc)
-    except ValueError as exc:
-        st.error(f"The review was not saved. {as_written(str(exc), SENTENCE)}")
+    with refusals_shown("The review was not saved. {}") as attempt:
+        try:
+            record_review(
+                cursor(), incident_key, reviewed_on, attendees, what_happened, what_worked, lessons, rated, agreed
+            )
+        except AlreadySaved as again:  # a second press got here before the first press's empty form did
+            st.session_state[SAVED] = str(again)
+        else:
+            st.session_state[SAVED] = (
+                f"Review saved: {len(rated)} mitigation{'s' if len(rated) != 1 else ''} rated and "
+                f"{len(agreed)} action{'s' if len(agreed) != 1 else ''} agreed. It is listed under Earlier reviews."
+            )
+    if attempt.refused:
         return
-    else:
-        st.session_state[SAVED] = (
-            f"Review saved: {len(rated)} mitigation{'s' if len(rated) != 1 else ''} rated and "
-            f"{len(agreed)} action{'s' if len(agreed) != 1 else ''} agreed. It is listed under Earlier reviews."
-        )
     _new_form()
     st.rerun()
 

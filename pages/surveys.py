@@ -11,7 +11,15 @@ from analytics.surveys.benchmarks import shown_against_national
 from analytics.surveys.survey_measures import MEASURES, save_measures, suggest_measures
 from analytics.text import SENTENCE, cut
 from pages.charts import answer_shares, diverging_scale, group_shares, wave_shares
-from pages.common import as_written, chart_with_numbers, current_user, hidden_note, link_to, open_page
+from pages.common import (
+    as_written,
+    chart_with_numbers,
+    current_user,
+    hidden_note,
+    link_to,
+    open_page,
+    refusals_shown,
+)
 
 IMPORT_HINT = (
     "No survey yet: import your survey export on the Import page (choose **Councillor survey export**), "
@@ -224,11 +232,10 @@ def _draw_measure_mapping(con: duckdb.DuckDBPyConnection, version: str, wave_id:
         )
         if st.button("Save these measures", key="save_measures"):
             chosen = [None if measure == NOT_A_MEASURE else measure for measure in edited["Measure"]]
-            try:
+            with refusals_shown() as attempt:
                 mapping = dict(zip(listed["question_id"], chosen, strict=True))
                 save_measures(con, wave_id, mapping, actor=current_user().username)
-            except ValueError as exc:
-                st.error(as_written(str(exc), SENTENCE))
+            if attempt.refused:
                 return
             st.cache_data.clear()
             st.success("Saved: the comparison above now uses these measures, and so will the next wave.")

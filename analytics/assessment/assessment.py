@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from analytics import clock, store
+from analytics.errors import Refusal
 from analytics.exports import to_csv_bytes, write_cell
 from analytics.ingest import dates
 
@@ -79,22 +80,22 @@ class Action:
 def _check_fields(name: str, what: str, found: dict, allowed: set[str], required: set[str]) -> None:
     unknown = sorted(set(found) - allowed)
     if unknown:
-        raise ValueError(
+        raise Refusal(
             f"The framework file {name} has {what} fields this dashboard does not know: {', '.join(unknown)}. "
             "Remove them or check their spelling."
         )
     missing = sorted(required - set(found))
     if missing:
-        raise ValueError(f"The framework file {name} is missing {what} fields: {', '.join(missing)}.")
+        raise Refusal(f"The framework file {name} is missing {what} fields: {', '.join(missing)}.")
 
 
 def _section_from(name: str, raw: object) -> Section:
     if not isinstance(raw, dict):
-        raise ValueError(f"The framework file {name} should hold one section as a JSON object.")
+        raise Refusal(f"The framework file {name} should hold one section as a JSON object.")
     _check_fields(name, "section", raw, _SECTION_FIELDS, _REQUIRED_SECTION_FIELDS)
     scale = raw["scale"]
     if not isinstance(scale, list) or not all(isinstance(point, dict) for point in scale):
-        raise ValueError(f"The framework file {name} should list its scale as objects with score, label and more.")
+        raise Refusal(f"The framework file {name} should list its scale as objects with score, label and more.")
     for point in scale:
         _check_fields(name, "scale", point, _SCALE_FIELDS, _SCALE_FIELDS)
     if sorted(point["score"] for point in scale) != list(SCORES) or not all(
@@ -102,20 +103,20 @@ def _section_from(name: str, raw: object) -> Section:
         for point in scale
         for key in ("label", "short_label", "description")
     ):
-        raise ValueError(
+        raise Refusal(
             f"The framework file {name} has a scale this dashboard cannot use: it must have the scores 0, 1 and 2 "
             "once each, each with a label, a short label and a description."
         )
     statements = raw["statements"]
     if not isinstance(statements, list) or not statements:
-        raise ValueError(f"The framework file {name} has no statements to score.")
+        raise Refusal(f"The framework file {name} has no statements to score.")
     for statement in statements:
         if not isinstance(statement, dict):
-            raise ValueError(f"The framework file {name} should list its statements as objects with id and text.")
+            raise Refusal(f"The framework file {name} should list its statements as objects with id and text.")
         _check_fields(name, "statement", statement, _STATEMENT_FIELDS, _STATEMENT_FIELDS)
     ids = [str(statement["id"]) for statement in statements]
     if len(set(ids)) != len(ids):
-        raise ValueError(f"The framework file {name} uses a statement id more than once: each must be different.")
+        raise Refusal(f"The framework file {name} uses a statement id more than once: each must be different.")
     return Section(
         section_id=str(raw["section_id"]),
         theme=raw["theme"],
@@ -134,15 +135,13 @@ def load_framework(folder: str | Path = FRAMEWORK_FOLDER) -> list[Section]:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"The framework file {path.name} is not valid JSON: {exc.msg} at line {exc.lineno}."
-            ) from exc
+            raise Refusal(f"The framework file {path.name} is not valid JSON: {exc.msg} at line {exc.lineno}.") from exc
         sections.append(_section_from(path.name, raw))
     if not sections:
-        raise ValueError(f"No framework files were found in {folder}: add a section file (see the README there).")
+        raise Refusal(f"No framework files were found in {folder}: add a section file (see the README there).")
     ids = [section.section_id for section in sections]
     if len(set(ids)) != len(ids):
-        raise ValueError("Two framework files have the same section id: each section must have its own.")
+        raise Refusal("Two framework files have the same section id: each section must have its own.")
     return sorted(sections, key=lambda section: [int(p) if p.isdigit() else p for p in section.section_id.split(".")])
 
 
@@ -192,26 +191,26 @@ def save_assessment(
     missing = [f"{statement}" for section, statement in sorted(known - set(scores))]
     if missing:
         verb = "has" if len(missing) == 1 else "have"
-        raise ValueError(f"Score every statement before saving: {', '.join(missing)} {verb} no score yet.")
+        raise Refusal(f"Score every statement before saving: {', '.join(missing)} {verb} no score yet.")
     unknown = sorted((set(scores) | set(evidence)) - known)
     if unknown:
-        raise ValueError(f"These statements are not in the framework: {', '.join(s for _, s in unknown)}.")
+        raise Refusal(f"These statements are not in the framework: {', '.join(s for _, s in unknown)}.")
     bad = sorted(key for key, score in scores.items() if score not in SCORES)
     if bad:
-        raise ValueError(f"A score must be 0, 1 or 2: statement {bad[0][1]} has {scores[bad[0]]!r}.")
+        raise Refusal(f"A score must be 0, 1 or 2: statement {bad[0][1]} has {scores[bad[0]]!r}.")
     section_ids = {section.section_id for section in sections}
     for action in actions:
         if action.section_id not in section_ids or (
             action.statement_id is not None and (action.section_id, action.statement_id) not in known
         ):
-            raise ValueError(f"The action “{action.action}” is for a section or statement not in the framework.")
+            raise Refusal(f"The action “{action.action}” is for a section or statement not in the framework.")
         if not action.action.strip():
-            raise ValueError("Every improvement action needs a description of what will be done.")
+            raise Refusal("Every improvement action needs a description of what will be done.")
 
     assessment_id = uuid.uuid4().hex
     with store.transaction(con):
         if _already_saved(con, assessed_on, assessed_by, scores, evidence) and not actions:
-            raise ValueError("This assessment is already saved: it is in the history below.")
+            raise Refusal("This assessment is already saved: it is in the history below.")
         con.execute(
             "INSERT INTO assessments VALUES (?, ?, ?, ?)", [assessment_id, assessed_on, assessed_by, clock.now()]
         )
@@ -364,12 +363,12 @@ def open_actions(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
 def complete_action(con: duckdb.DuckDBPyConnection, action_id: str, done_on: date | None) -> None:
     """Mark an improvement action done on a day."""
     if done_on is None:
-        raise ValueError("Enter the date the action was done.")
+        raise Refusal("Enter the date the action was done.")
     marked = con.execute(
         "UPDATE improvement_actions SET done_on = ? WHERE action_id = ? RETURNING action_id", [done_on, action_id]
     ).fetchall()
     if not marked:
-        raise ValueError("That action is not recorded: it may have been removed. Reload the page.")
+        raise Refusal("That action is not recorded: it may have been removed. Reload the page.")
 
 
 # --- exports ---------------------------------------------------------------------------------------------------
@@ -384,7 +383,7 @@ def _assessment_rows(con: duckdb.DuckDBPyConnection, assessment_id: str):
         "SELECT assessed_on, assessed_by FROM assessments WHERE assessment_id = ?", [assessment_id]
     ).fetchone()
     if header is None:
-        raise ValueError("That assessment is not saved in this database.")
+        raise Refusal("That assessment is not saved in this database.")
     scores = con.execute(
         "SELECT section_id, statement_id, score, evidence FROM assessment_scores WHERE assessment_id = ?",
         [assessment_id],

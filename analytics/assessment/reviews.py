@@ -22,6 +22,7 @@ import openpyxl
 import pandas as pd
 
 from analytics import clock
+from analytics.errors import Refusal
 from analytics.exports import write_frame
 from analytics.incidents.incident_log import FIELD_LABELS, RELATED_MONTHS, as_text, incident_detail
 from analytics.ingest.dates import display
@@ -179,10 +180,10 @@ def _day(value, what: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    raise ValueError(f"The {what} must be a date, not {value!r}.")
+    raise Refusal(f"The {what} must be a date, not {value!r}.")
 
 
-class AlreadySaved(ValueError):
+class AlreadySaved(Refusal):
     """The same review sent again (a second press of the button): held once, and nothing to correct."""
 
 
@@ -216,32 +217,32 @@ def record_review(
     may be missing). Raises ValueError, in a sentence for the user, when something cannot be saved.
     """
     if con.execute("SELECT count(*) FROM incidents WHERE incident_key = ?", [incident_key]).fetchone()[0] == 0:
-        raise ValueError("That incident is not in the log: an import may have replaced it. Choose the incident again.")
+        raise Refusal("That incident is not in the log: an import may have replaced it. Choose the incident again.")
     reviewed_on = _day(reviewed_on, "review date")
     if reviewed_on is None:
-        raise ValueError("Enter the date of the review.")
+        raise Refusal("Enter the date of the review.")
     unknown_roles = [role for role in attendees if role not in ATTENDEE_ROLES]
     if unknown_roles:
-        raise ValueError(
+        raise Refusal(
             f"Attendees are recorded by role; {', '.join(map(str, unknown_roles))} is not one of: "
             f"{', '.join(ATTENDEE_ROLES)}."
         )
     for mitigation, effectiveness in mitigations.items():
         if mitigation not in MITIGATIONS:
-            raise ValueError(f"{mitigation!r} is not a mitigation the dashboard knows: choose one of the list.")
+            raise Refusal(f"{mitigation!r} is not a mitigation the dashboard knows: choose one of the list.")
         if effectiveness not in EFFECTIVENESS:
-            raise ValueError(
+            raise Refusal(
                 f"How well the {mitigation} worked must be one of {', '.join(EFFECTIVENESS)}, not {effectiveness!r}."
             )
     rows = []
     for number, item in enumerate(actions, start=1):
         action = _text(item.get("action"))
         if action is None:
-            raise ValueError(f"Action {number} has no description: describe it or remove the row.")
+            raise Refusal(f"Action {number} has no description: describe it or remove the row.")
         rows.append((action, _text(item.get("owner")), _day(item.get("due_on"), f"due date of action {number}")))
     written = [_text(what_happened), _text(what_worked), _text(lessons)]
     if not (attendees or any(written) or mitigations or rows):
-        raise ValueError(
+        raise Refusal(
             "There is nothing to save: record who attended, what happened, what worked, lessons, how well a "
             "mitigation worked or an action."
         )
@@ -291,10 +292,10 @@ def complete_action(con: duckdb.DuckDBPyConnection, action_id: str, done_on: dat
     """Mark a review action done on a day."""
     done_on = _day(done_on, "date the action was done")
     if done_on is None:
-        raise ValueError("Enter the date the action was done.")
+        raise Refusal("Enter the date the action was done.")
     found = con.execute("SELECT count(*) FROM review_actions WHERE action_id = ?", [action_id]).fetchone()[0]
     if not found:
-        raise ValueError("That action is not recorded: it may have been removed. Reload the page.")
+        raise Refusal("That action is not recorded: it may have been removed. Reload the page.")
     con.execute("UPDATE review_actions SET done_on = ? WHERE action_id = ?", [done_on, action_id])
 
 
@@ -403,7 +404,7 @@ def meeting_pack(con: duckdb.DuckDBPyConnection, incident_key: str, as_of: date 
     """An Excel workbook for the review meeting: sheets Incident, Timeline, Councillor and Earlier reviews."""
     context = review_context(con, incident_key, as_of)
     if context is None:
-        raise ValueError("That incident is not in the log: an import may have replaced it. Choose the incident again.")
+        raise Refusal("That incident is not in the log: an import may have replaced it. Choose the incident again.")
     detail, councillor = context["incident"], context["councillor"]
     book = openpyxl.Workbook()
     incident_sheet = book.active

@@ -33,6 +33,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
 from analytics import audit, clock, store
+from analytics.errors import Refusal
 from analytics.governance import sessions
 from analytics.governance.access import ADMINISTRATOR, COUNCILLOR, ROLES, User
 
@@ -54,11 +55,11 @@ _TRIES = 5  # for a sign-in's write that collides with another writer of the sam
 _T = TypeVar("_T")
 
 
-class SignInRefused(Exception):
+class SignInRefused(Refusal):
     """A sign-in that did not succeed, in one sentence the person can act on."""
 
 
-class AccountError(Exception):
+class AccountError(Refusal):
     """A change to an account that cannot be made, in one sentence."""
 
 

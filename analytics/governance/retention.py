@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from analytics import audit
+from analytics.errors import Refusal
 from analytics.ingest.dates import display
 from analytics.months import months_before
 from analytics.store import get_setting, set_setting, transaction
@@ -139,7 +140,7 @@ def _setting(record_type: str) -> str:
 
 def _record_type(name: str) -> RecordType:
     if name not in RECORD_TYPES:
-        raise ValueError(f"There is no record type called {name!r}: choose one of {', '.join(RECORD_TYPES)}.")
+        raise Refusal(f"There is no record type called {name!r}: choose one of {', '.join(RECORD_TYPES)}.")
     return RECORD_TYPES[name]
 
 
@@ -161,7 +162,7 @@ def set_period(con: duckdb.DuckDBPyConnection, record_type: str, months: int, ac
     """Keep `record_type` for `months` from now on, and write the old and new period to the audit trail."""
     chosen = _record_type(record_type)
     if not SHORTEST <= months <= LONGEST:
-        raise ValueError(f"A retention period must be from {SHORTEST} month to {LONGEST // 12} years.")
+        raise Refusal(f"A retention period must be from {SHORTEST} month to {LONGEST // 12} years.")
     old = periods(con)[record_type]
     if old == months:
         return

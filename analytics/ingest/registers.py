@@ -7,6 +7,7 @@ import re
 import duckdb
 import pandas as pd
 
+from analytics.errors import Refusal
 from analytics.ingest.vocabulary import key, over_distinct, tidy
 from analytics.store import get_setting, set_setting
 
@@ -87,7 +88,7 @@ def choose_authority(con: duckdb.DuckDBPyConnection, name_or_code: str) -> tuple
         [name_or_code.strip(), name_or_code.strip()],
     ).fetchone()
     if row is None:
-        raise ValueError(f"No local authority called {name_or_code!r} is in the ward register.")
+        raise Refusal(f"No local authority called {name_or_code!r} is in the ward register.")
     set_setting(con, AUTHORITY_SETTING, row[0])
     return row
 

@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from analytics import audit, clock
+from analytics.errors import Refusal
 from analytics.ingest import vocabulary
 from analytics.ingest.vocabulary import key
 from analytics.store import transaction
@@ -220,14 +221,14 @@ def save_measures(con: duckdb.DuckDBPyConnection, wave_id: str, mapping: dict[st
     texts = {qid: text for qid, text, _ in _questions(con, wave_id)}
     unknown = [qid for qid in mapping if qid not in texts]
     if unknown:
-        raise ValueError(f"Wave {wave_id} has no question {', '.join(unknown)}.")
+        raise Refusal(f"Wave {wave_id} has no question {', '.join(unknown)}.")
     chosen = [measure for measure in mapping.values() if measure is not None]
     bad = sorted(set(chosen) - set(MEASURES))
     if bad:
-        raise ValueError(f"Not a measure: {', '.join(bad)}; use one of {', '.join(MEASURES)}.")
+        raise Refusal(f"Not a measure: {', '.join(bad)}; use one of {', '.join(MEASURES)}.")
     repeated = sorted({measure for measure in chosen if chosen.count(measure) > 1})
     if repeated:
-        raise ValueError(f"Each measure can be given to one question only: {', '.join(repeated)}.")
+        raise Refusal(f"Each measure can be given to one question only: {', '.join(repeated)}.")
     rows = [(key(texts[qid]), measure, clock.now()) for qid, measure in mapping.items()]
     with transaction(con):
         con.executemany("INSERT OR REPLACE INTO survey_measure_mappings VALUES (?, ?, ?)", rows)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analytics.errors import Refusal
 from analytics.governance.suppression import (
     MIN_BASE,
     MIN_CELL,
@@ -122,7 +123,7 @@ def _question(con, wave_id: str, question_id: str) -> dict:
         [wave_id, question_id],
     )
     if row is None:
-        raise ValueError(f"Question {question_id} is not in this survey wave; choose one of its questions.")
+        raise Refusal(f"Question {question_id} is not in this survey wave; choose one of its questions.")
     return {"question_id": row[0], "text": row[1], "kind": row[2], "options": list(row[3] or [])}
 
 
@@ -242,7 +243,7 @@ def free_text(con: duckdb.DuckDBPyConnection, wave_id: str, question_id: str) ->
     """What councillors wrote, in alphabetical order (so no answer can be matched to a respondent by position)."""
     question = _question(con, wave_id, question_id)
     if question["kind"] != "text":
-        raise ValueError(f"Question {question_id} is not a free-text question; summarise it instead.")
+        raise Refusal(f"Question {question_id} is not a free-text question; summarise it instead.")
     rows = con.execute(
         "SELECT answer FROM survey_answers WHERE wave_id = ? AND question_id = ? AND trim(answer) <> '' "
         "ORDER BY answer",
@@ -416,12 +417,12 @@ def crosstab(con: duckdb.DuckDBPyConnection, wave_id: str, question_id: str, by_
     by = _question(con, wave_id, by_question_id)
     for side in (question, by):
         if side["kind"] == "text":
-            raise ValueError(
+            raise Refusal(
                 f"“{side['text']}” has free-text answers, which are only shown as a list and never split by group; "
                 "choose a question with set answers."
             )
     if question_id == by_question_id:
-        raise ValueError("Choose a different question to split the answers by.")
+        raise Refusal("Choose a different question to split the answers by.")
     raw = con.execute(
         """
         SELECT g.answer AS grp, a.answer, count(DISTINCT a.respondent) AS count
@@ -547,7 +548,7 @@ def _resolve_wave(con, wave: str) -> tuple[str, str]:
         [wave, wave, wave],
     )
     if row is None:
-        raise ValueError(f"There is no survey wave '{wave}'; import it first or choose another.")
+        raise Refusal(f"There is no survey wave '{wave}'; import it first or choose another.")
     return row[0], row[1]
 
 
@@ -591,7 +592,7 @@ def wave_change(
         [id_a, question_id_or_text, question_id_or_text, question_id_or_text],
     )
     if text is None:
-        raise ValueError(f"Wave {label_a} has no question '{question_id_or_text}'.")
+        raise Refusal(f"Wave {label_a} has no question '{question_id_or_text}'.")
     text = text[0]
     shares = []
     for wave_id, label in ((id_a, label_a), (id_b, label_b)):
@@ -606,7 +607,7 @@ def wave_change(
             [list(options), wave_id, text],
         )
         if row[0] == 0:
-            raise ValueError(f"Wave {label} did not ask “{text}”, so the two cannot be compared.")
+            raise Refusal(f"Wave {label} did not ask “{text}”, so the two cannot be compared.")
         shares.append((int(row[1]), int(row[0])))
     (chose_a, n_a), (chose_b, n_b) = shares
     described = f"Councillors answering {_said(options)} to “{text}”"

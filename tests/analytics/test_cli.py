@@ -12,7 +12,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analytics import audit, clock, store
+from analytics import audit, cli, clock, store
 from analytics.cli import main
 from analytics.governance import accounts
 from tests.analytics.ingest.test_importing import ROWS, csv_bytes
@@ -309,6 +309,45 @@ def test_a_problem_the_command_does_not_expect_is_still_one_sentence(capsys, mon
     code, lines, err = run(capsys, "summary", "--db", db_path)
     assert (code, lines) == (1, [])
     one_sentence(err)
+
+
+def test_a_problem_the_command_does_not_expect_is_logged_beside_the_database_under_a_reference(
+    capsys, monkeypatch, db_path
+):
+    def broken(*args, **kwargs):
+        raise ValueError("pandas said no")
+
+    monkeypatch.setattr(store, "table_counts", broken)
+    code, _, err = run(capsys, "summary", "--db", db_path)
+    assert code == 1 and "pandas said no" not in err
+    reference = re.search(r"reference ([0-9A-F]{8})", err)[1]
+    log = db_path.parent / "errors.log"
+    assert str(log) in err
+    logged = log.read_text()
+    assert f"Error {reference} in `python -m analytics summary" in logged
+    assert "Traceback" in logged and "pandas said no" in logged
+
+
+def test_a_bug_whose_log_cannot_be_written_puts_its_details_on_stderr(capsys, monkeypatch, db_path):
+    def broken(*args, **kwargs):
+        raise ValueError("pandas said no")
+
+    monkeypatch.setattr(store, "table_counts", broken)
+    monkeypatch.setattr(cli, "ERROR_LOG", ".")  # the database's folder itself: no file can be opened there
+    code, _, err = run(capsys, "summary", "--db", db_path)
+    reference = re.search(r"reference ([0-9A-F]{8})", err)[1]
+    details, last_line = err.rstrip("\n").rsplit("\n", 1)
+    assert code == 1 and last_line.startswith("error: ") and "its details in the lines above" in last_line
+    assert f"Error {reference}" in details and "pandas said no" in details
+
+
+def test_every_refusal_is_told_as_its_sentence(capsys, monkeypatch, db_path):
+    def refused(*args, **kwargs):
+        raise accounts.AccountError("There is no account called nobody.")
+
+    monkeypatch.setattr(store, "table_counts", refused)
+    code, lines, err = run(capsys, "summary", "--db", db_path)
+    assert (code, lines, err) == (2, [], "error: There is no account called nobody.\n")
 
 
 @pytest.fixture(scope="module")

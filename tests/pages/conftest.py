@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
 from analytics import store
 from analytics.sample.demo import load_sample
 from pages.pages_folder import start_app_tests_without_it
+from pages.server import on_error
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +18,20 @@ def served_navigation(monkeypatch):
     """Run every AppTest run as a served dashboard runs after its first visit: through app.py's st.navigation
     (pages/pages_folder.py says why AppTest would not)."""
     start_app_tests_without_it(monkeypatch)
+
+
+@pytest.fixture
+def served_errors(monkeypatch):
+    """A page's error handled as the served dashboard handles it (app.py's `on_script_error`), which AppTest does
+    not: a sentence and a reference on the page, the details in the log. Not for every test: a test that asserts
+    `not app.exception` would then pass over a broken page."""
+    start = ScriptRunner.__init__
+
+    def start_with_error_handler(self, *args, **kwargs):
+        start(self, *args, **kwargs)
+        self._on_script_error = on_error
+
+    monkeypatch.setattr(ScriptRunner, "__init__", start_with_error_handler)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The self-assessment page as a user meets it: score the statements, save, and see the history."""
 
 import json
+import re
 from datetime import date
 
 from analytics import clock, store
@@ -22,6 +23,17 @@ def fill_and_save(app, scores: list[int], on: date, evidence: str = ""):
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+def test_a_fault_that_is_no_refusal_is_shown_as_a_reference_not_in_its_own_words(database, served_errors, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("pandas said no")
+
+    monkeypatch.setattr(assessment, "load_framework", broken)
+    app = open_app("pages/assessment.py")
+    [shown] = [error.value for error in app.error]
+    assert re.fullmatch(r"Something went wrong on this page\. .* reference: [0-9A-F]{8}\.", shown), shown
+    assert "pandas said no" not in text_of(app) + shown
 
 
 def test_an_empty_database_says_what_to_do(database):

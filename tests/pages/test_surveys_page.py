@@ -1,12 +1,14 @@
 """The surveys page as a user meets it: a built survey of two waves imported into the test's own database."""
 
 import json
+import re
 
 import pytest
 
 from analytics import audit, store
 from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, VIEWER
 from analytics.sample.demo import load_sample
+from analytics.surveys import survey_measures
 from analytics.surveys.benchmarks import shown_against_national
 from tests.analytics.surveys.test_survey_results import (
     ABUSE,
@@ -183,6 +185,19 @@ def test_a_saved_measure_mapping_is_used_and_remembered(database):
     assert saved == 15
     actor, subject, _ = audit_rows(database, audit.SETTING_CHANGED)[-1]
     assert (actor, subject) == (f"test-{SAFETY_OFFICER}", "survey measures of wave 2026")
+
+
+def test_a_fault_in_saving_the_measures_is_told_by_a_reference_not_in_its_own_words(sample, served_errors, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("pandas said no")
+
+    monkeypatch.setattr(survey_measures, "save_measures", broken)
+    app = open_app("pages/surveys.py")
+    app.button(key="save_measures").click()
+    app.run()
+    [shown] = [error.value for error in app.error]
+    assert re.fullmatch(r"Something went wrong on this page\. .* reference: [0-9A-F]{8}\.", shown), shown
+    assert "pandas said no" not in text_of(app) + shown
 
 
 @pytest.mark.parametrize("role", [VIEWER, COUNCILLOR, SAFETY_CHAMPION])
