@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 FAKETIME := /usr/bin/faketime
+# A worker a CPU: the browser tests keep to one of them, in order, while the others share the rest (the browser
+# tests' servers and Chromium are as busy as a CPU, and two of them at once only slow each other down).
+PARALLEL := -n auto --dist loadgroup
 
 .PHONY: run test test-two-years-on lint audit clean
 
@@ -36,10 +39,10 @@ lint: $(STAMP)
 	$(BIN)/python -m ruff format --check .
 
 test: lint $(CHROMIUM)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 test-two-years-on: $(STAMP) $(CHROMIUM) $(FAKETIME)
-	$(FAKETIME) -m '2 years' $(BIN)/python -m pytest
+	$(FAKETIME) -m '2 years' $(BIN)/python -m pytest $(PARALLEL)
 
 # The pinned dependencies against PyPI's vulnerability database; says plainly when it could not be reached.
 audit: $(STAMP)

@@ -32,6 +32,7 @@ from analytics import store
 from analytics.governance import accounts, sessions
 from analytics.governance.access import ROLES
 from analytics.sample.demo import load_sample
+from app import SECTIONS
 from tests.conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,8 +40,18 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 PASSWORD = "a browser test password"
 SCREENSHOTS = REPO / "artefacts" / "screenshots"
+PAGE_TITLES = {name: title for pages in SECTIONS.values() for name, title, _ in pages}  # as the navigation lists them
 WAIT = 30_000  # ms: a cold server's first page can take a while on a busy machine
 expect.set_options(timeout=WAIT)  # every expectation waits as long, not Playwright's 5 seconds
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `make test` (pytest-xdist, --dist loadgroup) every browser test runs on one worker, one at a time,
+    while the other workers take the rest of the suite: one dashboard and one Chromium busy at a time."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _free_port() -> int:
@@ -253,6 +264,16 @@ def holds_session_cookie(page: Page) -> None:
 
 def navigation(page: Page):
     return page.get_by_test_id("stSidebarNav")
+
+
+def open_from_navigation(page: Page, name: str) -> None:
+    """Open a page as a person moves around the dashboard once signed in: by its link in the sidebar (unfolding the
+    list first where Streamlit has folded it), not by loading its address afresh, which costs three times as long."""
+    link = navigation(page).get_by_role("link", name=PAGE_TITLES[name], exact=True)
+    unfold = page.get_by_test_id("stSidebarNavViewButton")
+    if not link.is_visible() and unfold.is_visible() and unfold.inner_text().endswith("more"):
+        unfold.click()
+    link.click()
 
 
 def signed_in(page: Page, role: str) -> None:

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from analytics import store
 from analytics.governance import access
 from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, VIEWER
-from tests.browser.conftest import WAIT, Dashboard, Received, open_signed_in, serve, settled
+from tests.browser.conftest import WAIT, Dashboard, Received, open_from_navigation, open_signed_in, serve, settled
 from tests.browser.test_roles import HEADINGS
 from tests.builders import incident, load_incidents
 
@@ -98,7 +98,7 @@ def _walk(page, dashboard: Dashboard, role: str) -> None:
     user = access.User(role, role, role)
     for name, heading in HEADINGS.items():
         if user.may_open(name):
-            page.goto(dashboard.address("" if name == "overview" else name))
+            open_from_navigation(page, name)
             expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=WAIT)
             settled(page)
 
@@ -107,7 +107,7 @@ def _walk(page, dashboard: Dashboard, role: str) -> None:
 def test_no_perpetrator_can_be_recovered_from_what_the_browser_receives(dashboard, page, received, role):
     _walk(page, dashboard, role)
     if role != VIEWER:  # the incident log sends this role's incidents: the unreferenced ones are the newest
-        page.goto(dashboard.address("incident_log"))
+        open_from_navigation(page, "incident_log")
         expect(page.get_by_role("heading", name=HEADINGS["incident_log"])).to_be_visible(timeout=WAIT)
         settled(page)
     seen = _everything_received(received).lower()

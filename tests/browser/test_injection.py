@@ -26,7 +26,7 @@ from analytics.governance.access import ROLES, User
 from analytics.ingest import registers
 from analytics.ingest.importing import import_file
 from analytics.surveys.surveys import import_survey
-from tests.browser.conftest import WAIT, add_accounts, open_signed_in, serve, settled, signed_in
+from tests.browser.conftest import WAIT, add_accounts, open_from_navigation, open_signed_in, serve, settled
 from tests.browser.test_roles import HEADINGS
 
 OUTSIDE = "203.0.113.9"  # TEST-NET-3: never a real host
@@ -186,8 +186,7 @@ def test_imported_text_is_drawn_as_text_on_every_page(payload_council, tmp_path,
         for name, heading in HEADINGS.items():
             if not user.may_open(name):
                 continue
-            page.goto(dashboard.address("" if name == "overview" else name))
-            signed_in(page, role)
+            open_from_navigation(page, name)
             expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=WAIT)
             settled(page)
             _act(page, name)

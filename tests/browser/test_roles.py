@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from analytics.governance import access
 from analytics.governance.access import ROLES
-from tests.browser.conftest import WAIT, open_signed_in, screenshot, settled, signed_in
+from tests.browser.conftest import WAIT, open_from_navigation, open_signed_in, screenshot, settled, signed_in
 from tests.browser.test_sessions import NO_ACCESS
 
 HEADINGS = {
@@ -41,11 +41,12 @@ def test_a_role_walked_through_every_page(cold_dashboard, browser_context, page,
     tab.close()
     user = access.User(role, role, role)
     for name, heading in HEADINGS.items():
-        page.goto(cold_dashboard.address("" if name == "overview" else name))
-        signed_in(page, role)
         if user.may_open(name):
+            open_from_navigation(page, name)
             expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=WAIT)
         else:
+            page.goto(cold_dashboard.address(name))
+            signed_in(page, role)
             expect(page.get_by_text(NO_ACCESS)).to_be_visible(timeout=WAIT)
             expect(page.get_by_role("heading", name=heading)).to_have_count(0)
         settled(page)
