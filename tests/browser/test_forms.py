@@ -2,11 +2,16 @@
 than once. Every field a form holds is submitted together, and the same submission is never stored twice."""
 
 import re
+from datetime import date
 
 from playwright.sync_api import expect
 
+from analytics import store
+from analytics.assessment import assessment
+from analytics.assessment.assessment import Action
 from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
-from tests.browser.conftest import WAIT, open_signed_in, settled, sign_in, signed_in
+from tests.browser.conftest import WAIT, open_signed_in, serve, settled, sign_in, signed_in
+from tests.conftest import TODAY
 
 NEW_PASSWORD = "typed with the keyboard only"
 
@@ -72,3 +77,28 @@ def test_a_viewer_cannot_change_which_question_is_which_measure(cold_dashboard, 
     settled(page)
     expect(page.get_by_text("Which question is which measure?")).to_have_count(0)
     expect(page.get_by_role("button", name="Save these measures")).to_have_count(0)
+
+
+def test_an_action_is_marked_done_once_however_often_the_button_is_pressed(council_copy, tmp_path, page):
+    con = store.connect(council_copy)
+    scores = {("2", f"2.1.{n}"): 1 for n in range(1, 6)}
+    actions = [Action("2", "Run personal safety training", "Democratic services", None), Action("2", "Audit", "", None)]
+    assessment.save_assessment(con, date(2026, 9, 1), scores, actions=actions)
+    con.close()
+    with serve(council_copy, tmp_path) as dashboard:
+        open_signed_in(page, dashboard, "assessment", SAFETY_OFFICER)
+        expect(page.get_by_role("heading", name="Open improvement actions")).to_be_visible(timeout=WAIT)
+        settled(page)
+        page.get_by_label("Action done").click()
+        page.keyboard.type("Run personal")
+        page.keyboard.press("Enter")
+        done = page.get_by_role("button", name="Mark as done")
+        done.dblclick()
+        page.wait_for_timeout(200)
+        done.click()
+        settled(page)
+        expect(page.get_by_text("Marked as done: Run personal safety training")).to_be_visible(timeout=WAIT)
+        expect(page.get_by_role("option", name="Run personal safety training")).to_have_count(0)
+        page.close()
+        marked = dashboard.rows("SELECT action, done_on FROM improvement_actions WHERE done_on IS NOT NULL")
+    assert marked == [("Run personal safety training", TODAY)]
