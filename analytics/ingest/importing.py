@@ -115,12 +115,6 @@ def save_mapping(con: duckdb.DuckDBPyConnection, dataset: str, mapping: dict[str
         con.unregister(frame_name)
 
 
-def suggest_mapping(dataset: Dataset, headers: list[str], saved: dict[str, str]) -> dict[str, str]:
-    """Each header's field from the headers alone: the saved choice first, then the best match; '' for none."""
-    matches = match_columns(dataset, headers, saved)
-    return {header: matches[header].field if header in matches else IGNORE for header in headers}
-
-
 def _header_scorer(dataset: Dataset, saved: dict[str, str]) -> Callable[[list[str]], int]:
     """How much a row looks like this dataset's header: the fields it names, weighted by how surely."""
 

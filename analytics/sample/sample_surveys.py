@@ -149,9 +149,6 @@ def wave_files(months_later: int = 0) -> list[tuple[str, str]]:
     return [(label, f"councillor_survey_{label}.{kind}") for label, kind in zip(labels, ("xlsx", "csv"), strict=True)]
 
 
-FILE_NAMES = dict(wave_files())
-
-
 def write_sample_surveys(out_dir: Path, *, seed: int = 2026, months_later: int = 0) -> list[Path]:
     """Write the two survey waves into out_dir (2025 from Microsoft Forms, 2026 from SurveyMonkey); their paths.
 
