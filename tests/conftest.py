@@ -1,6 +1,7 @@
 """Shared fixtures: the day the tests run on, a temporary database per test and the real-world files beside the
 checkout."""
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -33,14 +34,34 @@ def realworld() -> Path:
 
 @pytest.fixture
 def db_path(tmp_path) -> Path:
+    """Where the test's database goes; no file there yet, for the tests of creating one."""
     return tmp_path / "test.duckdb"
 
 
-@pytest.fixture
-def con(db_path):
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An empty database at the current schema, made once: a test's database starts as a copy of it, since copying
+    the file takes a millisecond and running every migration tens. Every copy has the same secret (analytics.keyed);
+    a test of two databases' secrets makes its own with store.connect."""
     from analytics import store
 
-    connection = store.connect(db_path)
+    path = tmp_path_factory.mktemp("migrated") / "migrated.duckdb"
+    store.connect(path).close()
+    return path
+
+
+@pytest.fixture
+def migrated(migrated_database, db_path) -> Path:
+    """The test's database as an empty one at the current schema, already created (`migrated_database`)."""
+    shutil.copy(migrated_database, db_path)
+    return db_path
+
+
+@pytest.fixture
+def con(migrated):
+    from analytics import store
+
+    connection = store.connect(migrated)
     yield connection
     connection.close()
 
