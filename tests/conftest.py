@@ -1,6 +1,7 @@
 """Shared fixtures: the day the tests run on, a temporary database per test and the real-world files beside the
 checkout."""
 
+import secrets
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from analytics import clock
 
@@ -24,6 +26,20 @@ def pinned_clock():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(clock.CLOCK_ENV, TODAY.isoformat())
         yield TODAY
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    """Passwords hashed and checked with argon2 at its lightest in this process: at the product's strength each
+    takes over a tenth of a second, and the tests hash hundreds. The tests count the checks, never their cost; the
+    dashboard's server that the browser tests start is another process, at full strength."""
+    from analytics.governance import accounts
+
+    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_HASHER", quick)
+        patch.setattr(accounts, "_NO_SUCH_ACCOUNT", quick.hash(secrets.token_urlsafe(16)))
+        yield
 
 
 @pytest.fixture
