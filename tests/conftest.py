@@ -73,6 +73,45 @@ def migrated(migrated_database, db_path) -> Path:
     return db_path
 
 
+@pytest.fixture(scope="session")
+def built_databases(migrated_database, tmp_path_factory):
+    """The database a builder function makes from an empty one, built once a session: `built_by` copies it."""
+    from analytics import store
+
+    built = {}
+
+    def database_built_by(build) -> Path:
+        if build not in built:
+            path = tmp_path_factory.mktemp(build.__name__) / "built.duckdb"
+            shutil.copy(migrated_database, path)
+            connection = store.connect(path)
+            build(connection)
+            connection.close()
+            built[build] = path
+        return built[build]
+
+    return database_built_by
+
+
+@pytest.fixture
+def built_by(built_databases, tmp_path):
+    """A connection to the test's own copy of what a builder function makes (`built_databases`): the council a
+    module's tests share is built once, yet each test may write to its copy."""
+    from analytics import store
+
+    connections = []
+
+    def connect(build):
+        path = tmp_path / f"{build.__name__}.duckdb"
+        shutil.copy(built_databases(build), path)
+        connections.append(store.connect(path))
+        return connections[-1]
+
+    yield connect
+    for connection in connections:
+        connection.close()
+
+
 @pytest.fixture
 def con(migrated):
     from analytics import store

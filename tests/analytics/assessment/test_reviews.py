@@ -63,9 +63,8 @@ def load_council(con) -> None:
 
 
 @pytest.fixture
-def council(con):
-    load_council(con)
-    return con
+def council(built_by):
+    return built_by(load_council)
 
 
 def review(con, key="ref:INC-5", **changes):

@@ -65,8 +65,9 @@ def question_id(con, wave_id: str, text: str) -> str:
 
 
 @pytest.fixture
-def survey(con):
-    ids = import_waves(con)
+def survey(built_by):
+    con = built_by(import_waves)
+    ids = dict(con.execute("SELECT label, wave_id FROM survey_waves").fetchall())
     return con, ids["2026"], ids
 
 
