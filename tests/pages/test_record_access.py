@@ -16,7 +16,7 @@ from analytics.sample.demo import load_sample
 from analytics.text import PASSAGE, cut
 from tests.analytics.assessment.test_reviews import load_council
 from tests.analytics.ingest.test_importing import ROWS, csv_bytes
-from tests.pages.test_pages import BAD_ROW, everything_shown, open_app, table_with, taken, text_of
+from tests.pages.helpers import BAD_ROW, everything_shown, open_app, table_with, taken, text_of
 
 LOG = "pages/incident_log.py"
 PAGE_SIZE = 50  # pages/incident_log.py

@@ -20,8 +20,7 @@ from tests.analytics.surveys.test_survey_results import (
     import_waves,
     question_id,
 )
-from tests.pages.test_admin_pages import audit_rows
-from tests.pages.test_pages import as_read, chart_values, open_app, text_of
+from tests.pages.helpers import as_read, audit_rows, chart_values, open_app, text_of
 
 
 @pytest.fixture
