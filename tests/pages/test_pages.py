@@ -8,7 +8,7 @@ from analytics import clock, store
 from analytics.ingest import registers
 from analytics.ingest.importing import import_file
 from analytics.sample.demo import load_sample
-from tests.analytics.ingest.test_importing import ROWS, csv_bytes
+from tests.analytics.ingest.helpers import ROWS, csv_bytes
 from tests.pages.helpers import (
     BAD_ROW,
     as_read,

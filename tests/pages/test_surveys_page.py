@@ -10,7 +10,7 @@ from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFI
 from analytics.sample.demo import load_sample
 from analytics.surveys import survey_measures
 from analytics.surveys.benchmarks import shown_against_national
-from tests.analytics.surveys.test_survey_results import (
+from tests.analytics.surveys.helpers import (
     ABUSE,
     CHANNELS,
     GENDER,
