@@ -15,7 +15,7 @@ import pytest
 from analytics import audit, cli, clock, store
 from analytics.cli import main
 from analytics.governance import accounts
-from tests.analytics.ingest.test_importing import ROWS, csv_bytes
+from tests.analytics.ingest.helpers import ROWS, csv_bytes
 from tests.conftest import REPO
 
 SUMMARY_KEYS = {"batch_id", "rows_read", "inserted", "updated", "unchanged", "rejected", "warnings"}

@@ -19,7 +19,7 @@ from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import export_rows
 from analytics.ingest.batches import rejected_rows
 from analytics.ingest.importing import import_file
-from tests.analytics.assessment.test_reviews import load_council, review
+from tests.analytics.assessment.helpers import load_council, review
 from tests.builders import incident
 
 PAYLOADS = [

@@ -16,7 +16,7 @@ from analytics import store
 from analytics.governance import access
 from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, VIEWER
 from tests.browser.conftest import WAIT, Dashboard, Received, open_from_navigation, open_signed_in, serve, settled
-from tests.browser.test_roles import HEADINGS
+from tests.browser.helpers import HEADINGS
 from tests.builders import incident, load_incidents
 
 UNREFERENCED = 12  # incidents logged without a reference, so keyed on what identifies them

@@ -27,7 +27,7 @@ from analytics.ingest import registers
 from analytics.ingest.importing import import_file
 from analytics.surveys.surveys import import_survey
 from tests.browser.conftest import WAIT, add_accounts, open_from_navigation, open_signed_in, serve, settled
-from tests.browser.test_roles import HEADINGS
+from tests.browser.helpers import HEADINGS
 
 OUTSIDE = "203.0.113.9"  # TEST-NET-3: never a real host
 PAYLOADS = [

@@ -9,23 +9,7 @@ from playwright.sync_api import expect
 from analytics.governance import access
 from analytics.governance.access import ROLES
 from tests.browser.conftest import WAIT, open_from_navigation, open_signed_in, screenshot, settled, signed_in
-from tests.browser.test_sessions import NO_ACCESS
-
-HEADINGS = {
-    "overview": "How much abuse are our councillors facing?",
-    "trends": "Is abuse getting worse?",
-    "patterns": "Where is abuse concentrated?",
-    "councillors": "Whose risk has risen?",
-    "incident_log": "Which incidents are behind the figures?",
-    "surveys": "What do our councillors tell us?",
-    "assessment": "Score our approach",
-    "review": "Prepare a post-incident review",
-    "import_data": "Import your data",
-    "data": "What has been imported?",
-    "users": "Who can use the dashboard?",
-    "audit": "Who did what, and when?",
-    "retention": "How long is data kept?",
-}
+from tests.browser.helpers import HEADINGS, NO_ACCESS
 
 
 @pytest.mark.parametrize("role", ROLES)

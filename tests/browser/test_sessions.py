@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 from analytics import audit
 from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
 from tests.browser.conftest import WAIT, navigation, open_signed_in, settled, signed_in
-
-NO_ACCESS = "You do not have access to this page"
+from tests.browser.helpers import NO_ACCESS
 
 
 def test_the_first_sign_in_after_the_server_starts_works(cold_dashboard, page):

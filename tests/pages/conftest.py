@@ -35,10 +35,10 @@ def served_errors(monkeypatch):
 
 
 @pytest.fixture
-def database(db_path, monkeypatch) -> Path:
+def database(migrated, monkeypatch) -> Path:
     """An empty database of the test's own, which the app under test opens."""
-    monkeypatch.setenv(store.DB_ENV, str(db_path))
-    return db_path
+    monkeypatch.setenv(store.DB_ENV, str(migrated))
+    return migrated
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from analytics import audit, store
 from analytics.governance import access, accounts
 from analytics.governance.access import ADMINISTRATOR, COUNCILLOR, ROLES, SAFETY_CHAMPION, VIEWER
 from tests.conftest import REPO
-from tests.pages.test_pages import as_read, everything_shown, new_app, text_of
+from tests.pages.helpers import as_read, everything_shown, new_app, text_of
 
 PASSWORD = "correct horse battery"
 ALL_PAGES = list(access.PAGES)

@@ -10,18 +10,9 @@ from analytics.governance import accounts
 from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER, User
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 from tests.conftest import REPO
-from tests.pages.test_pages import as_read, open_app, table_with, taken, text_of
+from tests.pages.helpers import as_read, audit_rows, open_app, table_with, taken, text_of
 
 ADMIN = f"test-{ADMINISTRATOR}"
-
-
-def audit_rows(database, action: str) -> list[tuple]:
-    con = store.connect(database)
-    rows = con.execute(
-        "SELECT actor, subject, detail FROM audit_log WHERE action = ? ORDER BY entry", [action]
-    ).fetchall()
-    con.close()
-    return rows
 
 
 # --- Users ---------------------------------------------------------------------------------------------------------

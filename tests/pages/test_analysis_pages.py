@@ -10,7 +10,7 @@ from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import count_incidents
 from analytics.incidents.patterns import describe_concentration, heatmap, ward_rates
 from analytics.incidents.trends import biggest_rises, describe_year_on_year, latest_year_on_previous
-from tests.pages.test_pages import as_read, chart_values, open_app, text_of
+from tests.pages.helpers import as_read, chart_values, open_app, text_of
 
 
 @pytest.fixture(scope="session")

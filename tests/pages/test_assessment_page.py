@@ -7,7 +7,7 @@ from datetime import date
 from analytics import clock, store
 from analytics.assessment import assessment
 from analytics.sample.demo import load_sample
-from tests.pages.test_pages import as_read, open_app, text_of
+from tests.pages.helpers import as_read, open_app, text_of
 
 IDS = ["2.1.1", "2.1.2", "2.1.3", "2.1.4", "2.1.5"]
 

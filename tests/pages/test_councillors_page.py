@@ -6,7 +6,7 @@ import pytest
 
 from analytics import clock, store
 from analytics.incidents.risk import escalation_summary, escalations
-from tests.pages.test_pages import open_app, table_with, text_of
+from tests.pages.helpers import open_app, table_with, text_of
 
 PAGE = "pages/councillors.py"
 

@@ -8,7 +8,7 @@ from analytics import store
 from analytics.incidents.facts import RESPONSES
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import count_incidents, incident_page
-from tests.pages.test_pages import open_app
+from tests.pages.helpers import open_app
 
 PAGE = "pages/incident_log.py"
 

@@ -8,9 +8,8 @@ from analytics import audit, clock, store
 from analytics.assessment.indicators import review_indicators
 from analytics.assessment.reviews import review_candidates
 from analytics.ingest.dates import display
-from tests.analytics.assessment.test_reviews import load_council, review
-from tests.pages.test_admin_pages import audit_rows
-from tests.pages.test_pages import as_read, open_app, table_with, text_of
+from tests.analytics.assessment.helpers import load_council, review
+from tests.pages.helpers import as_read, audit_rows, open_app, table_with, text_of
 
 
 @pytest.fixture

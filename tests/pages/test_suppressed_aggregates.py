@@ -13,9 +13,9 @@ from analytics import store
 from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, VIEWER
 from analytics.incidents.trends import SPLITS
 from analytics.surveys import survey_results
-from tests.analytics.surveys.test_survey_results import HELP, import_waves, question_id
+from tests.analytics.surveys.helpers import HELP, import_waves, question_id
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
-from tests.pages.test_pages import chart_values, open_app, table_with, text_of
+from tests.pages.helpers import chart_values, open_app, table_with, text_of
 
 WITHOUT_SMALL_NUMBERS = (VIEWER, COUNCILLOR)
 SMALL = range(1, 5)

@@ -10,7 +10,7 @@ from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFI
 from analytics.sample.demo import load_sample
 from analytics.surveys import survey_measures
 from analytics.surveys.benchmarks import shown_against_national
-from tests.analytics.surveys.test_survey_results import (
+from tests.analytics.surveys.helpers import (
     ABUSE,
     CHANNELS,
     GENDER,
@@ -20,8 +20,7 @@ from tests.analytics.surveys.test_survey_results import (
     import_waves,
     question_id,
 )
-from tests.pages.test_admin_pages import audit_rows
-from tests.pages.test_pages import as_read, chart_values, open_app, text_of
+from tests.pages.helpers import as_read, audit_rows, chart_values, open_app, text_of
 
 
 @pytest.fixture

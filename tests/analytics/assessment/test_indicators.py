@@ -10,8 +10,7 @@ from tests.builders import councillor, incident, load_councillors, load_incident
 AS_OF = date(2026, 6, 30)
 
 
-@pytest.fixture
-def council(con):
+def build_council(con) -> None:
     load_wards(con, {"Abbey": 1, "Brook": 2})
     load_councillors(con, [
         councillor("Ann Abbot", "Abbey", own_assessment_on="2026-01-10", risk_level="high",
@@ -39,7 +38,11 @@ def council(con):
     con.execute("INSERT INTO review_mitigations VALUES ('R1', 'personal safety alarm', 'effective')")
     con.execute("INSERT INTO review_mitigations VALUES ('R1', 'safety app', 'partly effective')")
     con.execute("INSERT INTO review_mitigations VALUES ('R1', 'cctv or video doorbell', 'not tried')")
-    return con
+
+
+@pytest.fixture
+def council(built_by):
+    return built_by(build_council)
 
 
 def by_name(found):

@@ -132,8 +132,7 @@ def test_the_year_on_year_sentence_names_a_rise_only_when_its_counts_are_shown()
     )
 
 
-@pytest.fixture
-def council(con):
+def build_council(con) -> None:
     """Abbey: 12 incidents a month by social media from July to September 2026, and 2 by email in August."""
     load_wards(con, {"Abbey": 1})
     load_councillors(con, [councillor("Ann Abbot", "Abbey")])
@@ -141,7 +140,11 @@ def council(con):
               for month in (7, 8, 9) for day in range(1, 13)]  # fmt: skip
     email = [incident(f"2026-08-{day:02d}", "Ann Abbot", "Abbey", "email", "verbal abuse") for day in (10, 11)]
     load_incidents(con, social + email)
-    return con
+
+
+@pytest.fixture
+def council(built_by):
+    return built_by(build_council)
 
 
 def test_a_split_trend_hides_small_cells_and_the_averages_of_their_category(council):

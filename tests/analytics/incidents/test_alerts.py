@@ -5,7 +5,7 @@ import json
 from analytics import clock
 from analytics.cli import main
 from analytics.incidents.alerts import Alert, current_alerts
-from tests.analytics.incidents.test_rises import AS_OF, load_council
+from tests.analytics.incidents.helpers import AS_OF, load_council
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 
 FIELDS = {"kind", "concerns", "figures", "sentence"}

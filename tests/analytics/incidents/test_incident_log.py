@@ -93,9 +93,8 @@ def build_council(con) -> None:
 
 
 @pytest.fixture
-def council(con):
-    build_council(con)
-    return con
+def council(built_by):
+    return built_by(build_council)
 
 
 @pytest.fixture(scope="module")

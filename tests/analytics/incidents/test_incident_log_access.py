@@ -38,12 +38,15 @@ OFFICER = User("officer", "Officer", SAFETY_OFFICER)
 CHAMPION = User("champion", "Champion", SAFETY_CHAMPION)
 
 
-@pytest.fixture
-def council(con):
+def build_council(con) -> None:
     load_wards(con, {"Abbey": 1, "Brook": 1})
     load_councillors(con, [councillor("Ann Abbot", "Abbey"), councillor("Bob Brook", "Brook")])
     load_incidents(con, LOG)
-    return con
+
+
+@pytest.fixture
+def council(built_by):
+    return built_by(build_council)
 
 
 def key_of(con, ref: str) -> str:

@@ -11,8 +11,7 @@ from tests.builders import councillor, incident, load_councillors, load_incident
 AS_OF = date(2026, 6, 30)
 
 
-@pytest.fixture
-def council(con):
+def build_council(con) -> None:
     load_wards(con, {"Abbey": 1, "Brook": 2})
     load_councillors(
         con,
@@ -64,7 +63,11 @@ def council(con):
                      threat_level="low"),
         ],
     )  # fmt: skip
-    return con
+
+
+@pytest.fixture
+def council(built_by):
+    return built_by(build_council)
 
 
 def by_key(people):

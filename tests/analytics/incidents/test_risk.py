@@ -15,8 +15,7 @@ AS_OF = date(2026, 6, 30)
 CURRENT = "2026-01-10"  # a risk assessment within the last 12 months
 
 
-@pytest.fixture
-def council(con):
+def build_council(con) -> None:
     load_wards(con, {"Abbey": 1, "Brook": 2})
     load_councillors(
         con,
@@ -67,7 +66,11 @@ def council(con):
                      threat_level="low"),
         ],
     )  # fmt: skip
-    return con
+
+
+@pytest.fixture
+def council(built_by):
+    return built_by(build_council)
 
 
 def by_name(risks):

@@ -16,8 +16,7 @@ from tests.builders import councillor, incident, load_councillors, load_incident
 ALL = IncidentFilter()
 
 
-@pytest.fixture
-def council(con):
+def build_council(con) -> None:
     """Abbey has one councillor, Brook two. Ann (Abbey) is an independent woman; Ben and Cal (Brook) are men."""
     load_wards(con, {"Abbey": 1, "Brook": 2})
     load_councillors(
@@ -49,7 +48,11 @@ def council(con):
             incident("2026-03-01", "Ben Brook", "Brook", "Facebook", "misinformation"),
         ],
     )
-    return con
+
+
+@pytest.fixture
+def council(built_by):
+    return built_by(build_council)
 
 
 def test_monthly_counts_fill_empty_months_and_compare_with_a_year_before(council):

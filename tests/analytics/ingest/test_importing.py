@@ -14,19 +14,7 @@ from analytics.ingest import importing, registers
 from analytics.ingest.batches import rejected_rows
 from analytics.ingest.importing import import_file
 from analytics.surveys.surveys import import_survey
-
-HEADER = (
-    "Ref,Date of incident,Councillor,Ward,How (channel),Type of abuse,Protected characteristic(s),Threat level,Status"
-)
-ROWS = [
-    "INC-1,03/04/2025,Cllr Ann Lee,Castle Hill,Facebook,Verbal abuse; Harassment,Racist,High,Open",
-    "INC-2,14/04/2025,Bob Kay,St. John's,Email,Threat to kill,,,Closed",
-    "INC-3,2025-05-01,Ann Lee,Castle Hill,f2f,intimidation,misogynistic,2,Open",
-]
-
-
-def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
-    return ("\n".join([header, *rows]) + "\n").encode()
+from tests.analytics.ingest.helpers import HEADER, ROWS, csv_bytes
 
 
 def counts(con) -> dict:

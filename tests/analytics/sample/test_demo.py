@@ -11,8 +11,8 @@ from analytics.ingest import registers
 from analytics.ingest.importing import import_file
 from analytics.sample import demo
 from analytics.surveys.surveys import import_survey
-from tests.analytics.ingest.test_importing import ROWS, csv_bytes
-from tests.analytics.surveys.test_surveys import PLAIN as PLAIN_SURVEY
+from tests.analytics.ingest.helpers import ROWS, csv_bytes
+from tests.analytics.surveys.helpers import PLAIN as PLAIN_SURVEY
 
 
 def test_the_sample_council_loads_linked_and_labelled(con):

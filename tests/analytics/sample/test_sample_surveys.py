@@ -19,7 +19,7 @@ from analytics.sample.sample_surveys import (
     write_sample_surveys,
 )
 from analytics.surveys.surveys import import_survey
-from tests.analytics.surveys.test_surveys import answers, question
+from tests.analytics.surveys.helpers import answers, question
 
 NAMES = ["councillor_survey_2025.xlsx", "councillor_survey_2026.csv"]
 TEXTS = [q.text for q in QUESTIONS]

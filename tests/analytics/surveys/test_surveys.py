@@ -17,27 +17,17 @@ from analytics.cli import main
 from analytics.errors import ImportRefused
 from analytics.surveys import surveys
 from analytics.surveys.surveys import import_survey
+from tests.analytics.surveys.helpers import (
+    PLAIN,
+    answers,
+    question,
+)
 
 EXPORTS = "survey-exports"
 
 
 def export(realworld, name: str) -> bytes:
     return (realworld / EXPORTS / name).read_bytes()
-
-
-def answers(con, question_id: str, respondent: str | None = None) -> list[str]:
-    """The answers to a question; only those of `respondent` (as the survey tool numbers them), if given."""
-    sql = "SELECT answer FROM survey_answers WHERE question_id = $question"
-    params = {"question": question_id}
-    if respondent is not None:
-        sql += f" AND respondent = {keyed.respondent_sql('$respondent')}"
-        params |= {"respondent": respondent, **keyed.hmac_parameters(con)}
-    return sorted(row[0] for row in con.execute(sql, params).fetchall())
-
-
-def question(con, question_id: str) -> tuple:
-    sql = "SELECT text, kind, options FROM survey_questions WHERE question_id = ?"
-    return con.execute(sql, [question_id]).fetchall()[0]
 
 
 def counts(con) -> tuple[int, int, int]:
@@ -192,8 +182,6 @@ def test_google_forms_options_with_commas_are_learned_from_the_answers(con):
 
 
 # --- plain tables, re-imports and refusals --------------------------------------------------------------
-
-PLAIN = "Respondent ID,Gender,Experienced abuse,Years served\nA1,Female,Yes,3\nA2,Male,No,10\nA3,Female,Yes,1\n"
 
 
 def test_plain_one_header_table_uses_its_respondent_ids(con):
