@@ -7,9 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 FAKETIME := /usr/bin/faketime
-# A worker a CPU: the browser tests keep to one of them, in order, while the others share the rest (the browser
-# tests' servers and Chromium are as busy as a CPU, and two of them at once only slow each other down).
-PARALLEL := -n auto --dist loadgroup
+# A worker a CPU, each taking a whole test file at a time (so a file's shared council is built once): the tests
+# outside the browser take about two minutes, so the browser tests, a dashboard and a Chromium each, are spread too.
+PARALLEL := -n auto --dist loadfile
 
 .PHONY: run test test-two-years-on lint audit clean
 

@@ -45,15 +45,6 @@ WAIT = 30_000  # ms: a cold server's first page can take a while on a busy machi
 expect.set_options(timeout=WAIT)  # every expectation waits as long, not Playwright's 5 seconds
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `make test` (pytest-xdist, --dist loadgroup) every browser test runs on one worker, one at a time,
-    while the other workers take the rest of the suite: one dashboard and one Chromium busy at a time."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
