@@ -18,6 +18,7 @@ from analytics.incidents import facts
 
 DB_ENV = "SAFETY_DASHBOARD_DB"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "safety.duckdb"
+FACTS_BUILT = facts.BUILT_SETTING  # the setting that changes whenever the incidents' facts are built again
 _CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
 
 
@@ -296,6 +297,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         with transaction(con):
             script(con) if callable(script) else con.execute(script)
             con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, clock.now()])
+            con.execute("DELETE FROM settings WHERE name = ?", [facts.RULES_SETTING])
     return len(MIGRATIONS)
 
 
@@ -316,6 +318,11 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     migrate(con)
     facts.install(con)
     return con
+
+
+def incidents_changed(con: duckdb.DuckDBPyConnection) -> None:
+    """Every writer to `incidents` calls this inside its transaction: the derived facts built again with it."""
+    facts.refresh(con)
 
 
 def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:

@@ -12,10 +12,12 @@ from analytics.governance.privacy import perpetrators_shown
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incidents import date_extent
 from analytics.incidents.perpetrators import (
+    Listed,
     RepeatPerpetrator,
+    listed_counts,
     listing_rules,
     named,
-    perpetrator_timeline,
+    perpetrator_timelines,
     repeat_perpetrators,
 )
 from analytics.incidents.risk import (
@@ -27,9 +29,10 @@ from analytics.incidents.risk import (
     rules_in_words,
 )
 from analytics.ingest.dates import display
-from analytics.ingest.vocabulary import SERIOUS_THREATS
 from analytics.text import SENTENCE
 from pages.common import AnalysisPage, as_written, link_to, open_analysis_page
+
+PEOPLE_A_PAGE = 25  # people listed, each with their incidents, at a time
 
 
 @st.cache_data(show_spinner=False)
@@ -38,18 +41,23 @@ def _risks(_con: duckdb.DuckDBPyConnection, version: str, as_of: date) -> list[C
 
 
 @st.cache_data(show_spinner=False)
+def _listed(_con: duckdb.DuckDBPyConnection, version: str, incident_filter: IncidentFilter, as_of: date) -> Listed:
+    return listed_counts(_con, incident_filter, as_of)
+
+
+@st.cache_data(show_spinner=False)
 def _people(
-    _con: duckdb.DuckDBPyConnection, version: str, incident_filter: IncidentFilter, as_of: date, user: User
+    _con: duckdb.DuckDBPyConnection, version: str, incident_filter: IncidentFilter, as_of: date, user: User, skip: int
 ) -> list[RepeatPerpetrator]:
-    """The repeat perpetrators, each named as this user may see them."""
-    people = repeat_perpetrators(_con, incident_filter, as_of)
+    """A page of the repeat perpetrators, from the `skip`-th on, each named as this user may see them."""
+    people = repeat_perpetrators(_con, incident_filter, as_of, most=PEOPLE_A_PAGE, skip=skip)
     names = perpetrators_shown(_con, user, pd.Series([person.perpetrator_key for person in people], dtype=object))
     return [named(person, name) for person, name in zip(people, names, strict=True)]
 
 
 @st.cache_data(show_spinner=False)
-def _timeline(_con: duckdb.DuckDBPyConnection, version: str, perpetrator_key: str) -> pd.DataFrame:
-    return perpetrator_timeline(_con, perpetrator_key)
+def _timelines(_con: duckdb.DuckDBPyConnection, version: str, perpetrator_keys: list[str]) -> dict[str, pd.DataFrame]:
+    return perpetrator_timelines(_con, perpetrator_keys)
 
 
 def _assessed(day: date | None) -> str:
@@ -159,25 +167,52 @@ def _period(chosen: IncidentFilter) -> str:
     return "in the whole log"
 
 
-def _show_people(page: AnalysisPage, log_is_empty: bool, people: list[RepeatPerpetrator]) -> None:
+def _show_people(page: AnalysisPage, log_is_empty: bool, as_of: date) -> None:
     st.subheader("People linked to several incidents")
     if log_is_empty:
         st.info("No incidents yet: import your incident log on the Import page.", icon=":material/upload_file:")
         return
-    if not people:
+    listed = _listed(page.con, page.version, page.chosen, as_of)
+    if not listed.people:
         st.success(
             f"No one is linked to several incidents, several councillors or a rising threat {_period(page.chosen)} "
             "under the filters chosen."
         )
         return
-    serious = sum(person.highest_threat in SERIOUS_THREATS for person in people)
-    rising = sum(person.threat_rising for person in people)
     st.markdown(
-        f"**{len(people)} people** are linked to several incidents, several councillors or a rising threat "
-        f"{_period(page.chosen)}: {serious} of them reached a high or critical threat level, and the threat is rising "
-        f"for {rising}. Consider referral to the police for each."
+        f"**{listed.people:,} people** are linked to several incidents, several councillors or a rising threat "
+        f"{_period(page.chosen)}: {listed.serious:,} of them reached a high or critical threat level, and the threat "
+        f"is rising for {listed.rising:,}. Consider referral to the police for each."
     )
+    skip = _chosen_page(listed.people) * PEOPLE_A_PAGE
+    people = _people(page.con, page.version, page.chosen, as_of, page.user, skip)
     st.dataframe(_people_table(people, page.user.may(IDENTITIES)), hide_index=True)
+    _show_listing_rules()
+    timelines = _timelines(page.con, page.version, [person.perpetrator_key for person in people])
+    for person in people:
+        with st.expander(
+            f"{as_written(person.name)}: {person.incidents} incidents, highest threat {person.highest_threat}"
+        ):
+            st.markdown(as_written(person.sentence, SENTENCE))
+            st.dataframe(_timeline_table(timelines[person.perpetrator_key]), hide_index=True)
+
+
+def _chosen_page(people: int) -> int:
+    """Which page of people to show, counting from 0: a page chooser only when they fill more than one page."""
+    pages = -(-people // PEOPLE_A_PAGE)
+    if pages == 1:
+        return 0
+    chosen = st.number_input(
+        f"Page of people ({PEOPLE_A_PAGE} a page, highest priority first)",
+        min_value=1,
+        max_value=pages,
+        key="people_page",
+    )
+    st.caption(f"People {(chosen - 1) * PEOPLE_A_PAGE + 1:,} to {min(chosen * PEOPLE_A_PAGE, people):,} of {people:,}.")
+    return chosen - 1
+
+
+def _show_listing_rules() -> None:
     with st.expander("Who is listed", icon=":material/rule:"):
         rules = listing_rules()
         st.markdown(
@@ -186,12 +221,6 @@ def _show_people(page: AnalysisPage, log_is_empty: bool, people: list[RepeatPerp
             + "".join(f"\n- {rule}" for rule in rules["listed"])
         )
         st.markdown("In order of priority:\n" + "".join(f"\n- {rule}" for rule in rules["order"]))
-    for person in people:
-        with st.expander(
-            f"{as_written(person.name)}: {person.incidents} incidents, highest threat {person.highest_threat}"
-        ):
-            st.markdown(as_written(person.sentence, SENTENCE))
-            st.dataframe(_timeline_table(_timeline(page.con, page.version, person.perpetrator_key)), hide_index=True)
 
 
 page = open_analysis_page("councillors", "Whose risk has risen?")
@@ -199,8 +228,7 @@ con, version = page.con, page.version
 as_of = clock.today()
 risks = _risks(con, version, as_of)
 _show_risks(risks)
-people = _people(con, version, page.chosen, as_of, page.user)
-_show_people(page, date_extent(con)[0] is None, people)
+_show_people(page, date_extent(con)[0] is None, as_of)
 if risks:
     st.subheader("Every councillor's suggested and recorded risk")
     st.dataframe(_register_table(risks), hide_index=True)

@@ -8,7 +8,7 @@ import streamlit as st
 from analytics import clock
 from analytics.governance import privacy
 from analytics.governance.access import COUNCILLOR_RISK
-from analytics.incidents.alerts import current_alerts
+from analytics.incidents.alerts import Digest, digest
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incidents import headline, monthly_counts
 from analytics.text import SENTENCE
@@ -23,6 +23,8 @@ from pages.common import (
     stop_while_log_empty,
 )
 
+ALERTS_SHOWN = 5  # of each kind about people; the Councillors and risk page lists them all
+
 
 @st.cache_data(show_spinner=False)
 def _overview(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter):
@@ -31,8 +33,8 @@ def _overview(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFil
 
 
 @st.cache_data(show_spinner=False)
-def _alerts(_con: duckdb.DuckDBPyConnection, version: str, as_of: date):
-    return current_alerts(_con, as_of)
+def _digest(_con: duckdb.DuckDBPyConnection, version: str, as_of: date) -> Digest:
+    return digest(_con, as_of, most=ALERTS_SHOWN)
 
 
 def _metric(column, label: str, now: int | None, before: int | None, help_text: str | None = None) -> None:
@@ -42,8 +44,9 @@ def _metric(column, label: str, now: int | None, before: int | None, help_text: 
     column.metric(label, value, delta=delta, delta_color="inverse", help=help_text)
 
 
-def _attention(alerts, about_people: bool) -> None:
-    """The digest; `about_people` says whether this user may see the alerts about individual people."""
+def _attention(alerts, found: Digest, about_people: bool) -> None:
+    """The digest's alerts as this user may read them; `about_people` says whether this user may see the alerts
+    about individual people."""
     st.subheader("What needs attention")
     kinds = {kind: [alert for alert in alerts if alert.kind == kind] for kind in
              ("unusual rise", "repeat perpetrator", "escalation")}  # fmt: skip
@@ -57,14 +60,14 @@ def _attention(alerts, about_people: bool) -> None:
         st.warning(as_written(rise.sentence, SENTENCE), icon=":material/trending_up:")
     if kinds["repeat perpetrator"]:
         people = kinds["repeat perpetrator"]
-        with st.expander(f"{len(people)} people are linked to several incidents: consider referral to the police"):
-            for person in people[:5]:
+        with st.expander(f"{found.people:,} people are linked to several incidents: consider referral to the police"):
+            for person in people:
                 st.markdown(f"- {as_written(person.sentence, SENTENCE)}")
             link_to("councillors", "See everyone on the Councillors and risk page")
     if kinds["escalation"]:
         councillors = kinds["escalation"]
-        with st.expander(f"{len(councillors)} councillors need their risk assessment reviewing"):
-            for risk in councillors[:5]:
+        with st.expander(f"{found.escalations:,} councillors need their risk assessment reviewing"):
+            for risk in councillors:
                 st.markdown(f"- {as_written(risk.sentence, SENTENCE)}")
             link_to("councillors", "See the escalation list on the Councillors and risk page")
 
@@ -90,7 +93,8 @@ for column, (label, (this_period, period_before)) in zip(st.columns(4), figures.
 if any(this_period is None for this_period, _ in figures.values()):
     st.caption(privacy.HEADLINE_NOTE)
 
-_attention(privacy.alerts_shown(con, user, _alerts(con, version, clock.today())), user.may(COUNCILLOR_RISK))
+found = _digest(con, version, clock.today())
+_attention(privacy.alerts_shown(con, user, found.alerts), found, user.may(COUNCILLOR_RISK))
 
 shown = privacy.monthly_shown(user, months)
 chart_with_numbers(

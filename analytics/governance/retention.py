@@ -31,7 +31,7 @@ from analytics import audit
 from analytics.errors import Refusal
 from analytics.ingest.dates import display
 from analytics.months import months_before
-from analytics.store import get_setting, set_setting, transaction
+from analytics.store import get_setting, incidents_changed, set_setting, transaction
 
 CLOSED_INCIDENTS = "closed_incidents"
 EARLIER_VERSIONS = "earlier_versions"
@@ -249,4 +249,5 @@ def purge(con: duckdb.DuckDBPyConnection, actor: str, today: date) -> pd.DataFra
             detail = f"{row['detail']}, from before {display(days[name])}"
             audit.record(con, actor, audit.PURGED, record_type.what.lower(), detail)
             rows.append(row)
+        incidents_changed(con)
     return pd.DataFrame(rows)

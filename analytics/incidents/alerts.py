@@ -12,9 +12,9 @@ from datetime import date
 import duckdb
 
 from analytics.incidents.filters import IncidentFilter
-from analytics.incidents.perpetrators import repeat_perpetrators
+from analytics.incidents.perpetrators import listed_counts, repeat_perpetrators
 from analytics.incidents.rises import Rise, unusual_rises
-from analytics.incidents.risk import escalations
+from analytics.incidents.risk import CouncillorRisk, escalations
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,33 @@ class Alert:
     sentence: str
 
 
+@dataclass(frozen=True)
+class Digest:
+    """The alerts a page shows: every unusual rise, and the first few of each kind about people, with how many of
+    those kinds there are in all (a national log lists tens of thousands of people)."""
+
+    alerts: list[Alert]
+    people: int  # repeat perpetrators listed in all
+    escalations: int  # councillors needing escalation in all
+
+
 def current_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Alert]:
     """Every alert as of `as_of`, one kind after another, each kind in its own order of importance."""
     return [
         *_rise_alerts(con, as_of),
         *_repeat_alerts(con, as_of),
-        *_escalation_alerts(con, as_of),
+        *_escalation_alerts(escalations(con, as_of)),
     ]
+
+
+def digest(con: duckdb.DuckDBPyConnection, as_of: date, most: int) -> Digest:
+    """The alerts as of `as_of` with at most `most` of each kind about people, the most important first."""
+    escalated = escalations(con, as_of)
+    return Digest(
+        [*_rise_alerts(con, as_of), *_repeat_alerts(con, as_of, most), *_escalation_alerts(escalated[:most])],
+        listed_counts(con, IncidentFilter(), as_of).people,
+        len(escalated),
+    )
 
 
 def _rise_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Alert]:
@@ -57,7 +77,7 @@ def _figures(rise: Rise) -> dict:
     }
 
 
-def _repeat_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Alert]:
+def _repeat_alerts(con: duckdb.DuckDBPyConnection, as_of: date, most: int | None = None) -> list[Alert]:
     """People linked to several incidents, several councillors or a rising threat: referral candidates."""
     return [
         Alert(
@@ -74,11 +94,11 @@ def _repeat_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Alert]:
             },
             person.sentence,
         )
-        for person in repeat_perpetrators(con, IncidentFilter(), as_of)
+        for person in repeat_perpetrators(con, IncidentFilter(), as_of, most=most)
     ]
 
 
-def _escalation_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Alert]:
+def _escalation_alerts(escalated: list[CouncillorRisk]) -> list[Alert]:
     """Councillors whose suggested risk is above the recorded one, or whose assessment is out of date."""
     return [
         Alert(
@@ -94,5 +114,5 @@ def _escalation_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Aler
             },
             risk.sentence,
         )
-        for risk in escalations(con, as_of)
+        for risk in escalated
     ]

@@ -1,7 +1,10 @@
-"""Views every question is asked of: incidents with their derived facts, and councillors with their groups.
+"""What every question is asked of: incidents with their derived facts, and councillors with their groups.
 
-The views are recreated from this code each time the database is opened, so the rules below are always the
-ones in force (docs/rules.md is the index of every rule the dashboard applies).
+`incident_facts` is a table: each incident with its perpetrator key, its threat (recorded or triaged) and its month,
+worked out once when the log changes (`refresh`, in the same transaction as the change), not on every question:
+at a million incidents the rules take seconds, and a page asks dozens of questions. The table remembers which rules
+built it, so opening the database with other rules (a new release) builds it again: the rules below are always
+the ones in force (docs/rules.md is the index of every rule the dashboard applies).
 
 Perpetrator key: how the council refers to the person, normalised so the same person links across incidents:
 lower case; a profile URL on a common platform reduced to its handle; a leading '@' dropped; spaces collapsed;
@@ -21,6 +24,9 @@ warning letter; high and critical, report to the police.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 import duckdb
 
 from analytics.ingest.vocabulary import SERIOUS_THREATS, THREAT_LEVELS
@@ -32,6 +38,10 @@ RESPONSES = {
     "critical": "Report to the police",
 }
 REPEAT_INCIDENTS = 3  # incidents linked to one perpetrator that make them a repeat perpetrator
+SEVERAL_COUNCILLORS = 2  # distinct councillors targeted by one person that list them
+RISING_MIN_INCIDENTS = 2  # fewest incidents for a threat to be seen rising: one latest, one before
+RISING_LATEST_SHARE = 3  # the latest 1/3 of a person's incidents is compared with those before it
+PEOPLE_TABLE = "perpetrator_facts"  # everyone analytics.incidents.perpetrators lists, over the whole log
 
 _PROFILE_PREFIX = (
     r"^(https?://)?(www\.|m\.|mobile\.)?"
@@ -41,7 +51,7 @@ _PROFILE_PREFIX = (
 
 _NOBODY = ("", "unknown", "anonymous", "not known", "n/a", "na", "none", "-", "?")  # says who is unknown
 
-VIEWS = f"""
+MACROS = f"""
 CREATE OR REPLACE MACRO perpetrator_key(ref) AS (
     WITH normalised AS (
         SELECT regexp_replace(
@@ -54,36 +64,6 @@ CREATE OR REPLACE MACRO perpetrator_key(ref) AS (
 
 CREATE OR REPLACE MACRO threat_rank(level) AS list_position({THREAT_LEVELS!r}, level);
 CREATE OR REPLACE MACRO is_serious(level) AS list_contains({list(SERIOUS_THREATS)!r}, level);
-
-CREATE OR REPLACE VIEW incident_facts AS
-WITH keyed AS (
-    SELECT *, perpetrator_key(perpetrator_ref) AS perpetrator_key
-    FROM incidents
-),
-counted AS (
-    SELECT *,
-           CASE WHEN perpetrator_key IS NULL THEN 1
-                ELSE count(*) OVER (PARTITION BY perpetrator_key) END AS perpetrator_incidents
-    FROM keyed
-),
-triaged AS (
-    SELECT *,
-           CASE
-               WHEN list_has_any(abuse_types, ['death threat', 'physical assault']) THEN 4
-               WHEN list_has_any(abuse_types, ['threat of violence', 'threat to property', 'damage to property',
-                                               'stalking', 'sexual harassment', 'unwanted visit to home'])
-                    OR channel = 'at home / doorstep' THEN 3
-               WHEN list_has_any(abuse_types, ['harassment (repeated unwanted contact)', 'intimidation',
-                                               'hate incident', 'personal information published']) THEN 2
-               ELSE 1
-           END + CASE WHEN perpetrator_incidents >= {REPEAT_INCIDENTS} THEN 1 ELSE 0 END AS triage_rank
-    FROM counted
-)
-SELECT * EXCLUDE (triage_rank),
-       coalesce(threat_level, {THREAT_LEVELS!r}[least(triage_rank, 4)]) AS threat,
-       threat_level IS NULL AS threat_derived,
-       CAST(date_trunc('month', occurred_on) AS DATE) AS month
-FROM triaged;
 
 CREATE OR REPLACE VIEW councillor_groups AS
 SELECT councillor_key, 'gender' AS dimension,
@@ -103,7 +83,125 @@ SELECT councillor_key, 'role',
 FROM councillors;
 """
 
+# Each perpetrator's incidents counted once, by key, then joined back: a window over whole rows would carry every
+# column (descriptions too) through the count.
+FACTS = f"""
+WITH keyed AS (
+    SELECT incident_key, perpetrator_key(perpetrator_ref) AS perpetrator_key FROM incidents
+),
+counted AS (
+    SELECT perpetrator_key, count(*) AS perpetrator_incidents
+    FROM keyed WHERE perpetrator_key IS NOT NULL GROUP BY perpetrator_key
+),
+derived AS (
+    SELECT k.incident_key, k.perpetrator_key, coalesce(c.perpetrator_incidents, 1) AS perpetrator_incidents
+    FROM keyed k LEFT JOIN counted c USING (perpetrator_key)
+),
+triaged AS (
+    SELECT i.*, d.perpetrator_key, d.perpetrator_incidents,
+           CASE
+               WHEN list_has_any(abuse_types, ['death threat', 'physical assault']) THEN 4
+               WHEN list_has_any(abuse_types, ['threat of violence', 'threat to property', 'damage to property',
+                                               'stalking', 'sexual harassment', 'unwanted visit to home'])
+                    OR channel = 'at home / doorstep' THEN 3
+               WHEN list_has_any(abuse_types, ['harassment (repeated unwanted contact)', 'intimidation',
+                                               'hate incident', 'personal information published']) THEN 2
+               ELSE 1
+           END + CASE WHEN d.perpetrator_incidents >= {REPEAT_INCIDENTS} THEN 1 ELSE 0 END AS triage_rank
+    FROM incidents i JOIN derived d USING (incident_key)
+)
+SELECT * EXCLUDE (triage_rank),
+       coalesce(threat_level, {THREAT_LEVELS!r}[least(triage_rank, 4)]) AS threat,
+       threat_level IS NULL AS threat_derived,
+       CAST(date_trunc('month', occurred_on) AS DATE) AS month
+FROM triaged
+"""
+
+
+def people_sql(condition: str) -> str:
+    """Each person linked to the incidents meeting `condition` (SQL over incident_facts): their incidents,
+    councillors, first and last seen, highest threat before and in their latest third, whether it is rising, the
+    ways the council wrote them, and whether analytics.incidents.perpetrators lists them (`listed`)."""
+    return f"""
+WITH linked AS (
+    SELECT perpetrator_key, perpetrator_ref, councillor_key, occurred_on, incident_key, threat, reported_to_police
+    FROM incident_facts
+    WHERE perpetrator_key IS NOT NULL AND {condition}
+),
+people AS (
+    SELECT perpetrator_key,
+           count(*) AS incidents,
+           count(DISTINCT councillor_key) AS councillors,
+           min(occurred_on) AS first_seen,
+           max(occurred_on) AS last_seen,
+           list(threat_rank(threat) ORDER BY occurred_on, incident_key) AS ranks,
+           count(*) FILTER (WHERE reported_to_police) AS reported_to_police
+    FROM linked
+    GROUP BY perpetrator_key
+),
+placed AS (
+    SELECT * EXCLUDE (ranks),
+           {THREAT_LEVELS!r}[list_max(ranks)] AS highest_threat,
+           {THREAT_LEVELS!r}[list_max(ranks[:incidents - CAST(ceil(incidents / {RISING_LATEST_SHARE}) AS INTEGER)])]
+               AS earlier_threat,
+           {THREAT_LEVELS!r}[list_max(ranks[incidents - CAST(ceil(incidents / {RISING_LATEST_SHARE}) AS INTEGER) + 1:])]
+               AS latest_threat,
+           CAST(ceil(incidents / {RISING_LATEST_SHARE}) AS INTEGER) AS latest_incidents
+    FROM people
+),
+judged AS (
+    SELECT *,
+           coalesce(incidents >= {RISING_MIN_INCIDENTS}
+                    AND threat_rank(latest_threat) > threat_rank(earlier_threat), false) AS threat_rising
+    FROM placed
+),
+spellings AS (
+    SELECT perpetrator_key, list(perpetrator_ref ORDER BY times DESC, perpetrator_ref) AS written_as
+    FROM (SELECT perpetrator_key, perpetrator_ref, count(*) AS times FROM linked GROUP BY ALL)
+    GROUP BY perpetrator_key
+)
+SELECT judged.*, written_as,
+       incidents >= {REPEAT_INCIDENTS} OR councillors >= {SEVERAL_COUNCILLORS} OR threat_rising AS listed
+FROM judged JOIN spellings USING (perpetrator_key)
+"""
+
+
+RULES_SETTING = "incident_facts_rules"  # which rules built the table; a migration clears it
+BUILT_SETTING = "incident_facts_built"  # a random token, new at every build: part of the data version
+_RULES = hashlib.sha256((MACROS + FACTS + people_sql("TRUE")).encode()).hexdigest()[:16]
+
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the views and macros from this code."""
-    con.execute(VIEWS)
+    """(Re)create the macros and views from this code, and build `incident_facts` again unless these rules built it
+    (a migration clears the setting, since it may have changed the incidents)."""
+    con.execute(MACROS)
+    if _setting(con, RULES_SETTING) == _RULES and _is_table(con):
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if not _is_table(con):
+            con.execute("DROP VIEW IF EXISTS incident_facts")
+        refresh(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Build `incident_facts` from the incidents as they now are; call it inside the transaction that changed them,
+    so no question ever sees the log and its facts out of step."""
+    con.execute(f"CREATE OR REPLACE TABLE incident_facts AS {FACTS}")
+    con.execute(f"CREATE OR REPLACE TABLE {PEOPLE_TABLE} AS SELECT * FROM ({people_sql('TRUE')}) WHERE listed")
+    for name, value in ((RULES_SETTING, _RULES), (BUILT_SETTING, secrets.token_hex(8))):
+        con.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value])
+
+
+def _setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    rows = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _is_table(con: duckdb.DuckDBPyConnection) -> bool:
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'incident_facts' AND schema_name = 'main'"
+    return con.execute(sql).fetchall() == [(1,)]

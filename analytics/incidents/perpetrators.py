@@ -23,14 +23,17 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analytics.incidents.facts import REPEAT_INCIDENTS
+from analytics.incidents.facts import (
+    PEOPLE_TABLE,
+    REPEAT_INCIDENTS,
+    RISING_LATEST_SHARE,
+    RISING_MIN_INCIDENTS,
+    SEVERAL_COUNCILLORS,
+    people_sql,
+)
 from analytics.incidents.filters import IncidentFilter
 from analytics.ingest.dates import display
 from analytics.ingest.vocabulary import SERIOUS_THREATS
-
-SEVERAL_COUNCILLORS = 2  # distinct councillors targeted by one person that list them
-RISING_MIN_INCIDENTS = 2  # fewest incidents for a threat to be seen rising: one latest, one before
-RISING_LATEST_SHARE = 3  # the latest 1/3 of a person's incidents is compared with those before it
 
 
 @dataclass(frozen=True)
@@ -49,58 +52,57 @@ class RepeatPerpetrator:
     sentence: str  # begins with their name
 
 
-_PEOPLE = f"""
-WITH linked AS (
-    SELECT perpetrator_key, perpetrator_ref, councillor_key, occurred_on, threat, reported_to_police,
-           row_number() OVER (PARTITION BY perpetrator_key ORDER BY occurred_on, incident_key) AS nth,
-           count(*) OVER (PARTITION BY perpetrator_key) AS total
-    FROM incident_facts
-    WHERE perpetrator_key IS NOT NULL AND occurred_on <= ? AND {{condition}}
-),
-placed AS (
-    SELECT *, nth > total - ceil(total / {RISING_LATEST_SHARE}) AS latest FROM linked
-),
-spellings AS (
-    SELECT perpetrator_key, list(perpetrator_ref ORDER BY times DESC, perpetrator_ref) AS written_as
-    FROM (SELECT perpetrator_key, perpetrator_ref, count(*) AS times FROM linked GROUP BY ALL)
-    GROUP BY perpetrator_key
-),
-people AS (
-    SELECT perpetrator_key,
-           count(*) AS incidents,
-           count(DISTINCT councillor_key) AS councillors,
-           min(occurred_on) AS first_seen,
-           max(occurred_on) AS last_seen,
-           arg_max(threat, threat_rank(threat)) AS highest_threat,
-           arg_max(threat, threat_rank(threat)) FILTER (WHERE NOT latest) AS earlier_threat,
-           arg_max(threat, threat_rank(threat)) FILTER (WHERE latest) AS latest_threat,
-           count(*) FILTER (WHERE latest) AS latest_incidents,
-           count(*) FILTER (WHERE reported_to_police) AS reported_to_police
-    FROM placed
-    GROUP BY perpetrator_key
-),
-judged AS (
-    SELECT *,
-           coalesce(incidents >= {RISING_MIN_INCIDENTS}
-                    AND threat_rank(latest_threat) > threat_rank(earlier_threat), false) AS threat_rising
-    FROM people
-)
-SELECT judged.*, written_as
-FROM judged JOIN spellings USING (perpetrator_key)
-WHERE incidents >= {REPEAT_INCIDENTS} OR councillors >= {SEVERAL_COUNCILLORS} OR threat_rising
-ORDER BY is_serious(highest_threat) DESC, incidents DESC,
-         threat_rank(highest_threat) DESC, last_seen DESC, perpetrator_key
-"""
+_ORDER = """ORDER BY is_serious(highest_threat) DESC, incidents DESC, threat_rank(highest_threat) DESC, last_seen DESC,
+         perpetrator_key"""
 
 
 def repeat_perpetrators(
-    con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, as_of: date
+    con: duckdb.DuckDBPyConnection,
+    incident_filter: IncidentFilter,
+    as_of: date,
+    *,
+    most: int | None = None,
+    skip: int = 0,
 ) -> list[RepeatPerpetrator]:
-    """Everyone the module docstring's rules list, in priority order."""
-    condition, parameters = incident_filter.where()
-    rows = con.execute(_PEOPLE.format(condition=condition), [as_of, *parameters]).fetchall()
+    """Everyone the module docstring's rules list, in priority order: the `most` from the `skip`-th on, when given."""
+    source, parameters = _listed(con, incident_filter, as_of)
+    rows = con.execute(f"SELECT * FROM {source} {_ORDER} LIMIT ? OFFSET ?", [*parameters, most, skip]).fetchall()
     columns = [column[0] for column in con.description]
     return [_person(dict(zip(columns, row, strict=True))) for row in rows]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """How many people are listed, how many reached a high or critical threat, and for how many it is rising."""
+
+    people: int
+    serious: int
+    rising: int
+
+
+def listed_counts(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, as_of: date) -> Listed:
+    source, parameters = _listed(con, incident_filter, as_of)
+    sql = f"""SELECT count(*), count(*) FILTER (WHERE is_serious(highest_threat)), count(*) FILTER (WHERE threat_rising)
+              FROM {source}"""
+    return Listed(*con.execute(sql, parameters).fetchall()[0])
+
+
+def rising_repeat_perpetrators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[str]:
+    """The keys of people linked to REPEAT_INCIDENTS or more incidents whose threat is rising, over the whole log."""
+    source, parameters = _listed(con, IncidentFilter(), as_of)
+    sql = f"SELECT perpetrator_key FROM {source} WHERE threat_rising AND incidents >= ? ORDER BY 1"
+    return [key for (key,) in con.execute(sql, [*parameters, REPEAT_INCIDENTS]).fetchall()]
+
+
+def _listed(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, as_of: date) -> tuple[str, list]:
+    """The listed people as a FROM clause and its parameters: the table the last change to the log built, when the
+    whole log up to as_of is wanted and nothing in it comes later; else worked out from the incidents asked about."""
+    condition, parameters = incident_filter.where()
+    latest = con.execute("SELECT max(occurred_on) FROM incident_facts").fetchall()[0][0]
+    if not parameters and (latest is None or latest <= as_of):
+        return f"{PEOPLE_TABLE}", []
+    people = people_sql(f"occurred_on <= ? AND {condition}")
+    return f"(SELECT * FROM ({people}) WHERE listed)", [as_of, *parameters]
 
 
 def _person(row: dict) -> RepeatPerpetrator:
@@ -173,15 +175,30 @@ def listing_rules() -> dict[str, list[str]]:
 
 def perpetrator_timeline(con: duckdb.DuckDBPyConnection, perpetrator_key: str) -> pd.DataFrame:
     """One person's incidents, oldest first: the detail needed to consider a referral."""
-    return con.execute(
-        """SELECT occurred_on, coalesce(councillors.name, incident_facts.councillor) AS councillor,
+    return perpetrator_timelines(con, [perpetrator_key]).get(perpetrator_key, _TIMELINE_COLUMNS.copy())
+
+
+def perpetrator_timelines(con: duckdb.DuckDBPyConnection, perpetrator_keys: list[str]) -> dict[str, pd.DataFrame]:
+    """Each person's incidents, oldest first, in one question for a page of people (keys with none are left out)."""
+    rows = con.execute(
+        """SELECT perpetrator_key, occurred_on, coalesce(councillors.name, incident_facts.councillor) AS councillor,
                   incident_facts.ward, channel, array_to_string(abuse_types, '; ') AS abuse_types, threat,
                   threat_derived, reported_to_police
            FROM incident_facts LEFT JOIN councillors USING (councillor_key)
-           WHERE perpetrator_key = ?
-           ORDER BY occurred_on, incident_key""",
-        [perpetrator_key],
+           WHERE perpetrator_key IN (SELECT unnest(CAST(? AS VARCHAR[])))
+           ORDER BY perpetrator_key, occurred_on, incident_key""",
+        [perpetrator_keys],
     ).df()
+    return {
+        key: timeline.drop(columns="perpetrator_key").reset_index(drop=True)
+        for key, timeline in rows.groupby("perpetrator_key", sort=False)
+    }
+
+
+_TIMELINE_COLUMNS = pd.DataFrame(
+    columns=["occurred_on", "councillor", "ward", "channel", "abuse_types", "threat", "threat_derived",
+             "reported_to_police"]
+)  # fmt: skip
 
 
 def named(person: RepeatPerpetrator, name: str) -> RepeatPerpetrator:

@@ -34,8 +34,7 @@ from datetime import date, timedelta
 import duckdb
 
 from analytics.incidents.facts import REPEAT_INCIDENTS
-from analytics.incidents.filters import IncidentFilter
-from analytics.incidents.perpetrators import counted, repeat_perpetrators
+from analytics.incidents.perpetrators import counted, rising_repeat_perpetrators
 from analytics.ingest.dates import display
 from analytics.ingest.vocabulary import RISK_LEVELS, SERIOUS_THREATS
 from analytics.months import months_before
@@ -199,7 +198,7 @@ exposure AS (
            max(occurred_on) FILTER (WHERE channel = '{HOME_CHANNEL}'
                                     OR list_contains(abuse_types, '{HOME_ABUSE_TYPE}')) AS last_at_home,
            list(DISTINCT perpetrator_key ORDER BY perpetrator_key)
-               FILTER (WHERE list_contains(CAST($rising AS VARCHAR[]), perpetrator_key)) AS rising_perpetrators
+               FILTER (WHERE perpetrator_key IN (SELECT unnest(CAST($rising AS VARCHAR[])))) AS rising_perpetrators
     FROM lookback
     GROUP BY councillor_key
 )
@@ -218,11 +217,7 @@ ORDER BY name, councillor_key
 
 def councillor_risks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[CouncillorRisk]:
     """Everyone in the councillor register, by name, with their suggested level and whether to escalate."""
-    rising = [
-        person.perpetrator_key
-        for person in repeat_perpetrators(con, IncidentFilter(), as_of)
-        if person.threat_rising and person.incidents >= REPEAT_INCIDENTS
-    ]
+    rising = rising_repeat_perpetrators(con, as_of)
     cursor = con.execute(
         _EXPOSURE,
         {

@@ -7,6 +7,8 @@ import json
 import duckdb
 import pandas as pd
 
+from analytics.store import FACTS_BUILT
+
 ROW_COLUMN = "Row in original file"
 REASONS_COLUMN = "Why it was not imported"
 
@@ -49,5 +51,7 @@ def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever an import lands or the sample is removed: the key of every cached result."""
-    return str(con.execute("SELECT count(*), max(imported_at) FROM import_batches").fetchone())
+    """Changes whenever an import lands, the sample is removed or records are purged: the key of every cached
+    result."""
+    sql = """SELECT count(*), max(imported_at), (SELECT value FROM settings WHERE name = ?) FROM import_batches"""
+    return str(con.execute(sql, [FACTS_BUILT]).fetchone())

@@ -36,7 +36,7 @@ from analytics.ingest.vocabulary import (
     platform_from_channel,
     tidy,
 )
-from analytics.store import transaction
+from analytics.store import incidents_changed, transaction
 from analytics.text import cut, listed
 from analytics.text_input import storable
 
@@ -561,6 +561,9 @@ def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, progress: Progres
             _stage(con, dataset, frames["accepted"], staged)
             report(0.7, f"Saving {len(accepted):,} rows")
             counts = _merge(con, dataset, staged, batch_id)
+            if dataset.table == "incidents":
+                report(0.8, "Working out each incident's threat level and repeat perpetrators")
+                incidents_changed(con)
             report(0.9, "Keeping the rows that could not be imported")
             rejected = _quarantine(con, prepared, batch_id, frames["rejected"])
             result = ImportResult(

@@ -24,7 +24,7 @@ from analytics.ingest import registers
 from analytics.ingest.importing import ImportResult, import_file
 from analytics.sample.sample import DESIGNED_LAST_MONTH, write_sample
 from analytics.sample.sample_surveys import wave_files, write_sample_surveys
-from analytics.store import get_setting, set_setting, transaction
+from analytics.store import get_setting, incidents_changed, set_setting, transaction
 from analytics.surveys.surveys import SurveyImportResult, import_survey
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
@@ -137,3 +137,4 @@ def remove_sample(con: duckdb.DuckDBPyConnection) -> None:
             [registers.AUTHORITY_SETTING, sample_authorities],
         )
         con.execute("DELETE FROM settings WHERE name = ?", [_SETTING])
+        incidents_changed(con)

@@ -5,7 +5,10 @@ import shutil
 import pytest
 
 from analytics import clock, store
+from analytics.incidents.filters import IncidentFilter
+from analytics.incidents.perpetrators import repeat_perpetrators
 from analytics.incidents.risk import escalation_summary, escalations
+from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 from tests.pages.helpers import open_app, table_with, text_of
 
 PAGE = "pages/councillors.py"
@@ -69,3 +72,28 @@ def test_an_empty_database_says_what_to_import(database):
     assert "Import your councillor register on the Import page to see risk levels." in text_of(app)
     assert "No incidents yet: import your incident log on the Import page." in text_of(app)
     assert not app.dataframe
+
+
+def test_a_long_list_of_people_is_shown_a_page_at_a_time(database):
+    con = store.connect()
+    load_wards(con, {"Abbey": 1})
+    load_councillors(con, [councillor("Ann Abbot", "Abbey")])
+    load_incidents(
+        con,
+        [
+            incident(f"2026-0{month}-{person % 28 + 1:02d}", "Ann Abbot", "Abbey", "email", "verbal abuse",
+                     perpetrator_ref=f"person {person:02d}")
+            for person in range(30)
+            for month in range(1, 1 + 3 + (person < 10))
+        ],
+    )  # fmt: skip
+    everyone = [person.perpetrator_key for person in repeat_perpetrators(con, IncidentFilter(), clock.today())]
+    con.close()
+    app = open_app(PAGE)
+    assert table_with(app, "Why listed")["Person"].tolist() == everyone[:25]
+    assert "People 1 to 25 of 30." in [caption.value for caption in app.caption]
+    app.number_input(key="people_page").set_value(2).run()
+    assert table_with(app, "Why listed")["Person"].tolist() == everyone[25:]
+    assert [expander.label.split(":")[0] for expander in app.expander if expander.label.startswith("person ")] == (
+        everyone[25:]
+    )

@@ -5,7 +5,13 @@ from datetime import date
 import pytest
 
 from analytics.incidents.filters import IncidentFilter
-from analytics.incidents.perpetrators import listing_rules, perpetrator_timeline, repeat_perpetrators
+from analytics.incidents.perpetrators import (
+    listed_counts,
+    listing_rules,
+    perpetrator_timeline,
+    perpetrator_timelines,
+    repeat_perpetrators,
+)
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 
 AS_OF = date(2026, 6, 30)
@@ -209,3 +215,25 @@ def test_a_derived_threat_rises_one_level_for_a_repeat_perpetrator(con):
         "T1": ("low", True),  # two incidents are not a repeat perpetrator
         "T2": ("low", True),
     }
+
+
+def test_the_list_is_the_same_whether_read_from_the_table_the_import_built_or_worked_out_afresh(council):
+    built = repeat_perpetrators(council, IncidentFilter(), AS_OF)
+    afresh = repeat_perpetrators(council, IncidentFilter(wards=("Abbey", "Brook")), AS_OF)
+    assert [person.perpetrator_key for person in built] == ["janedoe", "rob roe", "uma up", "vic@example.com"]
+    assert built == afresh
+
+
+def test_a_page_of_the_list_and_the_counts_of_everyone_listed(council):
+    everyone = repeat_perpetrators(council, IncidentFilter(), AS_OF)
+    assert repeat_perpetrators(council, IncidentFilter(), AS_OF, most=2, skip=1) == everyone[1:3]
+    listed = listed_counts(council, IncidentFilter(), AS_OF)
+    assert (listed.people, listed.serious, listed.rising) == (4, 2, 2)
+    assert listed_counts(council, IncidentFilter(wards=("Abbey",)), AS_OF).people == 1  # janedoe
+
+
+def test_the_timelines_of_several_people_come_in_one_question(council):
+    timelines = perpetrator_timelines(council, ["janedoe", "uma up", "nobody"])
+    assert set(timelines) == {"janedoe", "uma up"}
+    assert timelines["janedoe"].equals(perpetrator_timeline(council, "janedoe"))
+    assert timelines["uma up"]["threat"].tolist() == ["low", "medium"]
