@@ -65,7 +65,11 @@ def without_formula_guard(cells: pd.Series) -> pd.Series:
     The guard adds an apostrophe only before a text that looks like a formula, and a text with apostrophes in
     front looks like a formula exactly when it does without them; so one apostrophe is taken off such a text.
     """
-    guarded = cells.str.startswith("'").fillna(False).astype(bool) & _risky(cells)
+    quoted = cells.str.startswith("'").fillna(False).astype(bool)
+    if not quoted.any():
+        return cells
+    guarded = quoted.copy()
+    guarded[quoted] = _risky(cells[quoted])
     return cells.where(~guarded, cells.str.slice(1)) if guarded.any() else cells
 
 

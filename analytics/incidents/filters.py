@@ -66,6 +66,14 @@ class IncidentFilter:
         length = self.end - self.start
         return replace(self, start=self.start - length - timedelta(days=1), end=self.start - timedelta(days=1))
 
+    def within(self, first: date | None, last: date | None) -> IncidentFilter:
+        """The same filter for a log running from `first` to `last`: a start or end that takes in the whole log is
+        left out, so the same incidents are asked for without a date (and what was worked out for the whole log,
+        such as analytics.incidents.perpetrators' list, can be read instead)."""
+        start = self.start if self.start and first and self.start > first else None
+        end = self.end if self.end and last and self.end < last else None
+        return replace(self, start=start, end=end)
+
     def over_all_dates(self) -> IncidentFilter:
         """The same filter over every date in the log."""
         return replace(self, start=None, end=None)

@@ -97,8 +97,8 @@ def rising_repeat_perpetrators(con: duckdb.DuckDBPyConnection, as_of: date) -> l
 def _listed(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, as_of: date) -> tuple[str, list]:
     """The listed people as a FROM clause and its parameters: the table the last change to the log built, when the
     whole log up to as_of is wanted and nothing in it comes later; else worked out from the incidents asked about."""
-    condition, parameters = incident_filter.where()
-    latest = con.execute("SELECT max(occurred_on) FROM incident_facts").fetchall()[0][0]
+    first, latest = con.execute("SELECT min(occurred_on), max(occurred_on) FROM incident_facts").fetchall()[0]
+    condition, parameters = incident_filter.within(first, latest).where()
     if not parameters and (latest is None or latest <= as_of):
         return f"{PEOPLE_TABLE}", []
     people = people_sql(f"occurred_on <= ? AND {condition}")

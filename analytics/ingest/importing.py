@@ -374,7 +374,7 @@ def _without_guard(raw: RawTable) -> RawTable:
     """The table as it was before one of our exports guarded it against formulas: headers and cells alike, so
     an export imported again (rejected rows included) holds what was written. A header that would then repeat
     another is left as it is."""
-    frame = raw.frame.copy()
+    frame = raw.frame.copy(deep=False)
     for column in _headers(raw):
         frame[column] = without_formula_guard(frame[column])
     headers = without_formula_guard(pd.Series(_headers(raw), dtype=object)).tolist()
@@ -470,7 +470,8 @@ def _stage(con, dataset: Dataset, frame_name: str, staged: str) -> None:
     typed = ", ".join(f"{_column_sql(dataset, column)} AS {column}" for column in columns)
     content = ", ".join(f"coalesce(CAST({column} AS VARCHAR), '-')" for column in columns)
     if dataset.name == "incidents":
-        key, hashed, carried = _INCIDENT_KEY, f", {keyed.hmac_sql(keyed.INCIDENT_FIELDS)} AS record_key", ""
+        hmac = keyed.hmac_sql(keyed.INCIDENT_FIELDS)  # only for incidents without a reference: it costs
+        key, hashed, carried = _INCIDENT_KEY, f", CASE WHEN incident_ref IS NULL THEN {hmac} END AS record_key", ""
         parameters = keyed.hmac_parameters(con)
     else:
         key, hashed, carried, parameters = "record_key", "", ", record_key", None

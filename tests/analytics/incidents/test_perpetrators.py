@@ -237,3 +237,10 @@ def test_the_timelines_of_several_people_come_in_one_question(council):
     assert set(timelines) == {"janedoe", "uma up"}
     assert timelines["janedoe"].equals(perpetrator_timeline(council, "janedoe"))
     assert timelines["uma up"]["threat"].tolist() == ["low", "medium"]
+
+
+def test_a_period_taking_in_the_whole_log_lists_the_same_people_as_no_period(council):
+    whole = IncidentFilter(start=date(2025, 1, 1), end=AS_OF)
+    assert repeat_perpetrators(council, whole, AS_OF) == repeat_perpetrators(council, IncidentFilter(), AS_OF)
+    later = IncidentFilter(start=date(2026, 3, 1), end=AS_OF)
+    assert [person.perpetrator_key for person in repeat_perpetrators(council, later, AS_OF)] == ["janedoe"]
