@@ -1,0 +1,201 @@
+"""The copy of the database the running dashboard keeps beside it, so the command line can read while it runs.
+
+DuckDB lets one process open a database file for writing, and then no other process may open it at all: while the
+dashboard runs, `python -m analytics alerts` (a council's weekly digest, run by its own scheduler) could not read
+the file. So the dashboard keeps a copy, `<database>.snapshot`, and the read commands open that, read-only, when
+the file is held.
+
+The copy is made when the dashboard starts and again whenever what it holds has changed (`fingerprint`, looked at
+every few seconds by a thread of the dashboard's, `Keeper`), and removed when the dashboard stops. It is made in
+one read transaction of the database, so it holds what had been committed when it began, never half an import;
+it is written inside a folder only this account can open, given the database's permissions, and moved into place
+in one step, so a reader opens the previous copy or the new one, never half a file. It copies every table, view,
+macro and sequence there is, whatever the migrations have made, but the rows of the accounts, their sessions, the
+failed sign-ins and the audit trail stay out: no read command needs them, and a copy holds no more than it must.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import stat
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from analytics import clock, store
+
+SUFFIX = ".snapshot"
+LEFT_OUT = ("users", "sessions", "sign_in_failures", "audit_log")  # tables copied empty
+POLL_SECONDS = 5.0
+WHOLE_CONTENT_ROWS = 10_000  # a table this small is fingerprinted by its content, a larger one by its row count
+_MADE = "snapshot"  # the table in the copy saying when it was made
+_ALIAS = "command_line_copy"  # the copy's name while the dashboard's connection writes it
+LOG = logging.getLogger("safety_dashboard.snapshot")
+
+
+def copy_path(database: Path) -> Path:
+    return database.with_name(database.name + SUFFIX)
+
+
+def _partial_folder(database: Path) -> Path:
+    """Where a copy is written before it is moved into place: one at a time, by the one process holding the file."""
+    return database.with_name(database.name + SUFFIX + ".partial")
+
+
+def _quoted(name: str) -> str:
+    """An identifier from the database's own catalogue, quoted for SQL (names cannot be parameters)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The database's tables whose rows the copy takes."""
+    rows = con.execute(
+        """SELECT table_name FROM duckdb_tables()
+           WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
+             AND NOT list_contains(?, table_name)
+           ORDER BY table_name""",
+        [list(LEFT_OUT)],
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever the copy would differ: each copied table's row count, and the whole content of the small
+    ones (the import log, survey waves, settings), so an import, a survey wave, the sample loaded or removed, a
+    purge and a changed setting all change it, while a sign-in or an entry in the audit trail does not.
+
+    The large tables change only by an import (which adds a row to the small import log) or a deletion (which
+    changes their count), so counting them is enough, and costs milliseconds at a million incidents."""
+    tables = _tables(con)
+    counts = _one_row(con, [f"(SELECT count(*) FROM {_quoted(table)})" for table in tables])
+    small = [table for table, count in zip(tables, counts, strict=True) if count <= WHOLE_CONTENT_ROWS]
+    contents = _one_row(
+        con, [f"(SELECT sum(hash(whole_row)::HUGEINT) FROM {_quoted(table)} whole_row)" for table in small]
+    )
+    return repr((dict(zip(tables, counts, strict=True)), dict(zip(small, contents, strict=True))))
+
+
+def _one_row(con: duckdb.DuckDBPyConnection, expressions: list[str]) -> tuple:
+    """The expressions' values, in one query."""
+    return con.execute("SELECT " + ", ".join(expressions)).fetchone() if expressions else ()
+
+
+def make_copy(con: duckdb.DuckDBPyConnection, database: Path) -> datetime:
+    """Copy the database `con` holds to copy_path(database), replacing the copy there; when it was made."""
+    partial = _partial_folder(database)
+    shutil.rmtree(partial, ignore_errors=True)  # a copy a stopped dashboard left half made
+    partial.mkdir(mode=0o700)
+    written = partial / copy_path(database).name
+    try:
+        made_at = _write_copy(con, written)
+        os.chmod(written, stat.S_IMODE(database.stat().st_mode))
+        os.replace(written, copy_path(database))
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return made_at
+
+
+def _write_copy(con: duckdb.DuckDBPyConnection, written: Path) -> datetime:
+    con.execute(f"ATTACH ? AS {_ALIAS}", [str(written)])
+    try:
+        with store.transaction(con):
+            made_at = clock.now()
+            con.execute(f"COPY FROM DATABASE {_quoted(_database_name(con))} TO {_ALIAS} (SCHEMA)")
+            for table in _tables(con):
+                con.execute(f"INSERT INTO {_ALIAS}.{_quoted(table)} SELECT * FROM {_quoted(table)}")
+            con.execute(f"CREATE TABLE {_ALIAS}.{_MADE} (made_at TIMESTAMP NOT NULL)")
+            con.execute(f"INSERT INTO {_ALIAS}.{_MADE} VALUES (?)", [made_at])
+        con.execute(f"CHECKPOINT {_ALIAS}")  # everything in the file itself, none of it in a write-ahead log
+    finally:
+        con.execute(f"DETACH {_ALIAS}")
+    return made_at
+
+
+def _database_name(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_database()").fetchone()[0]
+
+
+def open_copy(database: Path) -> tuple[duckdb.DuckDBPyConnection, datetime] | None:
+    """The dashboard's copy of `database`, opened read-only, and when it was made; None when there is none, or it
+    was made by a dashboard of another schema version (a copy older than an upgrade)."""
+    path = copy_path(database)
+    if not path.exists():
+        return None
+    try:
+        con = store.connect_read_only(path)
+    except duckdb.IOException:  # removed a moment ago, by a dashboard stopping
+        return None
+    made_at, version = con.execute(
+        f"SELECT (SELECT made_at FROM {_MADE}), (SELECT max(version) FROM schema_version)"
+    ).fetchone()
+    if version != len(store.MIGRATIONS):
+        con.close()
+        return None
+    return con, made_at
+
+
+def remove_copy(database: Path) -> None:
+    copy_path(database).unlink(missing_ok=True)
+
+
+class Keeper:
+    """The dashboard's thread that keeps the copy: made at start, made again within `poll_seconds` of a change
+    (and the few seconds a copy takes: about six at a million incidents), removed at stop.
+
+    It waits in short sleeps, never on a timed Event: under libfaketime, as CI runs the suite, a timed wait never
+    returns."""
+
+    def __init__(
+        self,
+        cursor: Callable[[], duckdb.DuckDBPyConnection],
+        database: Path,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self._cursor, self._database, self._poll_seconds = cursor, Path(database), poll_seconds
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="command line copy", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the copy under way, if any, and remove the copy: it is as sensitive as the database."""
+        self._stopping = True
+        self._thread.join()
+        remove_copy(self._database)
+
+    def _run(self) -> None:
+        try:
+            con = self._cursor()
+        except Exception:
+            LOG.exception("The command line's copy of %s cannot be kept: the database did not open", self._database)
+            return
+        copied = None
+        try:
+            while not self._stopping:
+                copied = self._refreshed(con, copied)
+                self._sleep()
+        finally:
+            con.close()
+
+    def _refreshed(self, con: duckdb.DuckDBPyConnection, copied: str | None) -> str | None:
+        """Make the copy if the data has changed since `copied`; the fingerprint the copy now has."""
+        try:
+            now = fingerprint(con)
+            if now != copied:
+                make_copy(con, self._database)
+            return now
+        except Exception:  # a full disk, say: the dashboard runs on, and the next look tries again
+            LOG.exception("The command line's copy of %s was not made", self._database)
+            return copied
+
+    def _sleep(self) -> None:
+        deadline = time.monotonic() + self._poll_seconds
+        while not self._stopping and time.monotonic() < deadline:
+            time.sleep(min(0.1, self._poll_seconds))
