@@ -1,15 +1,21 @@
 """The one read-write connection this process holds on the database, for the pages and the server's own
 addresses alike (pages/sessions.py, pages/server.py). DuckDB lets one process write the file; opening it a second
-time would run the migrations and recreate the views again, racing with whatever opens it at the same moment."""
+time would run the migrations and recreate the views again, racing with whatever opens it at the same moment.
+
+While the server runs it keeps, beside the file, the copy the command line reads (analytics/snapshot.py), since
+no other process can open the file it holds."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import duckdb
 import streamlit as st
+from starlette.concurrency import run_in_threadpool
 
-from analytics import store
+from analytics import snapshot, store
 from analytics.governance import accounts
 
 
@@ -26,3 +32,15 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 def process_cursor() -> duckdb.DuckDBPyConnection:
     """A cursor of the process's connection, for the calling thread (a page's run, or a request to the server)."""
     return _connection(str(store.database_path())).cursor()
+
+
+@asynccontextmanager
+async def command_line_copy_kept(app: st.App) -> AsyncIterator[None]:
+    """The server's lifespan: the database opened as it starts, and the command line's copy of it kept until it
+    stops (the stop waits for a copy under way: seconds at a million incidents)."""
+    keeper = snapshot.Keeper(process_cursor, store.database_path())
+    keeper.start()
+    try:
+        yield
+    finally:
+        await run_in_threadpool(keeper.stop)
