@@ -54,15 +54,15 @@ def _quoted(name: str) -> str:
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The database's tables whose rows the copy takes."""
+    """The database's tables whose rows the copy takes, each as SQL names it (schema and table, quoted)."""
     rows = con.execute(
-        """SELECT table_name FROM duckdb_tables()
-           WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
-             AND NOT list_contains(?, table_name)
-           ORDER BY table_name""",
+        """SELECT schema_name, table_name FROM duckdb_tables()
+           WHERE database_name = current_database() AND NOT temporary
+             AND NOT (schema_name = 'main' AND list_contains(?, table_name))
+           ORDER BY schema_name, table_name""",
         [list(LEFT_OUT)],
     ).fetchall()
-    return [name for (name,) in rows]
+    return [f"{_quoted(schema)}.{_quoted(table)}" for schema, table in rows]
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -73,11 +73,9 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     The large tables change only by an import (which adds a row to the small import log) or a deletion (which
     changes their count), so counting them is enough, and costs milliseconds at a million incidents."""
     tables = _tables(con)
-    counts = _one_row(con, [f"(SELECT count(*) FROM {_quoted(table)})" for table in tables])
+    counts = _one_row(con, [f"(SELECT count(*) FROM {table})" for table in tables])
     small = [table for table, count in zip(tables, counts, strict=True) if count <= WHOLE_CONTENT_ROWS]
-    contents = _one_row(
-        con, [f"(SELECT sum(hash(whole_row)::HUGEINT) FROM {_quoted(table)} whole_row)" for table in small]
-    )
+    contents = _one_row(con, [f"(SELECT sum(hash(whole_row)::HUGEINT) FROM {table} whole_row)" for table in small])
     return repr((dict(zip(tables, counts, strict=True)), dict(zip(small, contents, strict=True))))
 
 
@@ -108,7 +106,7 @@ def _write_copy(con: duckdb.DuckDBPyConnection, written: Path) -> datetime:
             made_at = clock.now()
             con.execute(f"COPY FROM DATABASE {_quoted(_database_name(con))} TO {_ALIAS} (SCHEMA)")
             for table in _tables(con):
-                con.execute(f"INSERT INTO {_ALIAS}.{_quoted(table)} SELECT * FROM {_quoted(table)}")
+                con.execute(f"INSERT INTO {_ALIAS}.{table} SELECT * FROM {table}")
             con.execute(f"CREATE TABLE {_ALIAS}.{_MADE} (made_at TIMESTAMP NOT NULL)")
             con.execute(f"INSERT INTO {_ALIAS}.{_MADE} VALUES (?)", [made_at])
         con.execute(f"CHECKPOINT {_ALIAS}")  # everything in the file itself, none of it in a write-ahead log
@@ -159,20 +157,23 @@ class Keeper:
     ) -> None:
         self._cursor, self._database, self._poll_seconds = cursor, Path(database), poll_seconds
         self._stopping = False
+        self._con: duckdb.DuckDBPyConnection | None = None
         self._thread = threading.Thread(target=self._run, name="command line copy", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop after the copy under way, if any, and remove the copy: it is as sensitive as the database."""
+        """Stop, abandoning a copy under way, and remove the copy: it is as sensitive as the database."""
         self._stopping = True
+        if self._con is not None:
+            self._con.interrupt()
         self._thread.join()
         remove_copy(self._database)
 
     def _run(self) -> None:
         try:
-            con = self._cursor()
+            con = self._con = self._cursor()
         except Exception:
             LOG.exception("The command line's copy of %s cannot be kept: the database did not open", self._database)
             return
@@ -192,7 +193,8 @@ class Keeper:
                 make_copy(con, self._database)
             return now
         except Exception:  # a full disk, say: the dashboard runs on, and the next look tries again
-            LOG.exception("The command line's copy of %s was not made", self._database)
+            if not self._stopping:
+                LOG.exception("The command line's copy of %s was not made", self._database)
             return copied
 
     def _sleep(self) -> None:
