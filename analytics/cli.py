@@ -10,6 +10,10 @@ python -m analytics sample --out DIR [--incidents N] [--seed S] [--format xlsx|c
 python -m analytics alerts [--db PATH] [--as-of YYYY-MM-DD]   (default: the clock's today, analytics.clock)
 python -m analytics reset-password USER [--db PATH]
 
+While the dashboard runs it holds the database file, and DuckDB lets no other process open it: the read commands
+(summary, batches, rejected, alerts) then read the copy the dashboard keeps (analytics.snapshot), read-only, and say
+on stderr when it was made; the others refuse, saying what to do instead.
+
 The command line needs no sign-in: whoever can run it can read the database file. Its imports and password resets
 are written to the audit trail as the operating-system account that ran them.
 
