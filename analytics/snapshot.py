@@ -5,13 +5,14 @@ dashboard runs, `python -m analytics alerts` (a council's weekly digest, run by 
 the file. So the dashboard keeps a copy, `<database>.snapshot`, and the read commands open that, read-only, when
 the file is held.
 
-The copy is made when the dashboard starts and again whenever what it holds has changed (`fingerprint`, looked at
-every few seconds by a thread of the dashboard's, `Keeper`), and removed when the dashboard stops. It is made in
-one read transaction of the database, so it holds what had been committed when it began, never half an import;
-it is written inside a folder only this account can open, given the database's permissions, and moved into place
-in one step, so a reader opens the previous copy or the new one, never half a file. It copies every table, view,
-macro and sequence there is, whatever the migrations have made, but the rows of the accounts, their sessions, the
-failed sign-ins and the audit trail stay out: no read command needs them, and a copy holds no more than it must.
+The copy is made once the dashboard has opened the file, and again whenever what it holds has changed
+(`fingerprint`, looked at every few seconds by a thread of the dashboard's, `Keeper`), and removed when the
+dashboard stops. It is made in one read transaction of the database, so it holds what had been committed when it
+began, never half an import; it is written inside a folder only this account can open, given the database's
+permissions, and moved into place in one step, so a reader opens the previous copy or the new one, never half a
+file. It copies every table, view, macro and sequence there is, whatever the migrations have made, but the rows of
+the accounts, their sessions, the failed sign-ins and the audit trail stay out: no read command needs them, and a
+copy holds no more than it must.
 """
 
 from __future__ import annotations
@@ -144,15 +145,18 @@ def remove_copy(database: Path) -> None:
 
 
 class Keeper:
-    """The dashboard's thread that keeps the copy: made at start, made again within `poll_seconds` of a change
-    (and the few seconds a copy takes: about six at a million incidents), removed at stop.
+    """The dashboard's thread that keeps the copy: made once the dashboard holds the file, made again within
+    `poll_seconds` of a change (and the few seconds a copy takes: about six at a million incidents), removed at stop.
+
+    `cursor` gives a cursor of the dashboard's connection, or None while it has not opened the database: it opens
+    it for its first page or request, and until then holds nothing, so the command line reads the file itself.
 
     It waits in short sleeps, never on a timed Event: under libfaketime, as CI runs the suite, a timed wait never
     returns."""
 
     def __init__(
         self,
-        cursor: Callable[[], duckdb.DuckDBPyConnection],
+        cursor: Callable[[], duckdb.DuckDBPyConnection | None],
         database: Path,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
@@ -173,10 +177,8 @@ class Keeper:
         remove_copy(self._database)
 
     def _run(self) -> None:
-        try:
-            con = self._con = self._cursor()
-        except Exception:
-            LOG.exception("The command line's copy of %s cannot be kept: the database did not open", self._database)
+        con = self._con = self._opened()
+        if con is None:
             return
         copied = None
         try:
@@ -185,6 +187,19 @@ class Keeper:
                 self._sleep()
         finally:
             con.close()
+
+    def _opened(self) -> duckdb.DuckDBPyConnection | None:
+        """A cursor once the dashboard has opened the database; None if it stops first, or cannot open it."""
+        while not self._stopping:
+            try:
+                con = self._cursor()
+            except Exception:  # the pages say why; the command line reads the file, or says it is held
+                LOG.exception("The command line's copy of %s cannot be kept: the database did not open", self._database)
+                return None
+            if con is not None:
+                return con
+            self._sleep()
+        return None
 
     def _refreshed(self, con: duckdb.DuckDBPyConnection, copied: str | None) -> str | None:
         """Make the copy if the data has changed since `copied`; the fingerprint the copy now has."""

@@ -7,6 +7,7 @@ no other process can open the file it holds."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from analytics import snapshot, store
 from analytics.governance import accounts
 
+_opened = threading.Event()  # this process holds the database: it opens it for the first page or request
+
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
@@ -26,6 +29,7 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     password = accounts.ensure_administrator(con)
     if password:
         print(accounts.first_run_message(accounts.hand_over_first_password(password, Path(path))), flush=True)
+    _opened.set()
     return con
 
 
@@ -34,11 +38,16 @@ def process_cursor() -> duckdb.DuckDBPyConnection:
     return _connection(str(store.database_path())).cursor()
 
 
+def _cursor_once_opened() -> duckdb.DuckDBPyConnection | None:
+    """A cursor of the process's connection once a page or request has opened it; None before."""
+    return process_cursor() if _opened.is_set() else None
+
+
 @asynccontextmanager
 async def command_line_copy_kept(app: st.App) -> AsyncIterator[None]:
-    """The server's lifespan: the database opened as it starts, and the command line's copy of it kept until it
-    stops (the stop waits for a copy under way: seconds at a million incidents)."""
-    keeper = snapshot.Keeper(process_cursor, store.database_path())
+    """The server's lifespan: the command line's copy of the database kept from when the server first opens the
+    database (its first page or request) until it stops."""
+    keeper = snapshot.Keeper(_cursor_once_opened, store.database_path())
     keeper.start()
     try:
         yield

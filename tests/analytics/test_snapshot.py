@@ -109,6 +109,20 @@ def test_the_fingerprint_changes_with_an_import_a_removal_or_a_setting_not_with_
     assert snapshot.fingerprint(con) == seen[-1]
 
 
+def test_the_keeper_waits_until_the_dashboard_has_opened_the_database(con, migrated):
+    """Until its first page or request the dashboard does not hold the file, and the command line reads the file."""
+    opened = []
+    keeper = snapshot.Keeper(lambda: con.cursor() if opened else None, migrated, poll_seconds=0.1)
+    keeper.start()
+    try:
+        time.sleep(0.5)  # a few of the keeper's looks
+        assert snapshot.open_copy(migrated) is None
+        opened.append(True)
+        wait_until(lambda: incidents_in_copy(migrated) == 0, "make the copy once the database was opened")
+    finally:
+        keeper.stop()
+
+
 def test_the_keeper_makes_the_copy_at_start_and_again_after_an_import(con, migrated):
     keeper = snapshot.Keeper(con.cursor, migrated, poll_seconds=0.1)
     keeper.start()

@@ -1,13 +1,16 @@
 """The command line beside the running dashboard: while the server holds the database file, the read commands answer
-from the copy it keeps (analytics/snapshot.py), as they would from the file itself. No browser is needed, only the
-running server."""
+from the copy it keeps (analytics/snapshot.py), as they would from the file itself. The browser only visits, so that
+the server opens the database as it does for its first visitor."""
 
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from analytics import snapshot
+from tests.browser.conftest import WAIT as PAGE_WAIT
 from tests.browser.conftest import serve
 from tests.conftest import REPO
 
@@ -28,10 +31,12 @@ def copy_made(database: Path) -> None:
         time.sleep(0.2)
 
 
-def test_alerts_and_summary_answer_from_the_running_dashboards_copy(council_copy, tmp_path):
+def test_alerts_and_summary_answer_from_the_running_dashboards_copy(council_copy, tmp_path, page):
     commands = [["alerts"], ["summary"], ["batches"]]
     unheld = [command_line(council_copy, *command).stdout for command in commands]
     with serve(council_copy, tmp_path) as dashboard:
+        page.goto(dashboard.url)
+        expect(page.get_by_label("User name")).to_be_visible(timeout=PAGE_WAIT)
         copy_made(dashboard.database)
         for command, expected in zip(commands, unheld, strict=True):
             done = command_line(dashboard.database, *command)
