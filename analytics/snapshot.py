@@ -161,7 +161,7 @@ class Keeper:
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self._cursor, self._database, self._poll_seconds = cursor, Path(database), poll_seconds
-        self._stopping = False
+        self._stopping = self._failing = False
         self._con: duckdb.DuckDBPyConnection | None = None
         self._thread = threading.Thread(target=self._run, name="command line copy", daemon=True)
 
@@ -207,11 +207,20 @@ class Keeper:
             now = fingerprint(con)
             if now != copied:
                 make_copy(con, self._database)
+            self._failing = False
             return now
         except Exception:  # a full disk, say: the dashboard runs on, and the next look tries again
             if not self._stopping:
-                LOG.exception("The command line's copy of %s was not made", self._database)
+                self._failed()
             return copied
+
+    def _failed(self) -> None:
+        """No copy rather than a stale one (after a purge, the purged records), and the first failure in a row
+        logged: the next look tries again, and one line every few seconds would bury the log."""
+        remove_copy(self._database)
+        if not self._failing:
+            LOG.exception("The command line's copy of %s was not made; trying again", self._database)
+        self._failing = True
 
     def _sleep(self) -> None:
         deadline = time.monotonic() + self._poll_seconds

@@ -133,3 +133,20 @@ def test_the_keeper_makes_the_copy_at_start_and_again_after_an_import(con, migra
     finally:
         keeper.stop()
     assert snapshot.open_copy(migrated) is None, "the copy goes when the dashboard stops"
+
+
+def test_a_copy_that_cannot_be_made_again_after_a_change_is_removed_not_left_stale(con, migrated, monkeypatch):
+    """After a purge, say, a copy of the data before it must not stay readable because the new copy failed."""
+    keeper = snapshot.Keeper(con.cursor, migrated, poll_seconds=0.1)
+    keeper.start()
+    try:
+        wait_until(lambda: incidents_in_copy(migrated) == 0, "make the copy at start")
+
+        def disk_full(*args):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(snapshot, "make_copy", disk_full)
+        imported(con, *ROWS)
+        wait_until(lambda: not snapshot.copy_path(migrated).exists(), "remove the stale copy")
+    finally:
+        keeper.stop()
