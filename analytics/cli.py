@@ -178,13 +178,20 @@ def _connect(db: str | None, *, when_held: str | None = None) -> duckdb.DuckDBPy
     except store.StoreBusy:
         if when_held is None:
             raise
-        raise store.busy(store.database_path(db), when_held) from None
+        raise _held(store.database_path(db), when_held) from None
     except duckdb.Error as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BadArgument(
             f"{store.database_path(db)} cannot be opened as the dashboard's database ({first_line}); "
             "check --db names a database file and try again."
         ) from None
+
+
+def _held(path: Path, what_to_do: str) -> store.StoreBusy:
+    """store.connect's refusal of a file another process holds, saying what to do for this command."""
+    return store.StoreBusy(
+        f"The database {path} is in use by another program, usually the running dashboard: {what_to_do}."
+    )
 
 
 def _connect_to_read(db: str | None) -> duckdb.DuckDBPyConnection:
@@ -196,7 +203,7 @@ def _connect_to_read(db: str | None) -> duckdb.DuckDBPyConnection:
         path = store.database_path(db)
         opened = snapshot.open_copy(path)
         if opened is None:
-            raise store.busy(path, NO_COPY_YET) from None
+            raise _held(path, NO_COPY_YET) from None
     con, made_at = opened
     note = f"Read from the running dashboard's copy of {path}, made at {made_at:%Y-%m-%d %H:%M:%S}."
     print(printable(note), file=sys.stderr)

@@ -299,13 +299,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return len(MIGRATIONS)
 
 
-def busy(target: Path, what_to_do: str) -> StoreBusy:
-    """The refusal for a database file another process holds, saying `what_to_do` about it."""
-    return StoreBusy(
-        f"The database {target} is in use by another program, usually the running dashboard: {what_to_do}."
-    )
-
-
 def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating if need be) and migrate the database; raises StoreBusy if another process holds it."""
     target = database_path(path)
@@ -315,8 +308,9 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(target), config=_CONFIG)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise busy(
-                target, "import through the dashboard's Import page, or stop the dashboard and try again"
+            raise StoreBusy(
+                f"The database {target} is in use by another program, usually the running dashboard: "
+                "import through the dashboard's Import page, or stop the dashboard and try again."
             ) from exc
         raise
     migrate(con)
