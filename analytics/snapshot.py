@@ -54,16 +54,21 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The database's tables whose rows the copy takes, each as SQL names it (schema and table, quoted)."""
+def _catalogue(con: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
+    """Every table of the database, as SQL names it (schema and table, quoted), and whether the copy takes its
+    rows; in the order they were made, so a table another refers to by a foreign key comes before it."""
     rows = con.execute(
-        """SELECT schema_name, table_name FROM duckdb_tables()
-           WHERE database_name = current_database() AND NOT temporary
-             AND NOT (schema_name = 'main' AND list_contains(?, table_name))
-           ORDER BY schema_name, table_name""",
+        """SELECT schema_name, table_name, NOT (schema_name = 'main' AND list_contains(?, table_name))
+           FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary
+           ORDER BY table_oid""",
         [list(LEFT_OUT)],
     ).fetchall()
-    return [f"{_quoted(schema)}.{_quoted(table)}" for schema, table in rows]
+    return [(f"{_quoted(schema)}.{_quoted(table)}", copied) for schema, table, copied in rows]
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables whose rows the copy takes."""
+    return [table for table, copied in _catalogue(con) if copied]
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -106,15 +111,24 @@ def _write_copy(con: duckdb.DuckDBPyConnection, written: Path) -> datetime:
         with store.transaction(con):
             made_at = clock.now()
             con.execute(f"COPY FROM DATABASE {_quoted(_database_name(con))} TO {_ALIAS} (SCHEMA)")
-            for table in _tables(con):  # made again as plain tables: a key only a writer needs costs a third more
-                con.execute(f"DROP TABLE {_ALIAS}.{table}")
-                con.execute(f"CREATE TABLE {_ALIAS}.{table} AS SELECT * FROM {table}")
+            _tables_made_plain(con)
             con.execute(f"CREATE TABLE {_ALIAS}.{_MADE} (made_at TIMESTAMP NOT NULL)")
             con.execute(f"INSERT INTO {_ALIAS}.{_MADE} VALUES (?)", [made_at])
         con.execute(f"CHECKPOINT {_ALIAS}")  # everything in the file itself, none of it in a write-ahead log
     finally:
         con.execute(f"DETACH {_ALIAS}")
     return made_at
+
+
+def _tables_made_plain(con: duckdb.DuckDBPyConnection) -> None:
+    """The copy's tables made again without their keys and constraints, from the rows the copy takes: it is only
+    read, and building a million incidents' key would cost a third more. Dropped last made first, so none is
+    dropped while another refers to it."""
+    tables = _catalogue(con)
+    for table, _ in reversed(tables):
+        con.execute(f"DROP TABLE {_ALIAS}.{table}")
+    for table, copied in tables:
+        con.execute(f"CREATE TABLE {_ALIAS}.{table} AS SELECT * FROM {table}" + ("" if copied else " WHERE false"))
 
 
 def _database_name(con: duckdb.DuckDBPyConnection) -> str:

@@ -50,6 +50,22 @@ def test_the_copy_holds_the_data_and_its_views_and_opens_read_only(con, migrated
         copy.execute("DELETE FROM incidents")
 
 
+def test_whatever_tables_a_migration_makes_are_copied_foreign_keys_and_other_schemas_too(con, migrated):
+    con.execute("CREATE TABLE ward_notes (ward_code VARCHAR PRIMARY KEY, note VARCHAR)")
+    con.execute("CREATE TABLE ward_notes_linked (ward_code VARCHAR REFERENCES ward_notes (ward_code), url VARCHAR)")
+    con.execute("CREATE SCHEMA derived")
+    con.execute("CREATE TABLE derived.monthly (month DATE, incidents INTEGER)")
+    con.execute("INSERT INTO ward_notes VALUES ('E05000001', 'a note')")
+    con.execute("INSERT INTO ward_notes_linked VALUES ('E05000001', 'https://example.org')")
+    con.execute("INSERT INTO derived.monthly VALUES ('2026-10-01', 19)")
+    snapshot.make_copy(con, migrated)
+    copy, _ = snapshot.open_copy(migrated)
+    assert copy.execute(
+        """SELECT note, url, incidents FROM ward_notes JOIN ward_notes_linked USING (ward_code)
+           CROSS JOIN derived.monthly"""
+    ).fetchall() == [("a note", "https://example.org", 19)]
+
+
 def test_the_copy_is_made_at_the_clocks_time(con, migrated):
     before = clock.now()
     made = snapshot.make_copy(con, migrated)
