@@ -55,7 +55,7 @@ MAX_SAMPLE_INCIDENTS = 1_000_000
 MAX_MONTHS_LATER = 1200  # a century either way keeps every date a date
 ERROR_LOG = "errors.log"
 NO_COPY_YET = (
-    "the dashboard keeps a copy for the command line to read, made as it starts, and there is none yet; "
+    "it makes a copy for the command line to read within seconds of opening the file, and there is none yet; "
     "try again in a minute, or stop the dashboard and try again"
 )
 SAMPLE_WHEN_HELD = "stop the dashboard, load the sample, then start the dashboard again"
