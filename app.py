@@ -17,6 +17,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from pages.common import cursor, draw_filters
+from pages.connection import command_line_copy_kept
 from pages.pages_folder import leave_pages_folder_mode
 from pages.server import Guard, on_error
 from pages.sessions import CLAIM_ROUTE
@@ -84,4 +85,10 @@ def route() -> None:
 if __name__ == "__main__":
     route()
 else:
-    app = st.App(__file__, routes=[CLAIM_ROUTE], middleware=[Middleware(Guard)], on_script_error=on_error)
+    app = st.App(
+        __file__,
+        lifespan=command_line_copy_kept,
+        routes=[CLAIM_ROUTE],
+        middleware=[Middleware(Guard)],
+        on_script_error=on_error,
+    )

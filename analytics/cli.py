@@ -10,6 +10,10 @@ python -m analytics sample --out DIR [--incidents N] [--seed S] [--format xlsx|c
 python -m analytics alerts [--db PATH] [--as-of YYYY-MM-DD]   (default: the clock's today, analytics.clock)
 python -m analytics reset-password USER [--db PATH]
 
+While the dashboard runs it holds the database file, and DuckDB lets no other process open it: the read commands
+(summary, batches, rejected, alerts) then read the copy the dashboard keeps (analytics.snapshot), read-only, and say
+on stderr when it was made; the others refuse, saying what to do instead.
+
 The command line needs no sign-in: whoever can run it can read the database file. Its imports and password resets
 are written to the audit trail as the operating-system account that ran them.
 
@@ -33,7 +37,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import audit, clock, store
+from analytics import audit, clock, snapshot, store
 from analytics.errors import ImportRefused, Refusal
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.governance import accounts
@@ -50,6 +54,15 @@ MAX_FILE_BYTES = 200 * 1024 * 1024  # as the Import page's upload limit (.stream
 MAX_SAMPLE_INCIDENTS = 1_000_000
 MAX_MONTHS_LATER = 1200  # a century either way keeps every date a date
 ERROR_LOG = "errors.log"
+NO_COPY_YET = (
+    "it makes a copy for the command line to read within seconds of opening the file, and there is none yet; "
+    "try again in a minute, or stop the dashboard and try again"
+)
+SAMPLE_WHEN_HELD = "stop the dashboard, load the sample, then start the dashboard again"
+PASSWORD_WHEN_HELD = (
+    "an administrator can set a new password on the dashboard's Users page; "
+    "if none can sign in, stop the dashboard and try again"
+)
 LOG = logging.getLogger("safety_dashboard.command_line")
 
 
@@ -157,10 +170,15 @@ def _mapping_text(path: Path) -> str:
         raise BadArgument(f"The mapping file {path} is not UTF-8 text; save it as UTF-8 and try again.") from None
 
 
-def _connect(db: str | None) -> duckdb.DuckDBPyConnection:
-    """store.connect, with a file that is not a database (or cannot be opened as one) told in one sentence."""
+def _connect(db: str | None, *, when_held: str | None = None) -> duckdb.DuckDBPyConnection:
+    """store.connect, with a file that is not a database (or cannot be opened as one) told in one sentence, and a
+    file the running dashboard holds told with `when_held` (what to do), if given, instead of store's advice."""
     try:
         return store.connect(db)
+    except store.StoreBusy:
+        if when_held is None:
+            raise
+        raise _held(store.database_path(db), when_held) from None
     except duckdb.Error as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BadArgument(
@@ -169,8 +187,31 @@ def _connect(db: str | None) -> duckdb.DuckDBPyConnection:
         ) from None
 
 
+def _held(path: Path, what_to_do: str) -> store.StoreBusy:
+    """store.connect's refusal of a file another process holds, saying what to do for this command."""
+    return store.StoreBusy(
+        f"The database {path} is in use by another program, usually the running dashboard: {what_to_do}."
+    )
+
+
+def _connect_to_read(db: str | None) -> duckdb.DuckDBPyConnection:
+    """The database or, while the running dashboard holds it, the copy the dashboard keeps of it for the command
+    line (analytics.snapshot), read-only, with a line on stderr saying when that copy was made."""
+    try:
+        return _connect(db)
+    except store.StoreBusy:
+        path = store.database_path(db)
+        opened = snapshot.open_copy(path)
+        if opened is None:
+            raise _held(path, NO_COPY_YET) from None
+    con, made_at = opened
+    note = f"Read from the running dashboard's copy of {path}, made at {made_at:%Y-%m-%d %H:%M:%S}."
+    print(printable(note), file=sys.stderr)
+    return con
+
+
 def _rejected(args) -> dict:
-    con = _connect(args.db)
+    con = _connect_to_read(args.db)
     if not batch_exists(con, args.batch):
         raise ImportRefused(f"There is no import batch {args.batch}; `python -m analytics batches` lists them.")
     rows = rejected_rows(con, args.batch)
@@ -180,12 +221,12 @@ def _rejected(args) -> dict:
 
 
 def _batches(args) -> list[dict]:
-    batches = list_batches(_connect(args.db)).astype(object)
+    batches = list_batches(_connect_to_read(args.db)).astype(object)
     return batches.where(batches.notna(), None).to_dict(orient="records")  # JSON has null, not NaN
 
 
 def _summary(args) -> dict:
-    return store.table_counts(_connect(args.db))
+    return store.table_counts(_connect_to_read(args.db))
 
 
 def _sample(args) -> dict:
@@ -210,7 +251,7 @@ def _sample(args) -> dict:
 
 def _load_sample(args) -> list[dict]:
     """Load the sample (when there are no incidents yet) and, on a first run, create the administrator."""
-    con = _connect(args.db)
+    con = _connect(args.db, when_held=SAMPLE_WHEN_HELD)
     password = accounts.ensure_administrator(con)
     if password:
         password_file = accounts.hand_over_first_password(password, store.database_path(args.db))
@@ -222,7 +263,7 @@ def _load_sample(args) -> list[dict]:
 
 
 def _reset_password(args) -> dict:
-    con = _connect(args.db)
+    con = _connect(args.db, when_held=PASSWORD_WHEN_HELD)
     password = secrets.token_urlsafe(12)
     try:
         accounts.set_password(con, args.user, password, actor=audit.command_line_actor())
@@ -233,7 +274,7 @@ def _reset_password(args) -> dict:
 
 def _alerts(args) -> list[dict]:
     as_of = _iso_date(args.as_of) if args.as_of else clock.today()
-    return [asdict(alert) for alert in current_alerts(_connect(args.db), as_of)]
+    return [asdict(alert) for alert in current_alerts(_connect_to_read(args.db), as_of)]
 
 
 def _iso_date(text: str) -> date:

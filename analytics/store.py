@@ -325,6 +325,11 @@ def incidents_changed(con: duckdb.DuckDBPyConnection) -> None:
     facts.refresh(con)
 
 
+def connect_read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """Open a database as it is, for reading: no migration, no views recreated (analytics.snapshot's copy)."""
+    return duckdb.connect(str(path), read_only=True, config=_CONFIG)
+
+
 def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     row = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
     return row[0] if row else None

@@ -4,15 +4,17 @@ import io
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from analytics import audit, cli, clock, store
+from analytics import audit, cli, clock, snapshot, store
 from analytics.cli import main
 from analytics.governance import accounts
 from tests.analytics.ingest.helpers import ROWS, csv_bytes
@@ -141,6 +143,74 @@ def test_import_while_the_dashboard_holds_the_database_points_to_the_import_page
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Import page" in done.stderr
+
+
+@pytest.fixture
+def sample_copy(sample_db, db_path) -> Path:
+    """The test's own copy of the sample council's database."""
+    shutil.copy(sample_db, db_path)
+    return db_path
+
+
+def copy_made(database: Path):
+    """The copy the running dashboard keeps of `database` (analytics.snapshot), made now; when it was made."""
+    con = store.connect(database)
+    try:
+        return snapshot.make_copy(con, database)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("command", [["summary"], ["batches"], ["alerts"], ["alerts", "--as-of", "2026-06-30"]])
+def test_a_read_command_reads_the_dashboards_copy_while_the_dashboard_holds_the_file(
+    capsys, sample_copy, request, command
+):
+    unheld = run(capsys, *command, "--db", sample_copy)
+    made = copy_made(sample_copy)
+    request.getfixturevalue("held_database")
+    code, lines, err = run(capsys, *command, "--db", sample_copy)
+    assert (code, lines) == (0, unheld[1]) and lines
+    assert err.count("\n") == 1 and "running dashboard" in err and f"{made:%Y-%m-%d %H:%M:%S}" in err
+
+
+def test_rejected_rows_come_from_the_dashboards_copy_while_the_dashboard_holds_the_file(
+    capsys, sample_copy, request, tmp_path
+):
+    batch = next(line for line in run(capsys, "batches", "--db", sample_copy)[1] if line["rejected"])["batch_id"]
+    unheld, held = tmp_path / "unheld.csv", tmp_path / "held.csv"
+    run(capsys, "rejected", "--batch", batch, "--out", unheld, "--db", sample_copy)
+    copy_made(sample_copy)
+    request.getfixturevalue("held_database")
+    code, lines, _ = run(capsys, "rejected", "--batch", batch, "--out", held, "--db", sample_copy)
+    assert code == 0 and lines[0]["rows"] > 0
+    assert held.read_bytes() == unheld.read_bytes()
+
+
+def test_a_read_command_with_no_copy_to_read_says_to_try_again_or_stop_the_dashboard(capsys, held_database):
+    code, lines, err = run(capsys, "summary", "--db", held_database)
+    assert (code, lines) == (2, [])
+    one_sentence(err)
+    assert "try again in a minute" in err and "stop the dashboard" in err
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (["import", "incidents", "log.csv"], "Import page"),
+        (["load-sample"], "stop the dashboard"),
+        (["reset-password", "admin"], "Users page"),
+    ],
+)
+def test_a_command_that_writes_still_refuses_while_the_dashboard_holds_the_file(
+    capsys, log_file, sample_copy, request, command, says
+):
+    copy_made(sample_copy)
+    request.getfixturevalue("held_database")
+    arguments = [str(log_file) if argument == "log.csv" else argument for argument in command]
+    code, lines, err = run(capsys, *arguments, "--db", sample_copy)
+    assert (code, lines) == (2, [])
+    one_sentence(err)
+    assert says in err and "in use" in err
 
 
 def test_load_sample_creates_the_administrator_once_with_its_password_in_a_file_only(capsys, db_path):
