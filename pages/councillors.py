@@ -23,9 +23,11 @@ from analytics.incidents.perpetrators import (
 from analytics.incidents.risk import (
     ASSESSMENT_VALID_MONTHS,
     CouncillorRisk,
+    RiskCounts,
     councillor_risks,
     escalation_summary,
-    needing_escalation,
+    escalations,
+    risk_counts,
     rules_in_words,
 )
 from analytics.ingest.dates import display
@@ -33,11 +35,23 @@ from analytics.text import SENTENCE
 from pages.common import AnalysisPage, as_written, link_to, open_analysis_page
 
 PEOPLE_A_PAGE = 25  # people listed, each with their incidents, at a time
+ESCALATIONS_A_PAGE = 50  # councillors needing escalation listed at a time, most urgent first
+COUNCILLORS_A_PAGE = 100  # councillors of the register listed at a time, by name
 
 
 @st.cache_data(show_spinner=False)
-def _risks(_con: duckdb.DuckDBPyConnection, version: str, as_of: date) -> list[CouncillorRisk]:
-    return councillor_risks(_con, as_of)
+def _counts(_con: duckdb.DuckDBPyConnection, version: str, as_of: date) -> RiskCounts:
+    return risk_counts(_con, as_of)
+
+
+@st.cache_data(show_spinner=False)
+def _escalated(_con: duckdb.DuckDBPyConnection, version: str, as_of: date, skip: int) -> list[CouncillorRisk]:
+    return escalations(_con, as_of, most=ESCALATIONS_A_PAGE, skip=skip)
+
+
+@st.cache_data(show_spinner=False)
+def _register(_con: duckdb.DuckDBPyConnection, version: str, as_of: date, skip: int) -> list[CouncillorRisk]:
+    return councillor_risks(_con, as_of, most=COUNCILLORS_A_PAGE, skip=skip)
 
 
 @st.cache_data(show_spinner=False)
@@ -149,16 +163,24 @@ def _show_rules() -> None:
         st.markdown("**Escalate** when:\n" + "".join(f"\n- {rule}" for rule in rules["escalation"]))
 
 
-def _show_risks(risks: list[CouncillorRisk]) -> None:
-    if not risks:
+def _show_risks(page: AnalysisPage, counts: RiskCounts, as_of: date) -> None:
+    if not counts.councillors:
         st.info("Import your councillor register on the Import page to see risk levels.", icon=":material/group:")
         link_to("import_data", "Go to Import", ":material/upload_file:")
         return
-    escalated = needing_escalation(risks)
-    st.markdown(escalation_summary(escalated))
-    if escalated:
-        st.dataframe(_escalation_table(escalated), hide_index=True)
+    st.markdown(escalation_summary(counts))
+    if counts.escalations:
+        skip = _chosen_page(
+            counts.escalations, ESCALATIONS_A_PAGE, "councillors needing escalation", "escalations_page"
+        )
+        st.dataframe(_escalation_table(_escalated(page.con, page.version, as_of, skip)), hide_index=True)
     _show_rules()
+
+
+def _show_register(page: AnalysisPage, counts: RiskCounts, as_of: date) -> None:
+    st.subheader("Every councillor's suggested and recorded risk")
+    skip = _chosen_page(counts.councillors, COUNCILLORS_A_PAGE, "councillors, by name", "register_page")
+    st.dataframe(_register_table(_register(page.con, page.version, as_of, skip)), hide_index=True)
 
 
 def _period(chosen: IncidentFilter) -> str:
@@ -184,7 +206,7 @@ def _show_people(page: AnalysisPage, log_is_empty: bool, as_of: date) -> None:
         f"{_period(page.chosen)}: {listed.serious:,} of them reached a high or critical threat level, and the threat "
         f"is rising for {listed.rising:,}. Consider referral to the police for each."
     )
-    skip = _chosen_page(listed.people) * PEOPLE_A_PAGE
+    skip = _chosen_page(listed.people, PEOPLE_A_PAGE, "people, highest priority first", "people_page")
     people = _people(page.con, page.version, page.chosen, as_of, page.user, skip)
     st.dataframe(_people_table(people, page.user.may(IDENTITIES)), hide_index=True)
     _show_listing_rules()
@@ -197,19 +219,14 @@ def _show_people(page: AnalysisPage, log_is_empty: bool, as_of: date) -> None:
             st.dataframe(_timeline_table(timelines[person.perpetrator_key]), hide_index=True)
 
 
-def _chosen_page(people: int) -> int:
-    """Which page of people to show, counting from 0: a page chooser only when they fill more than one page."""
-    pages = -(-people // PEOPLE_A_PAGE)
+def _chosen_page(total: int, a_page: int, what: str, key: str) -> int:
+    """How many of `total` to skip for the page of them chosen: a page chooser only when they fill more than one."""
+    pages = -(-total // a_page)
     if pages == 1:
         return 0
-    chosen = st.number_input(
-        f"Page of people ({PEOPLE_A_PAGE} a page, highest priority first)",
-        min_value=1,
-        max_value=pages,
-        key="people_page",
-    )
-    st.caption(f"People {(chosen - 1) * PEOPLE_A_PAGE + 1:,} to {min(chosen * PEOPLE_A_PAGE, people):,} of {people:,}.")
-    return chosen - 1
+    chosen = st.number_input(f"Page of {what} ({a_page} a page)", min_value=1, max_value=pages, key=key)
+    st.caption(f"{(chosen - 1) * a_page + 1:,} to {min(chosen * a_page, total):,} of {total:,}.")
+    return (chosen - 1) * a_page
 
 
 def _show_listing_rules() -> None:
@@ -226,9 +243,8 @@ def _show_listing_rules() -> None:
 page = open_analysis_page("councillors", "Whose risk has risen?")
 con, version = page.con, page.version
 as_of = clock.today()
-risks = _risks(con, version, as_of)
-_show_risks(risks)
+counts = _counts(con, version, as_of)
+_show_risks(page, counts, as_of)
 _show_people(page, date_extent(con)[0] is None, as_of)
-if risks:
-    st.subheader("Every councillor's suggested and recorded risk")
-    st.dataframe(_register_table(risks), hide_index=True)
+if counts.councillors:
+    _show_register(page, counts, as_of)

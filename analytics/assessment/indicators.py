@@ -24,7 +24,7 @@ from datetime import date
 import duckdb
 
 from analytics.assessment.reviews import review_coverage
-from analytics.incidents.risk import councillor_risks
+from analytics.incidents.risk import RiskCounts, risk_counts
 from analytics.months import months_before
 
 GOOD_SHARE = 80.0
@@ -108,26 +108,23 @@ def reporting_delay(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
     )  # fmt: skip
 
 
-def escalations_needed(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
-    risks = councillor_risks(con, as_of)
-    needed = sum(risk.needs_escalation for risk in risks)
+def escalations_needed(counts: RiskCounts) -> Indicator:
+    needed, everyone = counts.escalations, counts.councillors
     return Indicator(
-        "2.1.3", "Councillors needing escalation now", float(needed), "councillors", needed, len(risks),
-        f"{needed} of {len(risks)} councillors need their risk escalating or reassessing now.",
+        "2.1.3", "Councillors needing escalation now", float(needed), "councillors", needed, everyone,
+        f"{needed} of {everyone} councillors need their risk escalating or reassessing now.",
     )  # fmt: skip
 
 
-def supported_high_risk(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
-    high = [risk for risk in councillor_risks(con, as_of) if "high" in (risk.recorded, risk.suggested)]
-    keys = [risk.councillor_key for risk in high]
+def supported_high_risk(con: duckdb.DuckDBPyConnection, counts: RiskCounts) -> Indicator:
     supported = _scalar(
         con,
         """SELECT count(*) FROM councillors
            WHERE list_contains(?, councillor_key) AND len(list_filter(mitigations, lambda m: m <> 'other')) > 0""",
-        [keys],
+        [counts.high_risk],
     )[0]
     return _share(
-        "2.1.4", "Individual support for high-risk councillors", supported, len(high),
+        "2.1.4", "Individual support for high-risk councillors", supported, len(counts.high_risk),
         "councillors at high risk (recorded or suggested) have individual support recorded",
         "No councillor is at high risk, recorded or suggested.",
     )  # fmt: skip
@@ -153,12 +150,13 @@ def review_indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indic
 
 def indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
     """Every indicator, in statement order."""
+    counts = risk_counts(con, as_of)
     return [
         own_assessments(con, as_of),
         mitigated_risks(con),
         reporting_delay(con, as_of),
-        escalations_needed(con, as_of),
-        supported_high_risk(con, as_of),
+        escalations_needed(counts),
+        supported_high_risk(con, counts),
         *review_indicators(con, as_of),
     ]
 

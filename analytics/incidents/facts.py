@@ -42,6 +42,8 @@ SEVERAL_COUNCILLORS = 2  # distinct councillors targeted by one person that list
 RISING_MIN_INCIDENTS = 2  # fewest incidents for a threat to be seen rising: one latest, one before
 RISING_LATEST_SHARE = 3  # the latest 1/3 of a person's incidents is compared with those before it
 PEOPLE_TABLE = "perpetrator_facts"  # everyone analytics.incidents.perpetrators lists, over the whole log
+SERIES_TABLE = "series_facts"  # every month's count of every series analytics.incidents.rises tests, whole log
+SERIES = ("all", "ward", "channel", "abuse type", "characteristic")  # what the series count incidents by
 
 _PROFILE_PREFIX = (
     r"^(https?://)?(www\.|m\.|mobile\.)?"
@@ -166,9 +168,28 @@ FROM judged JOIN spellings USING (perpetrator_key)
 """
 
 
+def series_sql(condition: str) -> str:
+    """Each month's incidents meeting `condition` (SQL over incident_facts), counted overall and by ward, channel,
+    abuse type and characteristic (an incident recording several types counts once in each): dimension, value,
+    month, incidents; months with none left out."""
+    return f"""
+WITH filtered AS (
+    SELECT month, ward, channel, abuse_types, protected_characteristics FROM incident_facts WHERE {condition}
+),
+members AS (
+    SELECT 'all' AS dimension, 'all incidents' AS value, month FROM filtered
+    UNION ALL SELECT 'ward', ward, month FROM filtered
+    UNION ALL SELECT 'channel', channel, month FROM filtered
+    UNION ALL SELECT 'abuse type', unnest(list_distinct(abuse_types)), month FROM filtered
+    UNION ALL SELECT 'characteristic', unnest(list_distinct(protected_characteristics)), month FROM filtered
+)
+SELECT dimension, value, month, count(*) AS incidents FROM members GROUP BY dimension, value, month
+"""
+
+
 RULES_SETTING = "incident_facts_rules"  # which rules built the table; a migration clears it
 BUILT_SETTING = "incident_facts_built"  # a random token, new at every build: part of the data version
-_RULES = hashlib.sha256((MACROS + FACTS + people_sql("TRUE")).encode()).hexdigest()[:16]
+_RULES = hashlib.sha256((MACROS + FACTS + people_sql("TRUE") + series_sql("TRUE")).encode()).hexdigest()[:16]
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
@@ -193,6 +214,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     so no question ever sees the log and its facts out of step."""
     con.execute(f"CREATE OR REPLACE TABLE incident_facts AS {FACTS}")
     con.execute(f"CREATE OR REPLACE TABLE {PEOPLE_TABLE} AS SELECT * FROM ({people_sql('TRUE')}) WHERE listed")
+    con.execute(f"CREATE OR REPLACE TABLE {SERIES_TABLE} AS {series_sql('TRUE')}")
     for name, value in ((RULES_SETTING, _RULES), (BUILT_SETTING, secrets.token_hex(8))):
         con.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value])
 

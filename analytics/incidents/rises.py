@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 from scipy.stats import poisson
 
+from analytics.incidents.facts import SERIES, SERIES_TABLE, series_sql
 from analytics.incidents.filters import IncidentFilter
 from analytics.months import month_from_index, month_index
 from analytics.text import cut
@@ -42,7 +43,7 @@ from analytics.text import cut
 MIN_COUNT = 5  # fewer incidents than this are never flagged, however low the baseline
 SIGNIFICANCE = 0.01
 CHANCE = "a rise this large would happen by chance less than 1 time in 100"
-DIMENSIONS = ("all", "ward", "channel", "abuse type", "characteristic")
+DIMENSIONS = SERIES
 
 
 @dataclass(frozen=True)
@@ -82,21 +83,7 @@ _CHANNEL_SUBJECTS = {
 }
 
 _SERIES_SQL = """
-WITH filtered AS (
-    SELECT month, ward, channel, abuse_types, protected_characteristics
-    FROM incident_facts
-    WHERE ({condition}) AND month BETWEEN ? AND ?
-),
-members AS (
-    SELECT 'all' AS dimension, 'all incidents' AS value, month FROM filtered
-    UNION ALL SELECT 'ward', ward, month FROM filtered
-    UNION ALL SELECT 'channel', channel, month FROM filtered
-    UNION ALL SELECT 'abuse type', unnest(list_distinct(abuse_types)), month FROM filtered
-    UNION ALL SELECT 'characteristic', unnest(list_distinct(protected_characteristics)), month FROM filtered
-),
-counted AS (
-    SELECT dimension, value, month, count(*) AS incidents FROM members GROUP BY dimension, value, month
-),
+WITH counted AS ({counted}),
 months AS (
     SELECT CAST(unnest(generate_series(CAST(? AS DATE), CAST(? AS DATE), INTERVAL 1 MONTH)) AS DATE) AS month
 )
@@ -124,8 +111,10 @@ def monthly_series(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilt
     ignored (see the module docstring).
     """
     condition, parameters = replace(incident_filter, start=None, end=None).where()
+    source = f"({series_sql(condition)})" if parameters else SERIES_TABLE  # the whole log's, built with it
+    counted = f"SELECT * FROM {source} WHERE month BETWEEN ? AND ?"
     window = _window(con, as_of)
-    return con.execute(_SERIES_SQL.format(condition=condition), [*parameters, *window, *window, list(DIMENSIONS)]).df()
+    return con.execute(_SERIES_SQL.format(counted=counted), [*parameters, *window, *window, list(DIMENSIONS)]).df()
 
 
 def rises_in(series: pd.DataFrame, as_of: date) -> list[Rise]:

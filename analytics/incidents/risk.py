@@ -76,6 +76,7 @@ class Rule:
     level: str
     description: str  # shown under "How the suggested level is worked out"
     reason: Callable[[dict], str | None]  # why it fired for one councillor's exposure, or None
+    fires: str  # the same test in SQL over the exposure's columns, to count and order every councillor at once
 
 
 def _critical_recently(exposure: dict) -> str | None:
@@ -138,30 +139,44 @@ def _visible(exposure: dict) -> str | None:
 
 
 RULES = (
-    Rule("high", f"a critical threat in the last {RECENT_DAYS} days", _critical_recently),
+    Rule("high", f"a critical threat in the last {RECENT_DAYS} days", _critical_recently, "critical_recent > 0"),
     Rule(
         "high",
         f"{SEVERAL_SERIOUS} or more {' or '.join(SERIOUS_THREATS)} threats in the last {RECENT_DAYS} days",
         _serious_recently,
+        f"serious_recent >= {SEVERAL_SERIOUS}",
     ),
     Rule(
         "high",
         f"an incident at their home or doorstep, or an {HOME_ABUSE_TYPE}, in the last {LOOKBACK_MONTHS} months",
         _at_home,
+        "at_home > 0",
     ),
     Rule(
         "high",
         f"targeted in the last {LOOKBACK_MONTHS} months by someone linked to {REPEAT_INCIDENTS} or more incidents "
         "whose threat is rising (see who is listed under People linked to several incidents)",
         _rising_perpetrator,
+        "len(rising_perpetrators) > 0",
     ),
-    Rule("medium", f"a high threat in the last {RECENT_DAYS} days", _one_serious_recently),
-    Rule("medium", f"{SEVERAL_INCIDENTS} or more incidents in the last {LOOKBACK_MONTHS} months", _several),
+    Rule(
+        "medium",
+        f"a high threat in the last {RECENT_DAYS} days",
+        _one_serious_recently,
+        "serious_recent = 1 AND critical_recent = 0",
+    ),
+    Rule(
+        "medium",
+        f"{SEVERAL_INCIDENTS} or more incidents in the last {LOOKBACK_MONTHS} months",
+        _several,
+        f"incidents_12_months >= {SEVERAL_INCIDENTS}",
+    ),
     Rule(
         "medium",
         f"a visible role (one naming {', '.join(VISIBLE_ROLE_WORDS)}) and {VISIBLE_ROLE_INCIDENTS} or more "
         f"incidents in the last {LOOKBACK_MONTHS} months",
         _visible,
+        f"visible_role AND incidents_12_months >= {VISIBLE_ROLE_INCIDENTS}",
     ),
 )
 
@@ -176,6 +191,11 @@ def rules_in_words() -> dict[str, list[str]]:
         f"{ASSESSMENT_VALID_MONTHS} months old",
     ]
     return explained
+
+
+def _fired(level: str) -> str:
+    """SQL true when any rule of `level` fires."""
+    return "(" + " OR ".join(f"({rule.fires})" for rule in RULES if rule.level == level) + ")"
 
 
 _EXPOSURE = f"""
@@ -201,47 +221,95 @@ exposure AS (
                FILTER (WHERE perpetrator_key IN (SELECT unnest(CAST($rising AS VARCHAR[])))) AS rising_perpetrators
     FROM lookback
     GROUP BY councillor_key
+),
+everyone AS (
+    SELECT councillor_key, name, ward, role, risk_level, risk_assessed_on, own_assessment_on,
+           coalesce(incidents_12_months, 0) AS incidents_12_months,
+           coalesce(incidents_recent, 0) AS incidents_recent,
+           coalesce(serious_recent, 0) AS serious_recent, last_serious,
+           coalesce(critical_recent, 0) AS critical_recent, last_critical,
+           coalesce(at_home, 0) AS at_home, last_at_home,
+           coalesce(rising_perpetrators, []) AS rising_perpetrators,
+           coalesce(regexp_matches(lower(role), $visible), false) AS visible_role
+    FROM councillors LEFT JOIN exposure USING (councillor_key)
+),
+suggested AS (
+    SELECT *, CASE WHEN {_fired("high")} THEN 'high' WHEN {_fired("medium")} THEN 'medium' ELSE 'low' END AS level
+    FROM everyone
+),
+judged AS (
+    SELECT *,
+           risk_level IS NULL OR list_position({list(RISK_LEVELS)!r}, level)
+                                 > list_position({list(RISK_LEVELS)!r}, risk_level) AS above_recorded,
+           risk_assessed_on IS NULL OR risk_assessed_on < $valid_from AS out_of_date
+    FROM suggested
 )
-SELECT councillor_key, name, ward, role, risk_level, risk_assessed_on, own_assessment_on,
-       coalesce(incidents_12_months, 0) AS incidents_12_months,
-       coalesce(incidents_recent, 0) AS incidents_recent,
-       coalesce(serious_recent, 0) AS serious_recent, last_serious,
-       coalesce(critical_recent, 0) AS critical_recent, last_critical,
-       coalesce(at_home, 0) AS at_home, last_at_home,
-       coalesce(rising_perpetrators, []) AS rising_perpetrators,
-       coalesce(regexp_matches(lower(role), $visible), false) AS visible_role
-FROM councillors LEFT JOIN exposure USING (councillor_key)
-ORDER BY name, councillor_key
+SELECT * FROM judged
 """
 
 
-def councillor_risks(con: duckdb.DuckDBPyConnection, as_of: date) -> list[CouncillorRisk]:
-    """Everyone in the councillor register, by name, with their suggested level and whether to escalate."""
-    rising = rising_repeat_perpetrators(con, as_of)
-    cursor = con.execute(
-        _EXPOSURE,
-        {
-            "as_of": as_of,
-            "lookback_from": months_before(as_of, LOOKBACK_MONTHS),
-            "recent_from": as_of - timedelta(days=RECENT_DAYS),
-            "rising": rising,
-            "visible": "|".join(VISIBLE_ROLE_WORDS),
-        },
-    )
+_BY_NAME = "ORDER BY name, councillor_key"
+_MOST_URGENT = (
+    f"ORDER BY list_position({list(RISK_LEVELS)!r}, level) DESC, incidents_12_months DESC, name, councillor_key"
+)
+_ESCALATED = "above_recorded OR out_of_date"
+
+
+def councillor_risks(
+    con: duckdb.DuckDBPyConnection, as_of: date, *, most: int | None = None, skip: int = 0
+) -> list[CouncillorRisk]:
+    """Everyone in the councillor register, by name, with their suggested level and whether to escalate: the `most`
+    from the `skip`-th on, when given."""
+    return _assessed(con, as_of, f"TRUE {_BY_NAME}", most, skip)
+
+
+def escalations(
+    con: duckdb.DuckDBPyConnection, as_of: date, *, most: int | None = None, skip: int = 0
+) -> list[CouncillorRisk]:
+    """Those needing escalation: highest suggested level first, then most incidents in the last 12 months."""
+    return _assessed(con, as_of, f"{_ESCALATED} {_MOST_URGENT}", most, skip)
+
+
+@dataclass(frozen=True)
+class RiskCounts:
+    """The register in figures: councillors, those needing escalation and why, and who is at high risk."""
+
+    councillors: int
+    escalations: int
+    above_recorded: int
+    out_of_date: int
+    high_risk: list[str]  # the keys of councillors at high risk, recorded or suggested
+
+
+def risk_counts(con: duckdb.DuckDBPyConnection, as_of: date) -> RiskCounts:
+    sql = f"""SELECT count(*), count(*) FILTER (WHERE {_ESCALATED}),
+                     count(*) FILTER (WHERE above_recorded AND ({_ESCALATED})),
+                     count(*) FILTER (WHERE out_of_date AND ({_ESCALATED})),
+                     coalesce(list(councillor_key ORDER BY councillor_key)
+                              FILTER (WHERE 'high' IN (level, risk_level)), [])
+              FROM ({_EXPOSURE})"""
+    return RiskCounts(*con.execute(sql, _parameters(con, as_of)).fetchall()[0])
+
+
+def _parameters(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
+    return {
+        "as_of": as_of,
+        "lookback_from": months_before(as_of, LOOKBACK_MONTHS),
+        "recent_from": as_of - timedelta(days=RECENT_DAYS),
+        "valid_from": months_before(as_of, ASSESSMENT_VALID_MONTHS),
+        "rising": rising_repeat_perpetrators(con, as_of),
+        "visible": "|".join(VISIBLE_ROLE_WORDS),
+    }
+
+
+def _assessed(
+    con: duckdb.DuckDBPyConnection, as_of: date, where_and_order: str, most: int | None, skip: int
+) -> list[CouncillorRisk]:
+    """Each councillor the SQL condition and order pick, assessed: the reasons (in words) only for those."""
+    parameters = _parameters(con, as_of) | {"most": most, "skip": skip}
+    cursor = con.execute(f"{_EXPOSURE} WHERE {where_and_order} LIMIT $most OFFSET $skip", parameters)
     columns = [column[0] for column in cursor.description]
     return [_assess(dict(zip(columns, row, strict=True)), as_of) for row in cursor.fetchall()]
-
-
-def escalations(con: duckdb.DuckDBPyConnection, as_of: date) -> list[CouncillorRisk]:
-    """Those needing escalation: highest suggested level first, then most incidents in the last 12 months."""
-    return needing_escalation(councillor_risks(con, as_of))
-
-
-def needing_escalation(risks: list[CouncillorRisk]) -> list[CouncillorRisk]:
-    return sorted(
-        (risk for risk in risks if risk.needs_escalation),
-        key=lambda risk: (-RISK_LEVELS.index(risk.suggested), -risk.incidents_12_months, risk.name),
-    )
 
 
 def _assess(exposure: dict, as_of: date) -> CouncillorRisk:
@@ -310,25 +378,24 @@ def _sentence(
     return f"{name}: {why}; recorded {recorded} on {display(assessed_on)}, so no escalation is needed."
 
 
-def escalation_summary(escalated: list[CouncillorRisk]) -> str:
+def escalation_summary(counts: RiskCounts) -> str:
     """The one sentence that leads the page: how many need escalating, and why."""
-    if not escalated:
+    if not counts.escalations:
         return (
             "No councillor needs escalating: every suggested risk is at or below the recorded level, and every risk "
             f"assessment was done in the last {ASSESSMENT_VALID_MONTHS} months."
         )
-    above = sum(risk.above_recorded for risk in escalated)
-    out_of_date = sum(risk.assessment_out_of_date for risk in escalated)
+    above, out_of_date = counts.above_recorded, counts.out_of_date
     parts = []
     if above:
-        parts.append(f"{above} {_has(above)} a suggested risk above their recorded level (or none recorded)")
+        parts.append(f"{above:,} {_has(above)} a suggested risk above their recorded level (or none recorded)")
     if out_of_date:
         parts.append(
-            f"{out_of_date} {_has(out_of_date)} a risk assessment more than {ASSESSMENT_VALID_MONTHS} months old "
+            f"{out_of_date:,} {_has(out_of_date)} a risk assessment more than {ASSESSMENT_VALID_MONTHS} months old "
             "or never done"
         )
-    needs = "councillor needs" if len(escalated) == 1 else "councillors need"
-    return f"{len(escalated)} {needs} escalating: {' and '.join(parts)}."
+    needs = "councillor needs" if counts.escalations == 1 else "councillors need"
+    return f"{counts.escalations:,} {needs} escalating: {' and '.join(parts)}."
 
 
 def _has(number: int) -> str:

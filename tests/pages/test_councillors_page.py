@@ -7,7 +7,7 @@ import pytest
 from analytics import clock, store
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.perpetrators import repeat_perpetrators
-from analytics.incidents.risk import escalation_summary, escalations
+from analytics.incidents.risk import escalation_summary, escalations, risk_counts
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 from tests.pages.helpers import open_app, table_with, text_of
 
@@ -21,17 +21,18 @@ def sample_page(sample_database, tmp_path_factory):
     shutil.copy(sample_database, path)
     con = store.connect(path)
     escalated = escalations(con, clock.today())
+    counts = risk_counts(con, clock.today())
     con.close()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(store.DB_ENV, str(path))
-        yield open_app(PAGE), escalated
+        yield open_app(PAGE), escalated, counts
 
 
 def test_the_page_leads_with_how_many_need_escalating(sample_page):
-    app, escalated = sample_page
+    app, escalated, counts = sample_page
     assert app.title[0].value == "Whose risk has risen?"
     lead = app.markdown[0].value
-    assert lead == escalation_summary(escalated)
+    assert lead == escalation_summary(counts)
     assert lead.startswith(f"{len(escalated)} councillors need escalating: ")
     above = sum(risk.above_recorded for risk in escalated)
     out_of_date = sum(risk.assessment_out_of_date for risk in escalated)
@@ -39,7 +40,7 @@ def test_the_page_leads_with_how_many_need_escalating(sample_page):
 
 
 def test_the_escalation_table_lists_the_same_councillors_in_order(sample_page):
-    app, escalated = sample_page
+    app, escalated, counts = sample_page
     table = table_with(app, "Why escalate")
     assert table["Councillor"].tolist() == [risk.name for risk in escalated]
     stale = table[table["Councillor"] == "Amara Okonkwo-Hale"].iloc[0]
@@ -47,7 +48,7 @@ def test_the_escalation_table_lists_the_same_councillors_in_order(sample_page):
 
 
 def test_the_repeat_perpetrators_include_fernwicktruth_with_their_timeline(sample_page):
-    app, _ = sample_page
+    app, _, _ = sample_page
     people = table_with(app, "Why listed")
     assert "fernwicktruth" in people["Person"].tolist()
     fernwicktruth = people[people["Person"] == "fernwicktruth"].iloc[0]
@@ -59,7 +60,7 @@ def test_the_repeat_perpetrators_include_fernwicktruth_with_their_timeline(sampl
 
 
 def test_every_councillor_is_listed_with_suggested_and_recorded_levels(sample_page):
-    app, _ = sample_page
+    app, _, _ = sample_page
     register = table_with(app, "Own risk assessment")
     assert len(register) == 50
     assert set(register["Suggested"]) <= {"low", "medium", "high"}
@@ -91,7 +92,7 @@ def test_a_long_list_of_people_is_shown_a_page_at_a_time(database):
     con.close()
     app = open_app(PAGE)
     assert table_with(app, "Why listed")["Person"].tolist() == everyone[:25]
-    assert "People 1 to 25 of 30." in [caption.value for caption in app.caption]
+    assert "1 to 25 of 30." in [caption.value for caption in app.caption]
     app.number_input(key="people_page").set_value(2).run()
     assert table_with(app, "Why listed")["Person"].tolist() == everyone[25:]
     assert [expander.label.split(":")[0] for expander in app.expander if expander.label.startswith("person ")] == (

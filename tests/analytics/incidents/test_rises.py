@@ -100,6 +100,12 @@ def test_the_filter_dates_do_not_cut_the_baseline_but_its_other_parts_apply(con)
     assert found(castle_hill, "all", "all incidents").count == 10
 
 
+def test_the_series_built_with_the_log_are_those_counted_afresh(con):
+    load_council(con)
+    every_ward = IncidentFilter(wards=("Abbey", "Brook", "Castle Hill"))
+    assert monthly_series(con, IncidentFilter(), AS_OF).equals(monthly_series(con, every_ward, AS_OF))
+
+
 @pytest.mark.parametrize(
     ("as_of", "month", "flagged"),
     [

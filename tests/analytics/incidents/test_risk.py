@@ -8,7 +8,15 @@ from datetime import date
 
 import pytest
 
-from analytics.incidents.risk import councillor_risks, escalation_summary, escalations, rules_in_words
+from analytics.incidents.risk import (
+    RiskCounts,
+    councillor_risks,
+    escalation_summary,
+    escalations,
+    risk_counts,
+    rules_in_words,
+)
+from analytics.ingest.vocabulary import RISK_LEVELS
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
 
 AS_OF = date(2026, 6, 30)
@@ -157,11 +165,11 @@ def test_an_out_of_date_own_assessment_is_shown_but_does_not_escalate_on_its_own
 
 
 def test_the_lead_sentence_counts_each_reason_for_escalating(council):
-    assert escalation_summary(escalations(council, AS_OF)) == (
+    assert escalation_summary(risk_counts(council, AS_OF)) == (
         "6 councillors need escalating: 4 have a suggested risk above their recorded level (or none recorded) and "
         "3 have a risk assessment more than 12 months old or never done."
     )
-    assert escalation_summary([]).startswith("No councillor needs escalating")
+    assert escalation_summary(RiskCounts(3, 0, 0, 0, [])).startswith("No councillor needs escalating")
 
 
 def test_no_register_means_no_risks(con):
@@ -216,3 +224,24 @@ def test_an_incident_without_a_threat_level_is_triaged_by_the_documented_rules(c
     assert triaged == {f"T{index}": (level, True) for index, (_, _, level) in enumerate(TRIAGE)} | {
         "R1": ("low", False)
     }
+
+
+def test_the_register_counted_and_ordered_at_once_agrees_with_each_councillors_reasons(council):
+    risks = councillor_risks(council, AS_OF)
+    most_urgent_first = sorted(
+        (risk for risk in risks if risk.needs_escalation),
+        key=lambda risk: (-RISK_LEVELS.index(risk.suggested), -risk.incidents_12_months, risk.name),
+    )
+    assert escalations(council, AS_OF) == most_urgent_first
+    counts = risk_counts(council, AS_OF)
+    assert (counts.councillors, counts.escalations) == (len(risks), sum(risk.needs_escalation for risk in risks))
+    assert counts.above_recorded == sum(risk.needs_escalation and risk.above_recorded for risk in risks)
+    assert counts.out_of_date == sum(risk.needs_escalation and risk.assessment_out_of_date for risk in risks)
+    assert counts.high_risk == sorted(
+        risk.councillor_key for risk in risks if "high" in (risk.suggested, risk.recorded)
+    )
+
+
+def test_the_register_and_the_escalations_a_page_at_a_time(council):
+    assert councillor_risks(council, AS_OF, most=3, skip=2) == councillor_risks(council, AS_OF)[2:5]
+    assert escalations(council, AS_OF, most=2) == escalations(council, AS_OF)[:2]
