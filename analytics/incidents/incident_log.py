@@ -96,10 +96,27 @@ def incident_page(
     page = _whole_number("page", page, 1)
     page_size = _whole_number("page_size", page_size, 1)
     condition, parameters = incident_filter.where()
-    return con.execute(
-        f"SELECT {_PAGE_COLUMNS} FROM incident_facts WHERE {condition} ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?",
-        [*parameters, page_size, (page - 1) * page_size],
+    first = (page - 1) * page_size
+    total = count_incidents(con, incident_filter)
+    if first <= total // 2:
+        order, size, skip = SORTS[sort], page_size, first
+    else:  # from the other end: a sort finds the first rows of an order quickly, never the last
+        order, size, skip = (
+            _reversed(SORTS[sort]),
+            min(first + page_size, total) - first,
+            max(total - first - page_size, 0),
+        )
+    rows = con.execute(
+        f"SELECT {_PAGE_COLUMNS} FROM incident_facts WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*parameters, max(size, 0), skip],
     ).df()
+    return rows if order == SORTS[sort] else rows.iloc[::-1].reset_index(drop=True)
+
+
+def _reversed(order: str) -> str:
+    """An ORDER BY list the other way round (each sort ends on the incident's unique key, so exactly reversed)."""
+    terms = [term.removesuffix(" DESC") if term.endswith(" DESC") else f"{term} DESC" for term in order.split(", ")]
+    return ", ".join(terms)
 
 
 def incident_detail(
