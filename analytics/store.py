@@ -19,7 +19,10 @@ from analytics.incidents import facts
 DB_ENV = "SAFETY_DASHBOARD_DB"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "safety.duckdb"
 FACTS_BUILT = facts.BUILT_SETTING  # the setting that changes whenever the incidents' facts are built again
-_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+# DuckDB's own memory, beyond which it works on disk beside the database: left alone it would take 80% of the
+# machine's, and a million-row import would take gigabytes on a server the council shares.
+MEMORY_LIMIT = "512MB"
+_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False, "memory_limit": MEMORY_LIMIT}
 
 
 class StoreBusy(Refusal):

@@ -464,7 +464,7 @@ def _column_sql(dataset: Dataset, column: str) -> str:
     return f"CAST({column} AS {casts.get(kind, 'VARCHAR')})"
 
 
-def _stage(con, dataset: Dataset, frame_name: str, staged: str) -> None:
+def _stage(con, dataset: Dataset, rows: str, staged: str) -> None:
     """Accepted rows in the table's own types, with their key and a hash of their content."""
     columns = _STORED[dataset.name]
     typed = ", ".join(f"{_column_sql(dataset, column)} AS {column}" for column in columns)
@@ -481,7 +481,7 @@ def _stage(con, dataset: Dataset, frame_name: str, staged: str) -> None:
         SELECT {key} AS {dataset.key_column}, * EXCLUDE (record_key),
                md5(concat_ws(chr(31), {content})) AS content_hash
         FROM (SELECT *{hashed}
-              FROM (SELECT {typed}, CAST(source_row AS INTEGER) AS source_row{carried} FROM {frame_name}))""",
+              FROM (SELECT {typed}, CAST(source_row AS INTEGER) AS source_row{carried} FROM {rows}))""",
         parameters,
     )
 
@@ -546,6 +546,9 @@ def _new_batch_id(dataset: str) -> str:
     return f"{dataset}-{clock.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
+_ACCEPTED = "accepted_row"  # a column no import has: the clean frame's columns are named after the fields
+
+
 def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, progress: Progress | None = None) -> ImportResult:
     """Store a prepared file in one transaction: all of it, or (on any failure) none of it."""
     report = progress or (lambda fraction, message: None)
@@ -554,13 +557,14 @@ def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, progress: Progres
     token = batch_id.replace("-", "_")
     frames = {"accepted": f"accepted_{token}", "rejected": f"rejected_{token}"}
     staged = f"staged_{token}"
-    accepted = prepared.clean.loc[prepared.reasons == ""]
-    con.register(frames["accepted"], accepted)
+    # DuckDB leaves out the rejected rows as it reads them: a pandas row filter would copy the whole file.
+    checked = prepared.clean.assign(**{_ACCEPTED: prepared.reasons == ""})
+    con.register(frames["accepted"], checked)
     try:
         with transaction(con):
             report(0.5, "Checking which records are new, changed or unchanged")
-            _stage(con, dataset, frames["accepted"], staged)
-            report(0.7, f"Saving {len(accepted):,} rows")
+            _stage(con, dataset, f"(SELECT * FROM {frames['accepted']} WHERE {_ACCEPTED})", staged)
+            report(0.7, f"Saving {int(checked[_ACCEPTED].sum()):,} rows")
             counts = _merge(con, dataset, staged, batch_id)
             if dataset.table == "incidents":
                 report(0.8, "Working out each incident's threat level and repeat perpetrators")
