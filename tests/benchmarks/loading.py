@@ -3,12 +3,13 @@ and the import's peak memory measured in a process of its own.
 
 `python -m tests.benchmarks.loading MIGRATED_DB CSV` is that process: it says its own peak resident memory after
 importing the modules (its baseline) on stdout, then imports the file; the parent reads the peak of the whole run
-from getrusage(RUSAGE_CHILDREN).
+from the child's resource usage as it waits for it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -132,14 +133,19 @@ class Memory:
 
 
 def import_memory(template: Path, target: Path, log: Path) -> Memory:
-    """The peak memory of one import, in a child process. Run it before any other child: RUSAGE_CHILDREN is the
-    largest of every child waited for."""
+    """The peak memory of one import, in a child process: its own resource usage as it is waited for (wait4), so
+    no other child of this process counts, as it would in getrusage(RUSAGE_CHILDREN)."""
     shutil.copy(template, target)
     command = [sys.executable, "-m", "tests.benchmarks.loading", str(target), str(log)]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
-    baseline = json.loads(done.stdout.splitlines()[0])["baseline_kb"]
+    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    baseline = json.loads(child.stdout.readline())["baseline_kb"]
+    child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
     target.unlink()
-    return Memory(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, baseline / 1024)
+    if child.returncode:
+        raise RuntimeError(f"the import's own process failed (exit status {child.returncode})")
+    return Memory(usage.ru_maxrss / 1024, baseline / 1024)
 
 
 def survey_answers(database: Path, survey: Path) -> int:

@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from analytics.sample.sample import END, INCIDENT_HEADERS, REGISTER_HEADERS, START, write_sample
 from analytics.sample.sample_surveys import QUESTIONS, SURVEYMONKEY_COLUMNS, wave_files, write_sample_surveys
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 TODAY = "2026-11-02"  # just after both data sets end (END), so the pages show recent months
 AUTHORITY = ("E07999990", "National councillor safety programme (FICTIONAL)")
 NEW_REF_PREFIX = "NEW"  # the references of the log imported beside the national one: none shared with it
@@ -253,7 +253,7 @@ def _log(
     names = register["Councillor name"].to_numpy(dtype=object)[cllr]
     threat = _pick(rng, *_THREATS, n)
     police = np.where(np.isin(threat, ["High", "Critical"]) & (rng.random(n) < 0.6), "Y", "N").astype(object)
-    perpetrator, perpetrator_type = _perpetrators(rng, perpetrators, np.array(forms, dtype=object)[which])
+    perpetrator, perpetrator_type = _perpetrators(rng, perpetrators, np.array(forms, dtype=object)[which], prefix)
     columns = (
         prefix + "-" + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7).to_numpy(dtype=object),
         occurred.dt.strftime("%d/%m/%Y").to_numpy(dtype=object),
@@ -284,9 +284,11 @@ def _abuse(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.where((rng.random(n) < 0.25) & (first != second), first + "; " + second, first).astype(object)
 
 
-def _perpetrators(rng: np.random.Generator, repeat: pd.DataFrame, form: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _perpetrators(
+    rng: np.random.Generator, repeat: pd.DataFrame, form: np.ndarray, log: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Blank or "Unknown" for most; one of the repeat perpetrators for some; otherwise someone seen once (a handle,
-    an address or a name numbered so that no two one-off people share one)."""
+    an address or a name numbered, with the log's prefix, so that no two one-off people share one)."""
     n = len(form)
     known = rng.random(n) < _P_KNOWN
     is_repeat = known & (rng.random(n) < _P_REPEAT)
@@ -296,7 +298,7 @@ def _perpetrators(rng: np.random.Generator, repeat: pd.DataFrame, form: np.ndarr
     who = rng.choice(len(repeat), is_repeat.sum(), p=repeat["p"].to_numpy())
     written[is_repeat] = repeat["written"].to_numpy(dtype=object)[who]
     kind[is_repeat] = repeat["type"].to_numpy(dtype=object)[who]
-    number = np.flatnonzero(once).astype(str).astype(object)
+    number = log + np.flatnonzero(once).astype(str).astype(object)
     written[once] = np.select(
         [form[once] == "handle", form[once] == "email"],
         ["@OneOff" + number, "one.off" + number + "@example.net"],

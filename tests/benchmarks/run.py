@@ -58,7 +58,7 @@ class Row:
 
 def _shown(value: float, unit: str) -> str:
     digits = {"s": 2, "x": 1, "MB": 0, "ms": 0}.get(unit, 0)
-    return f"{value:.{digits}f}{'' if unit == 'x' else ' '}{unit}"
+    return f"{value:.{digits}f}{'' if unit == 'x' else ' '}{unit}".rstrip()
 
 
 def _row(what: str, measured: float, limit: float, unit: str, *, strictly: bool = False, note: str = "") -> Row:
@@ -257,20 +257,31 @@ _SESSION_PARTS = (
 # --- the run -------------------------------------------------------------------------------------------------------
 
 
+def _step(doing: str) -> None:
+    print(doing, file=sys.stderr, flush=True)
+
+
 def measure(args: argparse.Namespace, work: Path) -> dict:
     size = Size(args.incidents, args.councillors, args.answers, args.new_incidents)
+    _step(f"Data sets in {args.data} (generated on the first run)")
     files = national(args.data, size)
     sample = council(args.data, args.council_incidents)
     template = loading.national_registers(work, files)
-    memory = loading.import_memory(template, work / "memory.duckdb", files.log)  # the first child: see import_memory
+    _step("The CSV import's peak memory")
+    memory = loading.import_memory(template, work / "memory.duckdb", files.log)
+    _step(f"The CSV import and DuckDB's load, {args.repeats} times each")
     csv, database = loading.csv_import(work, template, files.log, args.repeats)
     answers = loading.survey_answers(database, files.survey)
+    _step(f"The .xlsx import and pandas' read, {args.repeats} times each")
     xlsx = loading.xlsx_import(work, template, files.new_log_xlsx, args.repeats)
     names = [page for page, _ in PAGES]
+    _step(f"Every page at {args.council_incidents:,} incidents")
     small, _ = render_pages(loading.council_database(work, sample), names, args.page_limit)
+    _step(f"Every page at {args.incidents:,} incidents")
     big, resident = render_pages(database, names, args.page_limit)
     left_out = [page for page in names if big[page].get("timed_out")]
     together = [page for page in names if page not in left_out]
+    _step(f"{args.sessions} sessions during an import")
     sessions = render_sessions(
         database, together, args.sessions, args.page_limit, args.sessions_limit, files.new_log_csv
     )
