@@ -27,6 +27,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 from unittest.mock import MagicMock
 
@@ -139,6 +140,25 @@ def _render(page: str, limit: float, session_id: str) -> float:
     return took
 
 
+def _where_now() -> dict:
+    """The analytics calls running, for how long, and the line of the project's code the page is at."""
+    now = time.perf_counter()
+    return {"running": {name: now - started for name, started in _running.items()}, "stuck_at": _stuck_at()}
+
+
+def _stuck_at() -> str:
+    """The innermost line of the project's own code (pages/, analytics/, app.py) that a thread other than this one
+    is running: where a page that ran out of time was."""
+    for ident, frame in sys._current_frames().items():
+        if ident == threading.get_ident():
+            continue
+        for place in reversed(traceback.extract_stack(frame)):
+            where = Path(place.filename)
+            if where.is_relative_to(REPO) and where.relative_to(REPO).parts[0] in ("pages", "analytics", "app.py"):
+                return f"{where.relative_to(REPO)}:{place.lineno} in {place.name}"
+    return ""
+
+
 def _timed_out(error: Exception) -> bool:
     return "timed out" in str(error)
 
@@ -162,16 +182,19 @@ def pages_worker(limit: float, pages: list[str]) -> None:
     for page in pages:
         st.cache_data.clear()
         _slowest.clear()
+        where: dict = {}  # where the page is just before AppTest stops it (stopping waits for its next st call)
+        watch = threading.Timer(limit * 0.98, lambda found=where: found.update(_where_now()))
+        watch.start()
         try:
             took = _render(page, limit, session_id)
         except RuntimeError as error:
             if _timed_out(error):
-                now = time.perf_counter()
-                running = {name: now - started for name, started in _running.items()}
-                _say(page=page, timed_out=True, functions=dict(_slowest), running=running)
+                _say(page=page, timed_out=True, functions=dict(_slowest), **where)
                 os._exit(3)
             _say(page=page, error=str(error), seconds=None, functions=dict(_slowest))
             continue
+        finally:
+            watch.cancel()
         _say(page=page, seconds=took, functions=dict(_slowest))
     _say(resident_mb=_resident_mb())
 

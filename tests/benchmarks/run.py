@@ -187,8 +187,11 @@ def page_rows(national: dict[str, dict], council: dict[str, dict], limit: float,
 
 
 def _running(report: dict) -> str:
+    """Where a page was when it was stopped: the analytics call it was in, and the line of the project's code."""
     running = report.get("running") or {}
-    return "; ".join(f"stopped in {name} after {seconds:.0f} s" for name, seconds in running.items())
+    calls = [f"in {name} for {seconds:.0f} s" for name, seconds in running.items()] or ["in no analytics call"]
+    stuck = report.get("stuck_at")
+    return "stopped " + "; ".join(calls) + (f", at {stuck}" if stuck else "")
 
 
 def function_rows(national: dict[str, dict], size: Size) -> list[Row]:
@@ -303,19 +306,21 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    header = ("what", "target", "measured", "verdict")
+    header = ("what", "target", "measured", "verdict", "note")
     lines = [
         (
             row["what"],
             row["target"],
             "-" if row["measured"] is None else _shown(row["measured"], row["unit"]),
             row["verdict"],
+            row["note"],
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(4)]
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)) for line in [header, *lines]
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in [header, *lines]
     )
 
 
