@@ -1,16 +1,13 @@
 """Loading the data sets: the dashboard's import timed against DuckDB's and pandas' own bare loads of the same file,
 and the import's peak memory measured in a process of its own.
 
-`python -m tests.benchmarks.loading MIGRATED_DB CSV` is that process: it says its own peak resident memory after
-importing the modules (its baseline) on stdout, then imports the file; the parent reads the peak of the whole run
-from the child's resource usage as it waits for it.
+`python -m tests.benchmarks.loading MIGRATED_DB CSV` is that process: it says on stdout its own peak resident
+memory after importing the modules (its baseline), then after importing the file.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -133,19 +130,15 @@ class Memory:
 
 
 def import_memory(template: Path, target: Path, log: Path) -> Memory:
-    """The peak memory of one import, in a child process: its own resource usage as it is waited for (wait4), so
-    no other child of this process counts, as it would in getrusage(RUSAGE_CHILDREN)."""
+    """The peak memory of one import, in a child process, as the child's own high-water mark (VmHWM). Not
+    getrusage's ru_maxrss: on Linux a child's starts at its parent's peak (it is kept across the exec), so a
+    parent that generated the data set would be counted."""
     shutil.copy(template, target)
     command = [sys.executable, "-m", "tests.benchmarks.loading", str(target), str(log)]
-    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
-    baseline = json.loads(child.stdout.readline())["baseline_kb"]
-    child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
+    said = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     target.unlink()
-    if child.returncode:
-        raise RuntimeError(f"the import's own process failed (exit status {child.returncode})")
-    return Memory(usage.ru_maxrss / 1024, baseline / 1024)
+    return Memory(said[-1]["peak_kb"] / 1024, said[0]["baseline_kb"] / 1024)
 
 
 def survey_answers(database: Path, survey: Path) -> int:
@@ -158,12 +151,18 @@ def survey_answers(database: Path, survey: Path) -> int:
         con.close()
 
 
+def _high_water_kb() -> int:
+    status = Path("/proc/self/status").read_text().splitlines()
+    return int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+
+
 def _child(database: str, log: str) -> None:
-    print(json.dumps({"baseline_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True)
+    print(json.dumps({"baseline_kb": _high_water_kb()}), flush=True)
     con = store.connect(database)
     path = Path(log)
     import_file(con, "incidents", path.read_bytes(), path.name)
     con.close()
+    print(json.dumps({"peak_kb": _high_water_kb()}), flush=True)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ REPO = Path(__file__).resolve().parents[2]
 ADMINISTRATOR_NAME = "bench-administrator"
 
 _slowest: dict[str, float] = {}  # each function's slowest outermost call in the page being rendered
+_totals: dict[str, tuple[int, float]] = {}  # and its outermost calls' number and seconds in all
 _running: dict[str, float] = {}  # the outermost calls not yet returned, by when they started
 _depth = threading.local()
 
@@ -100,7 +101,10 @@ def _timed(function, name: str):
             _depth.value = depth
             if depth == 0:
                 _running.pop(name, None)
-                _slowest[name] = max(_slowest.get(name, 0.0), time.perf_counter() - started)
+                took = time.perf_counter() - started
+                _slowest[name] = max(_slowest.get(name, 0.0), took)
+                calls, seconds = _totals.get(name, (0, 0.0))
+                _totals[name] = (calls + 1, seconds + took)
 
     return timed
 
@@ -182,6 +186,7 @@ def pages_worker(limit: float, pages: list[str]) -> None:
     for page in pages:
         st.cache_data.clear()
         _slowest.clear()
+        _totals.clear()
         where: dict = {}  # where the page is just before AppTest stops it (stopping waits for its next st call)
         watch = threading.Timer(limit * 0.98, lambda found=where: found.update(_where_now()))
         watch.start()
@@ -189,13 +194,13 @@ def pages_worker(limit: float, pages: list[str]) -> None:
             took = _render(page, limit, session_id)
         except RuntimeError as error:
             if _timed_out(error):
-                _say(page=page, timed_out=True, functions=dict(_slowest), **where)
+                _say(page=page, timed_out=True, functions=dict(_slowest), totals=dict(_totals), **where)
                 os._exit(3)
-            _say(page=page, error=str(error), seconds=None, functions=dict(_slowest))
+            _say(page=page, error=str(error), seconds=None, functions=dict(_slowest), totals=dict(_totals))
             continue
         finally:
             watch.cancel()
-        _say(page=page, seconds=took, functions=dict(_slowest))
+        _say(page=page, seconds=took, functions=dict(_slowest), totals=dict(_totals))
     _say(resident_mb=_resident_mb())
 
 

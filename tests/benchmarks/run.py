@@ -105,10 +105,12 @@ def _read(stream, lines: queue.Queue) -> None:
 
 
 def render_pages(database: Path, pages: list[str], limit: float) -> tuple[dict[str, dict], dict]:
-    """Each page's report from the pages worker, and the last worker's resident memory and how many ran."""
+    """Each page's report from the pages worker, and the last worker's resident memory and how many ran. A stopped
+    page ends its worker, so another renders the pages left."""
     reports, remaining, workers, resident = {}, list(pages), 0, None
     while remaining:
         workers += 1
+        left = len(remaining)
         for line in _lines(["pages", str(limit), *remaining], database, limit + 60):
             if "resident_mb" in line:
                 resident = line["resident_mb"]
@@ -116,10 +118,12 @@ def render_pages(database: Path, pages: list[str], limit: float) -> tuple[dict[s
                 reports[line["page"]] = line
                 remaining.remove(line["page"])
             else:
-                reports[remaining[0]] = {"page": remaining[0], "timed_out": True, "functions": {}, "running": {}}
+                reports[remaining[0]] = {"page": remaining[0], "timed_out": True, "functions": {}}
                 remaining.pop(0)
-        if workers > len(pages):
-            break
+        if len(remaining) == left:
+            ended = f"its worker ended without a word (see {database.with_suffix('.log').name})"
+            reports[remaining[0]] = {"page": remaining[0], "seconds": None, "error": ended}
+            remaining.pop(0)
     return reports, {"resident_mb": resident, "workers": workers}
 
 
@@ -195,20 +199,30 @@ def _running(report: dict) -> str:
 
 
 def function_rows(national: dict[str, dict], size: Size) -> list[Row]:
-    """The slowest outermost call of each function, over every page; a call still running when its page was
-    stopped counts as at least as long as it had run."""
+    """The slowest outermost call of each function, over every page, with how often the pages called it and for
+    how long in all; a call still running when its page was stopped counts as at least as long as it had run."""
     slowest: dict[str, tuple[float, str]] = {}
+    totals: dict[str, tuple[int, float]] = {}
     for page, _ in PAGES:
         report = national[page]
         calls = [(name, took, "") for name, took in report.get("functions", {}).items()]
         calls += [(name, took, " (still running when the page was stopped)") for name, took in _in_flight(report)]
         for name, took, how in calls:
             if took > slowest.get(name, (-1.0, ""))[0]:
-                slowest[name] = (took, f"on {page}{how}")
+                slowest[name] = (took, f"slowest on {page}{how}")
+        for name, (count, seconds) in report.get("totals", {}).items():
+            before = totals.get(name, (0, 0.0))
+            totals[name] = (before[0] + count, before[1] + seconds)
     return [
         _row(f"{name} at {size.incidents:,}", took * 1000, FUNCTION_LIMIT_MS, "ms", strictly=True, note=note)
-        for name, (took, note) in sorted(slowest.items())
+        for name, (took, where) in sorted(slowest.items())
+        for note in [f"{where}; {_calls(totals.get(name, (0, 0.0)))}"]
     ]
+
+
+def _calls(total: tuple[int, float]) -> str:
+    count, seconds = total
+    return f"{count} call{'' if count == 1 else 's'}, {seconds:.2f} s in all"
 
 
 def _in_flight(report: dict) -> list[tuple[str, float]]:
