@@ -2,10 +2,10 @@
 
 `python -m tests.benchmarks.rendering pages LIMIT PAGE...` renders each page once, its caches cleared first, and
 writes a line (MARK, then JSON) per page: its first render's seconds and, for every public function of the
-analytics modules the pages import, the slowest outermost call made while it rendered; then the process's resident
-memory. A page
-still running after LIMIT seconds is reported as timed out and the worker ends (its thread cannot be stopped), so
-the parent starts another for the pages left.
+analytics modules the pages import, the slowest outermost call made while it rendered (and their number and time
+in all); then the process's resident memory. A page still running after LIMIT seconds is reported as timed out,
+with where it was, and the worker ends, so that nothing it left behind weighs on the next page; the parent starts
+another for the pages left.
 
 `python -m tests.benchmarks.rendering sessions LIMIT SESSIONS DEADLINE LOG PAGE...` renders every page in each of
 SESSIONS threads while another thread imports LOG through the process's connection (pages/connection.py), then
@@ -237,7 +237,7 @@ def sessions_worker(limit: float, count: int, deadline: float, log: str, pages: 
                 times.append(_render(page, limit, session_id))
             except Exception as error:  # every failure is what this row counts
                 if _timed_out(error):
-                    times.append(limit)  # at least; its thread runs on
+                    times.append(limit)  # at least: AppTest stopped it there
                 else:
                     errors.append(f"{page}: {error}")
 
