@@ -11,7 +11,7 @@ FAKETIME := /usr/bin/faketime
 # outside the browser take about two minutes, so the browser tests, a dashboard and a Chromium each, are spread too.
 PARALLEL := -n auto --dist loadfile
 
-.PHONY: run test test-two-years-on lint audit clean
+.PHONY: run test test-two-years-on lint audit bench clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: lint $(CHROMIUM)
 
 test-two-years-on: $(STAMP) $(CHROMIUM) $(FAKETIME)
 	$(FAKETIME) -m '2 years' $(BIN)/python -m pytest $(PARALLEL)
+
+# Issue #15's benchmark at national size (not part of make test, which runs it tiny): a table, and artefacts/bench.json.
+# BENCH_ARGS passes options on, e.g. make bench BENCH_ARGS="--repeats 1 --out /tmp/bench.json"; see the README.
+bench: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.run $(BENCH_ARGS)
 
 # The pinned dependencies against PyPI's vulnerability database; says plainly when it could not be reached.
 audit: $(STAMP)
