@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import duckdb
+import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
@@ -133,9 +134,15 @@ def rises_in(series: pd.DataFrame, as_of: date) -> list[Rise]:
 
 def p_value(count: int, baseline: float) -> float:
     """P(X >= count) for X ~ Poisson(baseline); a baseline of 0 makes any incident impossible by chance."""
-    if baseline == 0:
-        return 0.0 if count > 0 else 1.0
-    return float(poisson.sf(count - 1, baseline))
+    return float(p_values(np.array([count]), np.array([baseline]))[0])
+
+
+def p_values(counts: np.ndarray, baselines: np.ndarray) -> np.ndarray:
+    """p_value for each count and its baseline, in one call: thousands of wards are tested at national size."""
+    chance = np.where(counts > 0, 0.0, 1.0)
+    some = baselines > 0
+    chance[some] = poisson.sf(counts[some] - 1, baselines[some])
+    return chance
 
 
 def latest_complete(as_of: date, period: str) -> date:
@@ -169,25 +176,15 @@ def _design_rises(series: pd.DataFrame, design: _Design, as_of: date, first_cove
     per_period = series.groupby(["dimension", "value", month - month % design.months])["incidents"].sum()
     table = per_period.unstack(fill_value=0).reindex(columns=[latest, *baseline], fill_value=0)
     label = period_label(month_from_index(latest), design.period)
-    tested = zip(table.index, table[latest], table[baseline].mean(axis=1), strict=True)
-    rises = [
-        _tested(dimension, value, design, label, int(count), float(mean), len(baseline))
-        for (dimension, value), count, mean in tested
-    ]
-    return [rise for rise in rises if rise]
-
-
-def _tested(
-    dimension: str, value: str, design: _Design, label: str, count: int, baseline: float, periods: int
-) -> Rise | None:
-    """The Rise when the count is unusually high for its baseline, else None."""
-    if count < MIN_COUNT:
-        return None
-    probability = p_value(count, baseline)
-    if probability >= SIGNIFICANCE:
-        return None
-    sentence = _sentence(dimension, value, design.period, label, count, baseline, periods)
-    return Rise(dimension, value, design.period, label, count, baseline, periods, probability, sentence)
+    tested = table[table[latest] >= MIN_COUNT]  # fewer are never flagged: not worth a p-value
+    counts, means = tested[latest].to_numpy(), tested[baseline].mean(axis=1).to_numpy()
+    chances = p_values(counts, means)
+    return [
+        Rise(dimension, value, design.period, label, int(count), float(mean), len(baseline), float(chance),
+             _sentence(dimension, value, design.period, label, int(count), float(mean), len(baseline)))
+        for (dimension, value), count, mean, chance in zip(tested.index, counts, means, chances, strict=True)
+        if chance < SIGNIFICANCE
+    ]  # fmt: skip
 
 
 def _sentence(dimension: str, value: str, period: str, label: str, count: int, baseline: float, periods: int) -> str:

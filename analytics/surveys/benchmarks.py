@@ -159,7 +159,8 @@ def _council_share(
     base = pd.Index(answers["respondent"].unique()) if base is None else base
     if members is not None:
         base = base.intersection(members)
-    chosen = answers.loc[answers["value"].isin(counted) & answers["respondent"].isin(base), "respondent"].nunique()
+    in_base = base.get_indexer(answers["respondent"]) >= 0  # by hash: isin on text compares value by value
+    chosen = answers.loc[answers["value"].isin(counted) & in_base, "respondent"].nunique()
     return (round(100 * chosen / len(base), 1) if len(base) else float("nan")), len(base)
 
 
