@@ -40,6 +40,9 @@ CATEGORY_COLOURS = {
 }
 
 
+MOST_WARDS = 30  # wards a chart draws, those with most first: the numbers beneath it list every ward
+
+
 def _with_gaps(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """Columns that may hold hidden numbers (<NA>, see analytics.governance.privacy) as plain floats, so Plotly leaves
     a gap where a number is hidden; columns of plain numbers are left as they are."""
@@ -129,6 +132,10 @@ def heatmap(grid: pd.DataFrame, across: str) -> go.Figure:
     for more; a hidden count is a blank cell."""
     grid = _with_gaps(grid, *grid.columns)
     grid = grid.loc[grid.sum(axis=1).sort_values().index, grid.sum().sort_values(ascending=False).index]
+    title = f"Incidents by ward and {across}"
+    if len(grid) > MOST_WARDS:
+        title = f"Incidents by ward and {across}: the {MOST_WARDS} wards with most of {len(grid):,}"
+        grid = grid.iloc[-MOST_WARDS:]
     grid = grid.set_axis(grid.index.map(for_chart), axis=0).set_axis(grid.columns.map(for_chart), axis=1)
     figure = px.imshow(
         grid,
@@ -136,7 +143,7 @@ def heatmap(grid: pd.DataFrame, across: str) -> go.Figure:
         aspect="auto",
         color_continuous_scale=SEQUENTIAL,
         labels={"x": across.capitalize(), "y": "Ward", "color": "Incidents"},
-        title=f"Incidents by ward and {across}",
+        title=title,
     )
     figure.update_layout(height=max(320, 28 * len(grid) + 160))
     return _layout(figure)
@@ -145,6 +152,10 @@ def heatmap(grid: pd.DataFrame, across: str) -> go.Figure:
 def ward_rates(rates: pd.DataFrame) -> go.Figure:
     """Incidents per councillor in each ward, highest at the top."""
     shown = _with_gaps(rates, "incidents", "per_councillor").dropna(subset=["per_councillor"])
+    title = "Incidents per councillor in each ward"
+    if len(shown) > MOST_WARDS:
+        title = f"Incidents per councillor: the {MOST_WARDS} highest of {len(shown):,} wards"
+        shown = shown.nlargest(MOST_WARDS, "per_councillor")
     shown = labelled(shown.sort_values("per_councillor"), "ward")
     figure = px.bar(
         shown,
@@ -153,7 +164,7 @@ def ward_rates(rates: pd.DataFrame) -> go.Figure:
         orientation="h",
         color_discrete_sequence=[PRIMARY],
         labels={"per_councillor": "Incidents per councillor", "ward": "Ward"},
-        title="Incidents per councillor in each ward",
+        title=title,
         hover_data=["incidents", "councillors"],
     )
     figure.update_layout(height=max(320, 24 * len(shown) + 140))
