@@ -226,6 +226,13 @@ def draw_filters(con: duckdb.DuckDBPyConnection) -> None:
     st.session_state[_FILTER_KEY] = _filter_widgets(con)
 
 
+@st.cache_data(show_spinner=False)
+def _ward_names(_con: duckdb.DuckDBPyConnection, version: str) -> list[str]:
+    """The wards in the log, asked once a data version: every page run draws the filters, and a national log's
+    distinct wards take a scan of every incident."""
+    return ward_names(_con)
+
+
 def _filter_widgets(con: duckdb.DuckDBPyConnection) -> IncidentFilter:
     first, last = date_extent(con)
     sidebar = st.sidebar
@@ -244,7 +251,9 @@ def _filter_widgets(con: duckdb.DuckDBPyConnection) -> IncidentFilter:
         start=start,
         end=end or start,
         wards=tuple(
-            sidebar.multiselect("Wards", ward_names(con), format_func=text.cut, key="wards", bind="query-params")
+            sidebar.multiselect(
+                "Wards", _ward_names(con, data_version(con)), format_func=text.cut, key="wards", bind="query-params"
+            )
         ),
         channels=tuple(sidebar.multiselect("How (channel)", CHANNELS, key="channels", bind="query-params")),
         abuse_types=tuple(sidebar.multiselect("Type of abuse", ABUSE_TYPES, key="abuse", bind="query-params")),

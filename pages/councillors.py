@@ -35,6 +35,7 @@ from analytics.text import SENTENCE
 from pages.common import AnalysisPage, as_written, link_to, open_analysis_page
 
 PEOPLE_A_PAGE = 25  # people listed, each with their incidents, at a time
+TIMELINE_ROWS = 50  # of one person's incidents shown under their name, the latest
 ESCALATIONS_A_PAGE = 50  # councillors needing escalation listed at a time, most urgent first
 COUNCILLORS_A_PAGE = 100  # councillors of the register listed at a time, by name
 
@@ -71,7 +72,7 @@ def _people(
 
 @st.cache_data(show_spinner=False)
 def _timelines(_con: duckdb.DuckDBPyConnection, version: str, perpetrator_keys: list[str]) -> dict[str, pd.DataFrame]:
-    return perpetrator_timelines(_con, perpetrator_keys)
+    return perpetrator_timelines(_con, perpetrator_keys, latest=TIMELINE_ROWS)
 
 
 def _assessed(day: date | None) -> str:
@@ -216,6 +217,8 @@ def _show_people(page: AnalysisPage, log_is_empty: bool, as_of: date) -> None:
             f"{as_written(person.name)}: {person.incidents} incidents, highest threat {person.highest_threat}"
         ):
             st.markdown(as_written(person.sentence, SENTENCE))
+            if person.incidents > TIMELINE_ROWS:
+                st.caption(f"Their latest {TIMELINE_ROWS} incidents of {person.incidents:,}.")
             st.dataframe(_timeline_table(timelines[person.perpetrator_key]), hide_index=True)
 
 

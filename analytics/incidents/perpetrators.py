@@ -178,16 +178,21 @@ def perpetrator_timeline(con: duckdb.DuckDBPyConnection, perpetrator_key: str) -
     return perpetrator_timelines(con, [perpetrator_key]).get(perpetrator_key, _TIMELINE_COLUMNS.copy())
 
 
-def perpetrator_timelines(con: duckdb.DuckDBPyConnection, perpetrator_keys: list[str]) -> dict[str, pd.DataFrame]:
-    """Each person's incidents, oldest first, in one question for a page of people (keys with none are left out)."""
+def perpetrator_timelines(
+    con: duckdb.DuckDBPyConnection, perpetrator_keys: list[str], latest: int | None = None
+) -> dict[str, pd.DataFrame]:
+    """Each person's incidents (the `latest` of them, when given), oldest first, in one question for a page of
+    people (keys with none are left out)."""
     rows = con.execute(
         """SELECT perpetrator_key, occurred_on, coalesce(councillors.name, incident_facts.councillor) AS councillor,
                   incident_facts.ward, channel, array_to_string(abuse_types, '; ') AS abuse_types, threat,
                   threat_derived, reported_to_police
            FROM incident_facts LEFT JOIN councillors USING (councillor_key)
-           WHERE perpetrator_key IN (SELECT unnest(CAST(? AS VARCHAR[])))
+           WHERE perpetrator_key IN (SELECT unnest(CAST($keys AS VARCHAR[])))
+           QUALIFY $latest IS NULL OR row_number() OVER (
+               PARTITION BY perpetrator_key ORDER BY occurred_on DESC, incident_key DESC) <= $latest
            ORDER BY perpetrator_key, occurred_on, incident_key""",
-        [perpetrator_keys],
+        {"keys": perpetrator_keys, "latest": latest},
     ).df()
     return {
         key: timeline.drop(columns="perpetrator_key").reset_index(drop=True)

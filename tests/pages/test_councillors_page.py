@@ -98,3 +98,17 @@ def test_a_long_list_of_people_is_shown_a_page_at_a_time(database):
     assert [expander.label.split(":")[0] for expander in app.expander if expander.label.startswith("person ")] == (
         everyone[25:]
     )
+
+
+def test_a_person_with_many_incidents_shows_their_latest(database):
+    con = store.connect()
+    load_wards(con, {"Abbey": 1})
+    load_councillors(con, [councillor("Ann Abbot", "Abbey")])
+    days = [f"2026-{month:02d}-{day:02d}" for month in range(1, 12) for day in range(1, 6)]  # 55 days
+    load_incidents(con, [incident(day, "Ann Abbot", "Abbey", "email", "verbal abuse", perpetrator_ref="@many")
+                         for day in days])  # fmt: skip
+    con.close()
+    app = open_app(PAGE)
+    assert "Their latest 50 incidents of 55." in [caption.value for caption in app.caption]
+    timeline = table_with(app, "How")
+    assert len(timeline) == 50 and timeline["Date"].iloc[-1] == "5 November 2026"

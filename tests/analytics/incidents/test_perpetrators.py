@@ -244,3 +244,9 @@ def test_a_period_taking_in_the_whole_log_lists_the_same_people_as_no_period(cou
     assert repeat_perpetrators(council, whole, AS_OF) == repeat_perpetrators(council, IncidentFilter(), AS_OF)
     later = IncidentFilter(start=date(2026, 3, 1), end=AS_OF)
     assert [person.perpetrator_key for person in repeat_perpetrators(council, later, AS_OF)] == ["janedoe"]
+
+
+def test_a_timeline_can_be_cut_to_the_latest_incidents(council):
+    latest = perpetrator_timelines(council, ["janedoe", "uma up"], latest=2)
+    assert latest["janedoe"].equals(perpetrator_timeline(council, "janedoe").iloc[2:].reset_index(drop=True))
+    assert len(latest["uma up"]) == 2
