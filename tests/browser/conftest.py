@@ -212,6 +212,15 @@ class Received:
             if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element"
         ]
 
+    def dataframes_sent(self, page: Page, column: str) -> list[pd.DataFrame]:
+        """The tables sent with `column`, waiting for the first of them: the server sends a table when its run reaches
+        it, which on a busy machine can be after the run's status has yet to show."""
+        deadline = time.monotonic() + WAIT / 1000
+        while not (frames := [frame for frame in self.dataframes() if column in frame.columns]):
+            assert time.monotonic() < deadline, f"no table with {column!r} reached the browser"
+            page.wait_for_timeout(100)
+        return frames
+
     def dataframes(self) -> list[pd.DataFrame]:
         """Every table sent, as the Arrow data Streamlit sent it."""
         frames = []
