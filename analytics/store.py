@@ -319,7 +319,8 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
             ) from exc
         raise
     migrate(con)
-    facts.install(con)
+    with transaction(con):
+        facts.install(con)
     return con
 
 

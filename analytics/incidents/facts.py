@@ -193,25 +193,19 @@ _RULES = hashlib.sha256((MACROS + FACTS + people_sql("TRUE") + series_sql("TRUE"
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the macros and views from this code, and build `incident_facts` again unless these rules built it
-    (a migration clears the setting, since it may have changed the incidents)."""
+    """(Re)create the macros and views from this code, and build the derived facts again unless these rules built
+    them (a migration clears the setting, since it may have changed the incidents). Call it in a transaction."""
     con.execute(MACROS)
     if _setting(con, RULES_SETTING) == _RULES and _is_table(con):
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if not _is_table(con):
-            con.execute("DROP VIEW IF EXISTS incident_facts")
-        refresh(con)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    if not _is_table(con):
+        con.execute("DROP VIEW IF EXISTS incident_facts")  # what databases made before the facts were tables hold
+    refresh(con)
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Build `incident_facts` from the incidents as they now are; call it inside the transaction that changed them,
-    so no question ever sees the log and its facts out of step."""
+    """Build the derived facts (`incident_facts`, `perpetrator_facts`, `series_facts`) from the incidents as they
+    now are; call it inside the transaction that changed them, so no question sees the log and its facts apart."""
     con.execute(f"CREATE OR REPLACE TABLE incident_facts AS {FACTS}")
     con.execute(f"CREATE OR REPLACE TABLE {PEOPLE_TABLE} AS SELECT * FROM ({people_sql('TRUE')}) WHERE listed")
     con.execute(f"CREATE OR REPLACE TABLE {SERIES_TABLE} AS {series_sql('TRUE')}")
