@@ -212,6 +212,25 @@ class Received:
             if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element"
         ]
 
+    def texts(self) -> list[str]:
+        """Every message and paragraph sent (alerts and markdown), whether or not a later run has redrawn it."""
+        bodies = []
+        for element in self.elements():
+            kind = element.WhichOneof("type")
+            if kind in ("alert", "markdown"):
+                bodies.append(getattr(element, kind).body)
+        return bodies
+
+    def said(self, page: Page, pattern: str) -> str:
+        """The first text sent matching `pattern`, waiting for it. A message shown once (such as "Review saved")
+        is gone from the page when a further press reruns it, so what a person was told is read from what was
+        sent."""
+        deadline = time.monotonic() + WAIT / 1000
+        while not (found := [text for text in self.texts() if re.search(pattern, text)]):
+            assert time.monotonic() < deadline, f"nothing matching {pattern!r} was sent to the browser"
+            page.wait_for_timeout(100)
+        return found[0]
+
     def dataframes_sent(self, page: Page, column: str) -> list[pd.DataFrame]:
         """The tables sent with `column`, waiting for the first of them: the server sends a table when its run reaches
         it, which on a busy machine can be after the run's status has yet to show."""
