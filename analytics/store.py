@@ -320,7 +320,7 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
         raise
     migrate(con)
     with transaction(con):
-        facts.install(con)
+        facts.install(con, get_setting(con, facts.RULES_SETTING))
     return con
 
 

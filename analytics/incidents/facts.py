@@ -192,11 +192,12 @@ BUILT_SETTING = "incident_facts_built"  # a random token, new at every build: pa
 _RULES = hashlib.sha256((MACROS + FACTS + people_sql("TRUE") + series_sql("TRUE")).encode()).hexdigest()[:16]
 
 
-def install(con: duckdb.DuckDBPyConnection) -> None:
+def install(con: duckdb.DuckDBPyConnection, built_by: str | None) -> None:
     """(Re)create the macros and views from this code, and build the derived facts again unless these rules built
-    them (a migration clears the setting, since it may have changed the incidents). Call it in a transaction."""
+    them: `built_by` is the RULES_SETTING the database holds (a migration clears it, since it may have changed the
+    incidents). Call it in a transaction."""
     con.execute(MACROS)
-    if _setting(con, RULES_SETTING) == _RULES and _is_table(con):
+    if built_by == _RULES and _is_table(con):
         return
     if not _is_table(con):
         con.execute("DROP VIEW IF EXISTS incident_facts")  # what databases made before the facts were tables hold
@@ -211,11 +212,6 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {SERIES_TABLE} AS {series_sql('TRUE')}")
     for name, value in ((RULES_SETTING, _RULES), (BUILT_SETTING, secrets.token_hex(8))):
         con.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value])
-
-
-def _setting(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    rows = con.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchall()
-    return rows[0][0] if rows else None
 
 
 def _is_table(con: duckdb.DuckDBPyConnection) -> bool:

@@ -98,19 +98,20 @@ def incident_page(
     condition, parameters = incident_filter.where()
     first = (page - 1) * page_size
     total = count_incidents(con, incident_filter)
-    if first <= total // 2:
-        order, size, skip = SORTS[sort], page_size, first
-    else:  # from the other end: a sort finds the first rows of an order quickly, never the last
+    from_the_end = first > total // 2  # a sort finds the first rows of an order quickly, never the last
+    if from_the_end:
         order, size, skip = (
             _reversed(SORTS[sort]),
             min(first + page_size, total) - first,
             max(total - first - page_size, 0),
         )
+    else:
+        order, size, skip = SORTS[sort], page_size, first
     rows = con.execute(
         f"SELECT {_PAGE_COLUMNS} FROM incident_facts WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?",
         [*parameters, max(size, 0), skip],
     ).df()
-    return rows if order == SORTS[sort] else rows.iloc[::-1].reset_index(drop=True)
+    return rows.iloc[::-1].reset_index(drop=True) if from_the_end else rows
 
 
 def _reversed(order: str) -> str:

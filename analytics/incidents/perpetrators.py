@@ -100,7 +100,7 @@ def _listed(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, as_
     first, latest = con.execute("SELECT min(occurred_on), max(occurred_on) FROM incident_facts").fetchall()[0]
     condition, parameters = incident_filter.within(first, latest).where()
     if not parameters and (latest is None or latest <= as_of):
-        return f"{PEOPLE_TABLE}", []
+        return PEOPLE_TABLE, []
     people = people_sql(f"occurred_on <= ? AND {condition}")
     return f"(SELECT * FROM ({people}) WHERE listed)", [as_of, *parameters]
 
