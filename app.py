@@ -21,7 +21,7 @@ from pages.connection import command_line_copy_kept
 from pages.pages_folder import leave_pages_folder_mode
 from pages.server import Guard, on_error
 from pages.sessions import CLAIM_ROUTE
-from pages.sign_in import draw_account, sign_in
+from pages.sign_in import current_user, draw_account, draw_sign_in
 
 PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention"}
 SECTIONS = {
@@ -71,9 +71,10 @@ def route() -> None:
     leave_pages_folder_mode()
     st.set_page_config(page_title="Councillor safety dashboard", page_icon=str(ICON), layout="wide")
     con = cursor()
-    user = sign_in(con)
+    user = current_user(con)
     if user is None:
         st.navigation(pages_for(lambda name: True), position="hidden")  # keeps the address the visitor came by
+        draw_sign_in(con)
         st.stop()
     navigation = st.navigation(pages_for(user.may_open))
     draw_account(con, user)

@@ -19,6 +19,7 @@ _USER_KEY = "signed_in_user"
 SESSION_KEY = "signed_in_session"  # the id of the session (analytics.governance.sessions) this browser signed in to
 _CONNECTION_KEY = "signed_in_connection"  # the connection it signed in on, or last showed the session's cookie
 _CLAIM_KEY = "session_claim_code"  # its one-time code, until the browser has exchanged it for its cookie
+_REFUSED_KEY = "council_account_refused"  # why the council's account signed in has no access, to say so once
 
 
 def signed_in_user() -> User | None:
@@ -95,8 +96,8 @@ def _provider(settings: dict) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def sign_in(con: duckdb.DuckDBPyConnection) -> User | None:
-    """The user of this session; otherwise draws the sign-in form and returns None."""
+def current_user(con: duckdb.DuckDBPyConnection) -> User | None:
+    """The user of this session, or None until someone signs in (`draw_sign_in`)."""
     user = signed_in_user() or _from_cookie(con)
     if user is not None and not _session_ended(con) and _same_browser(con):
         user = accounts.still_signed_in(con, user)
@@ -105,18 +106,27 @@ def sign_in(con: duckdb.DuckDBPyConnection) -> User | None:
             _keep_session(con)
             return user
     _forget()
-    settings = _council_sign_in()
-    if settings and st.user.get("is_logged_in"):
-        try:
-            user = accounts.sign_in_with_email(con, st.user.get("email"))
-        except accounts.SignInRefused as refused:
-            st.error(str(refused))
-            st.button("Sign out", on_click=st.logout, key="sign_out_refused")
-            return None
-        st.session_state[_USER_KEY] = user
-        return user
-    _sign_in_form(con, settings)
-    return None
+    if not (_council_sign_in() and st.user.get("is_logged_in")):
+        return None
+    try:
+        user = accounts.sign_in_with_email(con, st.user.get("email"))
+    except accounts.SignInRefused as refused:
+        st.session_state[_REFUSED_KEY] = str(refused)
+        return None
+    st.session_state[_USER_KEY] = user
+    return user
+
+
+def draw_sign_in(con: duckdb.DuckDBPyConnection) -> None:
+    """The sign-in form, or why the council's account was refused. app.py draws it only after its navigation, so
+    the browser knows which page its address names before anyone can press Sign in: pressed sooner, the sign-in
+    would open the Overview instead of the page linked."""
+    refused = st.session_state.pop(_REFUSED_KEY, None)
+    if refused:
+        st.error(refused)
+        st.button("Sign out", on_click=st.logout, key="sign_out_refused")
+    else:
+        _sign_in_form(con, _council_sign_in())
 
 
 def _sign_in_form(con: duckdb.DuckDBPyConnection, settings: dict | None) -> None:

@@ -252,6 +252,46 @@ class Received:
         return frames
 
 
+class NavigationHeldBack:
+    """Holds back what the server sends the page from its first navigation message (which tells the browser which
+    page its address names) until `release`: a slow network, or a person quicker than it."""
+
+    def __init__(self, page: Page) -> None:
+        self.held: list[str | bytes] = []
+        self.holding = True
+        self._socket = None
+        page.route_web_socket(re.compile(r"/_stcore/stream"), self._route)
+
+    def _route(self, socket) -> None:
+        self._socket = socket
+        socket.connect_to_server().on_message(self._from_server)
+
+    def _from_server(self, payload: str | bytes) -> None:
+        if self.holding and (self.held or _is_navigation(payload)):
+            self.held.append(payload)
+        else:
+            self._socket.send(payload)
+
+    def until_held(self, page: Page) -> None:
+        deadline = time.monotonic() + WAIT / 1000
+        while not self.held:
+            assert time.monotonic() < deadline, "the server sent no navigation"
+            page.wait_for_timeout(100)
+
+    def release(self) -> None:
+        while self.held:
+            self._socket.send(self.held.pop(0))
+        self.holding = False
+
+
+def _is_navigation(payload: str | bytes) -> bool:
+    if not isinstance(payload, bytes):
+        return False
+    message = ForwardMsg()
+    message.ParseFromString(payload)
+    return message.WhichOneof("type") == "navigation"
+
+
 @pytest.fixture
 def received(page) -> Received:
     return Received(page)

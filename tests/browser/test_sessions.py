@@ -5,7 +5,15 @@ from playwright.sync_api import expect
 
 from analytics import audit
 from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER, VIEWER
-from tests.browser.conftest import WAIT, navigation, open_signed_in, settled, signed_in
+from tests.browser.conftest import (
+    WAIT,
+    NavigationHeldBack,
+    navigation,
+    open_signed_in,
+    settled,
+    sign_in,
+    signed_in,
+)
 from tests.browser.helpers import NO_ACCESS
 
 
@@ -20,6 +28,24 @@ def test_the_first_visit_by_a_link_to_a_page_signs_in_to_that_page(cold_dashboar
     open_signed_in(page, cold_dashboard, "trends?channels=email", SAFETY_OFFICER)
     expect(page.get_by_role("heading", name="Is abuse getting worse?")).to_be_visible(timeout=WAIT)
     assert page.url.endswith("/trends?channels=email")
+
+
+def test_a_link_signs_in_to_its_page_when_sign_in_is_pressed_before_the_browser_knows_the_page(cold_dashboard, page):
+    page.goto(cold_dashboard.address(""))  # not the server's first visit, which runs twice (pages/pages_folder.py)
+    expect(page.get_by_label("User name")).to_be_visible(timeout=WAIT)
+    late = NavigationHeldBack(page)
+    page.goto(cold_dashboard.address("trends"))
+    late.until_held(page)
+    page.wait_for_timeout(500)  # what the server sent before its navigation is drawn
+    pressed_early = page.get_by_label("User name").is_visible()
+    if pressed_early:
+        sign_in(page, SAFETY_OFFICER)
+        page.wait_for_timeout(500)
+    late.release()
+    if not pressed_early:
+        sign_in(page, SAFETY_OFFICER)
+    expect(page.get_by_role("heading", name="Is abuse getting worse?")).to_be_visible(timeout=WAIT)
+    assert page.url.endswith("/trends")
 
 
 def test_a_reload_keeps_the_user_signed_in_on_the_same_page(cold_dashboard, page):
