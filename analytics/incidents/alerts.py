@@ -14,7 +14,7 @@ import duckdb
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.perpetrators import listed_counts, repeat_perpetrators
 from analytics.incidents.rises import Rise, unusual_rises
-from analytics.incidents.risk import CouncillorRisk, escalations, risk_counts
+from analytics.incidents.risk import CouncillorRisk, escalations, most_urgent
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,11 @@ def current_alerts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Alert]:
 
 def digest(con: duckdb.DuckDBPyConnection, as_of: date, most: int) -> Digest:
     """The alerts as of `as_of` with at most `most` of each kind about people, the most important first."""
+    first_escalations, escalations_in_all = most_urgent(con, as_of, most)
     return Digest(
-        [
-            *_rise_alerts(con, as_of),
-            *_repeat_alerts(con, as_of, most),
-            *_escalation_alerts(escalations(con, as_of, most=most)),
-        ],
+        [*_rise_alerts(con, as_of), *_repeat_alerts(con, as_of, most), *_escalation_alerts(first_escalations)],
         listed_counts(con, IncidentFilter(), as_of).people,
-        risk_counts(con, as_of).escalations,
+        escalations_in_all,
     )
 
 

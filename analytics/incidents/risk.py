@@ -248,10 +248,8 @@ SELECT * FROM judged
 """
 
 
-_BY_NAME = "ORDER BY name, councillor_key"
-_MOST_URGENT = (
-    f"ORDER BY list_position({list(RISK_LEVELS)!r}, level) DESC, incidents_12_months DESC, name, councillor_key"
-)
+_BY_NAME = "name, councillor_key"
+_MOST_URGENT = f"list_position({list(RISK_LEVELS)!r}, level) DESC, incidents_12_months DESC, name, councillor_key"
 _ESCALATED = "above_recorded OR out_of_date"
 
 
@@ -260,14 +258,20 @@ def councillor_risks(
 ) -> list[CouncillorRisk]:
     """Everyone in the councillor register, by name, with their suggested level and whether to escalate: the `most`
     from the `skip`-th on, when given."""
-    return _assessed(con, as_of, f"TRUE {_BY_NAME}", most, skip)
+    return [_assess(row, as_of) for row in _exposures(con, as_of, "TRUE", _BY_NAME, most, skip)]
 
 
 def escalations(
     con: duckdb.DuckDBPyConnection, as_of: date, *, most: int | None = None, skip: int = 0
 ) -> list[CouncillorRisk]:
     """Those needing escalation: highest suggested level first, then most incidents in the last 12 months."""
-    return _assessed(con, as_of, f"{_ESCALATED} {_MOST_URGENT}", most, skip)
+    return [_assess(row, as_of) for row in _exposures(con, as_of, _ESCALATED, _MOST_URGENT, most, skip)]
+
+
+def most_urgent(con: duckdb.DuckDBPyConnection, as_of: date, most: int) -> tuple[list[CouncillorRisk], int]:
+    """The first `most` escalations, and how many councillors need escalating in all, from one pass over the log."""
+    rows = _exposures(con, as_of, _ESCALATED, _MOST_URGENT, most, 0)
+    return [_assess(row, as_of) for row in rows], rows[0]["picked"] if rows else 0
 
 
 @dataclass(frozen=True)
@@ -302,14 +306,16 @@ def _parameters(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     }
 
 
-def _assessed(
-    con: duckdb.DuckDBPyConnection, as_of: date, where_and_order: str, most: int | None, skip: int
-) -> list[CouncillorRisk]:
-    """Each councillor the SQL condition and order pick, assessed: the reasons (in words) only for those."""
+def _exposures(
+    con: duckdb.DuckDBPyConnection, as_of: date, where: str, order: str, most: int | None, skip: int
+) -> list[dict]:
+    """The exposure of each councillor the SQL condition picks, in `order`, the `most` from the `skip`-th on, each
+    with how many the condition picks in all (`picked`)."""
     parameters = _parameters(con, as_of) | {"most": most, "skip": skip}
-    cursor = con.execute(f"{_EXPOSURE} WHERE {where_and_order} LIMIT $most OFFSET $skip", parameters)
+    sql = f"SELECT *, count(*) OVER () AS picked FROM ({_EXPOSURE}) WHERE {where} ORDER BY {order}"
+    cursor = con.execute(f"{sql} LIMIT $most OFFSET $skip", parameters)
     columns = [column[0] for column in cursor.description]
-    return [_assess(dict(zip(columns, row, strict=True)), as_of) for row in cursor.fetchall()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _assess(exposure: dict, as_of: date) -> CouncillorRisk:

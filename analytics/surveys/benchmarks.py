@@ -44,12 +44,13 @@ import re
 from importlib import resources
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analytics.governance.suppression import MIN_BASE, MIN_CELL
 from analytics.ingest import vocabulary
 from analytics.surveys import survey_measures
-from analytics.surveys.survey_measures import measure_answers
+from analytics.surveys.survey_measures import mapped_answers
 
 _CSV = "reference/national_benchmarks.csv"
 COLUMNS = [
@@ -118,16 +119,17 @@ def council_against_national(con: duckdb.DuckDBPyConnection, wave_id: str) -> pd
     national = _latest(national_benchmarks())
     national = national[national["measure"].isin(PAIRINGS)]
     mapped = {name for name in survey_measures.suggest_measures(con, wave_id).values() if name}
-    answers = {name: measure_answers(con, wave_id, name) for name in mapped}
     respondents = _wave_respondents(con, wave_id)
+    answers = {name: _coded(frame, respondents) for name, frame in mapped_answers(con, wave_id).items()}
+    everyone = np.ones(len(respondents), dtype=bool)
     rows = []
     for row in national.itertuples(index=False):
         measure, counted, base = PAIRINGS[row.measure]
         group_measure = GROUP_RULES[row.group][0] if row.group != "all" else None
         if measure not in mapped or (group_measure and group_measure not in mapped):
             continue
-        members = _members(answers[group_measure], row.group) if group_measure else None
-        pct, n = _council_share(answers[measure], counted, respondents if base == "wave" else None, members)
+        members = _members(answers[group_measure], row.group, len(respondents)) if group_measure else everyone
+        pct, n = _council_share(answers[measure], counted, everyone if base == "wave" else None, members)
         rows.append([row.measure, row.group, pct, n, row.value_pct, row.base_n, row.source, row.year, row.url])
     return pd.DataFrame(rows, columns=COLUMNS).astype({"council_pct": "float64", "council_n": "int64"})
 
@@ -142,26 +144,37 @@ def _wave_respondents(con: duckdb.DuckDBPyConnection, wave_id: str) -> pd.Index:
     return pd.Index([row[0] for row in con.execute(sql, [wave_id]).fetchall()])
 
 
-def _members(answers: pd.DataFrame, group: str) -> pd.Index:
-    """The respondents in a national group, from their answers to the group's question."""
+def _coded(answers: pd.DataFrame, respondents: pd.Index) -> pd.DataFrame:
+    """The answers with each respondent as their position among the wave's respondents, so that bases and groups
+    are arrays of flags rather than sets of text."""
+    return pd.DataFrame({"respondent": respondents.get_indexer(answers["respondent"]), "value": answers["value"]})
+
+
+def _flags(positions: np.ndarray, size: int) -> np.ndarray:
+    flags = np.zeros(size, dtype=bool)
+    flags[positions] = True
+    return flags
+
+
+def _members(answers: pd.DataFrame, group: str, size: int) -> np.ndarray:
+    """Which of the wave's respondents are in a national group, from their answers to the group's question."""
     pattern = GROUP_RULES[group][1]
     (matches,) = vocabulary.over_distinct(
         answers["value"], lambda text: bool(re.search(pattern, vocabulary.key(text))), ("boolean",)
     )
-    return pd.Index(answers.loc[matches.to_numpy(dtype=bool), "respondent"])
+    return _flags(answers["respondent"].to_numpy()[matches.to_numpy(dtype=bool)], size)
 
 
 def _council_share(
-    answers: pd.DataFrame, counted: tuple[str, ...], base: pd.Index | None, members: pd.Index | None
+    answers: pd.DataFrame, counted: tuple[str, ...], base: np.ndarray | None, members: np.ndarray
 ) -> tuple[float, int]:
     """(percentage to 1 decimal place, base): respondents with a counted value among the base (by default those
-    who answered), within the group's members when there is a group."""
-    base = pd.Index(answers["respondent"].unique()) if base is None else base
-    if members is not None:
-        base = base.intersection(members)
-    in_base = base.get_indexer(answers["respondent"]) >= 0  # by hash: isin on text compares value by value
-    chosen = answers.loc[answers["value"].isin(counted) & in_base, "respondent"].nunique()
-    return (round(100 * chosen / len(base), 1) if len(base) else float("nan")), len(base)
+    who answered), within the group's members."""
+    positions = answers["respondent"].to_numpy()
+    base = (_flags(positions, len(members)) if base is None else base) & members
+    chosen = _flags(positions[answers["value"].isin(counted).to_numpy()], len(members)) & base
+    size = int(base.sum())
+    return (round(100 * int(chosen.sum()) / size, 1) if size else float("nan")), size
 
 
 def shown_against_national(con: duckdb.DuckDBPyConnection, wave_id: str) -> pd.DataFrame:

@@ -245,25 +245,31 @@ def _questions(con: duckdb.DuckDBPyConnection, wave_id: str) -> list[tuple[str, 
 # --- answers in canonical values --------------------------------------------------------------------------
 
 
-def measure_answers(con: duckdb.DuckDBPyConnection, wave_id: str, measure: str) -> pd.DataFrame:
-    """(respondent, value): the answers of the wave's question for `measure`, in the measure's canonical values.
-
-    A several-of-list measure gives a row per respondent and value chosen. Empty when no question is mapped to it.
-    """
-    spec = MEASURES[measure]
-    question_id = next((qid for qid, name in suggest_measures(con, wave_id).items() if name == measure), None)
+def mapped_answers(con: duckdb.DuckDBPyConnection, wave_id: str) -> dict[str, pd.DataFrame]:
+    """For every measure, (respondent, value): the answers of the wave's question mapped to it, in the measure's
+    canonical values, from one question to the database. A several-of-list measure gives a row per respondent and
+    value chosen; a measure no question is mapped to gives no rows."""
+    question_of = {name: qid for qid, name in suggest_measures(con, wave_id).items() if name}
     answers = con.execute(
-        "SELECT respondent, answer FROM survey_answers WHERE wave_id = ? AND question_id = ? ORDER BY respondent",
-        [wave_id, question_id],
+        "SELECT question_id, respondent, answer FROM survey_answers "
+        "WHERE wave_id = ? AND list_contains(?, question_id) ORDER BY respondent",
+        [wave_id, list(question_of.values())],
     ).df()
+    by_question = dict(tuple(answers.groupby("question_id", sort=False)))
+    empty = answers.iloc[:0]
+    return {name: _canonical(by_question.get(question_of.get(name), empty), spec) for name, spec in MEASURES.items()}
+
+
+def _canonical(answers: pd.DataFrame, spec: Measure) -> pd.DataFrame:
     if spec.kind == SEVERAL:
         values = _several_values(answers["answer"], spec)
     elif spec.kind == GROUP:
         values = vocabulary.tidy(answers["answer"])
     else:
         values = _scale_values(answers["answer"], spec)
-    frame = pd.DataFrame({"respondent": answers["respondent"], "value": values}).explode("value")
-    frame = frame.dropna(subset=["value"]).drop_duplicates(ignore_index=True)
+    frame = pd.DataFrame({"respondent": answers["respondent"].to_numpy(), "value": values.to_numpy()})
+    frame = frame.explode("value").dropna(subset=["value"])
+    frame = frame[frame["value"] != ""].drop_duplicates(ignore_index=True)
     return frame.astype({"respondent": "str", "value": "str"})
 
 
@@ -280,4 +286,4 @@ def _scale_values(answers: pd.Series, spec: Measure) -> pd.Series:
 def _several_values(answers: pd.Series, spec: Measure) -> pd.Series:
     """Each answer's canonical values as a list (an option may itself hold several: "Facebook, Email")."""
     joined, _ = vocabulary.map_multi(answers, spec.vocabulary_field)
-    return joined.map(lambda text: [part for part in text.split("; ") if part], na_action="ignore")
+    return joined.str.split("; ")

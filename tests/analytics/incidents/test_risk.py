@@ -13,6 +13,7 @@ from analytics.incidents.risk import (
     councillor_risks,
     escalation_summary,
     escalations,
+    most_urgent,
     risk_counts,
     rules_in_words,
 )
@@ -245,3 +246,8 @@ def test_the_register_counted_and_ordered_at_once_agrees_with_each_councillors_r
 def test_the_register_and_the_escalations_a_page_at_a_time(council):
     assert councillor_risks(council, AS_OF, most=3, skip=2) == councillor_risks(council, AS_OF)[2:5]
     assert escalations(council, AS_OF, most=2) == escalations(council, AS_OF)[:2]
+
+
+def test_the_most_urgent_escalations_come_with_how_many_need_escalating_in_all(council, con):
+    assert most_urgent(council, AS_OF, 2) == (escalations(council, AS_OF)[:2], 6)
+    assert most_urgent(con, AS_OF, 2) == ([], 0)

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from analytics import keyed
-from analytics.surveys.survey_measures import MEASURES, measure_answers, save_measures, suggest_measures
+from analytics.surveys.survey_measures import MEASURES, mapped_answers, save_measures, suggest_measures
 from analytics.surveys.surveys import import_survey
 
 
@@ -25,7 +25,7 @@ RESPONDENT_IDS = [*"ABCD", *(f"R{number}" for number in range(1, 10)), *(str(num
 def values(con, wave_id: str, measure: str) -> dict[str, list[str]]:
     """Each respondent's canonical values, the respondent named as the survey tool numbered them (the database
     holds only their keys)."""
-    frame = measure_answers(con, wave_id, measure)
+    frame = mapped_answers(con, wave_id)[measure]
     named = dict(
         con.execute(
             f"SELECT {keyed.respondent_sql('id')}, id FROM unnest($ids) AS tool(id)",
@@ -178,7 +178,7 @@ def test_unrecognised_answers_and_unmapped_measures_give_no_rows(con):
     wave_id = plain_survey(con, [header, *rows])
     assert values(con, wave_id, "experienced_abuse") == {}
     assert values(con, wave_id, "channels") == {"R2": ["social media"]}  # two platforms, one channel
-    empty = measure_answers(con, wave_id, "gender")
+    empty = mapped_answers(con, wave_id)["gender"]
     assert empty.empty and list(empty.columns) == ["respondent", "value"]
 
 
