@@ -25,6 +25,8 @@ USER_CHANGED = "changed user"
 SETTING_CHANGED = "changed setting"
 PURGED = "purged"
 REMOVED_SAMPLE = "removed sample data"
+RAISED_REQUEST = "raised a report or request"
+CHANGED_REQUEST = "changed a report or request"
 ACTIONS = (
     SIGNED_IN,
     SIGN_IN_FAILED,
@@ -36,6 +38,8 @@ ACTIONS = (
     SETTING_CHANGED,
     PURGED,
     REMOVED_SAMPLE,
+    RAISED_REQUEST,
+    CHANGED_REQUEST,
 )
 
 

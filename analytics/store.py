@@ -267,6 +267,28 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     """,
     keyed.rekey_incidents,
     keyed.rekey_respondents,
+    """
+    CREATE TABLE requests (  -- the officers' queue: incidents councillors report and their requests for support
+        request_id VARCHAR PRIMARY KEY,  -- random, the reference the councillor is given
+        kind VARCHAR NOT NULL,  -- analytics.support.requests.KINDS
+        councillor_key VARCHAR NOT NULL,  -- whom it is about
+        raised_by VARCHAR NOT NULL,  -- the account that raised it: the councillor, or an officer on their behalf
+        raised_at TIMESTAMP NOT NULL,
+        threat VARCHAR NOT NULL,  -- low, medium, high or critical: how soon it must be acknowledged
+        incident_key VARCHAR,  -- the incident a report put in the log
+        summary VARCHAR NOT NULL,  -- what it is about in a line, with no description of the incident
+        state VARCHAR NOT NULL,  -- analytics.support.requests.STATES
+        owner VARCHAR,  -- the officer's account that has it
+        acknowledged_at TIMESTAMP,
+        closed_at TIMESTAMP
+    );
+    CREATE TABLE request_notes (
+        request_id VARCHAR NOT NULL,
+        written_at TIMESTAMP NOT NULL,
+        author VARCHAR NOT NULL,
+        note VARCHAR NOT NULL
+    );
+    """,
 ]
 
 

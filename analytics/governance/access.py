@@ -33,14 +33,18 @@ SELF_ASSESSMENT = "score the self-assessment"
 REVIEWS = "hold post-incident reviews"
 IMPORTS = "import data and see rejected rows"
 ADMINISTER = "manage users, settings, retention and the audit trail"
+REPORT = "report an incident or ask for support, and follow what they raised"
+OWN_RISK = "complete their own risk assessment and see their past ones"
+REQUEST_COUNTS = "see how many reports and requests are open and overdue"
+QUEUE = "work the queue of reports and requests, and read the circumstances councillors share"
 
-_CHAMPION = {AGGREGATES, SMALL_NUMBERS, INCIDENTS, COUNCILLOR_RISK, SURVEY_COMMENTS, SELF_ASSESSMENT}
-_OFFICER = _CHAMPION | {DESCRIPTIONS, IDENTITIES, REVIEWS, IMPORTS}
+_CHAMPION = {AGGREGATES, SMALL_NUMBERS, INCIDENTS, COUNCILLOR_RISK, SURVEY_COMMENTS, SELF_ASSESSMENT, REQUEST_COUNTS}
+_OFFICER = _CHAMPION | {DESCRIPTIONS, IDENTITIES, REVIEWS, IMPORTS, REPORT, QUEUE}
 ALLOWED: dict[str, frozenset[str]] = {
     ADMINISTRATOR: frozenset(_OFFICER | {ADMINISTER}),
     SAFETY_OFFICER: frozenset(_OFFICER),
     SAFETY_CHAMPION: frozenset(_CHAMPION),
-    COUNCILLOR: frozenset({AGGREGATES, OWN_INCIDENTS}),
+    COUNCILLOR: frozenset({AGGREGATES, OWN_INCIDENTS, REPORT, OWN_RISK}),
     VIEWER: frozenset({AGGREGATES}),
 }
 
