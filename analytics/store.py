@@ -268,7 +268,9 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     keyed.rekey_incidents,
     keyed.rekey_respondents,
     """
-    CREATE TABLE requests (  -- the officers' queue: incidents councillors report and their requests for support
+    -- The officers' queue: incidents councillors report, and their requests for support. (IF NOT EXISTS: a test
+    -- of upgrading an older database runs the migrations after keyed.rekey_respondents again.)
+    CREATE TABLE IF NOT EXISTS requests (
         request_id VARCHAR PRIMARY KEY,  -- random, the reference the councillor is given
         kind VARCHAR NOT NULL,  -- analytics.support.requests.KINDS
         councillor_key VARCHAR NOT NULL,  -- whom it is about
@@ -282,7 +284,7 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
         acknowledged_at TIMESTAMP,
         closed_at TIMESTAMP
     );
-    CREATE TABLE request_notes (
+    CREATE TABLE IF NOT EXISTS request_notes (
         request_id VARCHAR NOT NULL,
         written_at TIMESTAMP NOT NULL,
         author VARCHAR NOT NULL,

@@ -119,16 +119,16 @@ def council_against_national(con: duckdb.DuckDBPyConnection, wave_id: str) -> pd
     national = _latest(national_benchmarks())
     national = national[national["measure"].isin(PAIRINGS)]
     mapped = {name for name in survey_measures.suggest_measures(con, wave_id).values() if name}
+    answers = {name: _coded(frame) for name, frame in mapped_answers(con, wave_id).items()}
     respondents = _wave_respondents(con, wave_id)
-    answers = {name: _coded(frame, respondents) for name, frame in mapped_answers(con, wave_id).items()}
-    everyone = np.ones(len(respondents), dtype=bool)
+    everyone = np.ones(respondents, dtype=bool)
     rows = []
     for row in national.itertuples(index=False):
         measure, counted, base = PAIRINGS[row.measure]
         group_measure = GROUP_RULES[row.group][0] if row.group != "all" else None
         if measure not in mapped or (group_measure and group_measure not in mapped):
             continue
-        members = _members(answers[group_measure], row.group, len(respondents)) if group_measure else everyone
+        members = _members(answers[group_measure], row.group, respondents) if group_measure else everyone
         pct, n = _council_share(answers[measure], counted, everyone if base == "wave" else None, members)
         rows.append([row.measure, row.group, pct, n, row.value_pct, row.base_n, row.source, row.year, row.url])
     return pd.DataFrame(rows, columns=COLUMNS).astype({"council_pct": "float64", "council_n": "int64"})
@@ -139,15 +139,15 @@ def _latest(national: pd.DataFrame) -> pd.DataFrame:
     return national[national["year"] == latest].reset_index(drop=True)
 
 
-def _wave_respondents(con: duckdb.DuckDBPyConnection, wave_id: str) -> pd.Index:
-    sql = "SELECT DISTINCT respondent FROM survey_answers WHERE wave_id = ?"
-    return pd.Index([row[0] for row in con.execute(sql, [wave_id]).fetchall()])
+def _wave_respondents(con: duckdb.DuckDBPyConnection, wave_id: str) -> int:
+    sql = "SELECT count(DISTINCT respondent) FROM survey_answers WHERE wave_id = ?"
+    return con.execute(sql, [wave_id]).fetchall()[0][0]
 
 
-def _coded(answers: pd.DataFrame, respondents: pd.Index) -> pd.DataFrame:
-    """The answers with each respondent as their position among the wave's respondents, so that bases and groups
+def _coded(answers: pd.DataFrame) -> pd.DataFrame:
+    """The answers with each respondent as their number in the wave (see mapped_answers), so that bases and groups
     are arrays of flags rather than sets of text."""
-    return pd.DataFrame({"respondent": respondents.get_indexer(answers["respondent"]), "value": answers["value"]})
+    return pd.DataFrame({"respondent": answers["respondent"].cat.codes.to_numpy(), "value": answers["value"]})
 
 
 def _flags(positions: np.ndarray, size: int) -> np.ndarray:

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analytics import audit, clock
@@ -247,30 +248,54 @@ def _questions(con: duckdb.DuckDBPyConnection, wave_id: str) -> list[tuple[str, 
 
 def mapped_answers(con: duckdb.DuckDBPyConnection, wave_id: str) -> dict[str, pd.DataFrame]:
     """For every measure, (respondent, value): the answers of the wave's question mapped to it, in the measure's
-    canonical values, from one question to the database. A several-of-list measure gives a row per respondent and
-    value chosen; a measure no question is mapped to gives no rows."""
+    canonical values. A several-of-list measure gives a row per respondent and value chosen; a measure no question
+    is mapped to gives no rows.
+
+    The respondent is categorical over every respondent of the wave in order, so its codes number them 0, 1, 2 ...
+    alike in every measure. Each distinct answer is put in canonical values once: the database hands over the
+    respondents who gave it, numbered, rather than a row a respondent."""
     question_of = {name: qid for qid, name in suggest_measures(con, wave_id).items() if name}
-    answers = con.execute(
-        "SELECT question_id, respondent, answer FROM survey_answers "
-        "WHERE wave_id = ? AND list_contains(?, question_id) ORDER BY respondent",
-        [wave_id, list(question_of.values())],
-    ).df()
-    by_question = dict(tuple(answers.groupby("question_id", sort=False)))
-    empty = answers.iloc[:0]
-    return {name: _canonical(by_question.get(question_of.get(name), empty), spec) for name, spec in MEASURES.items()}
+    respondents = [row[0] for row in con.execute(_RESPONDENTS, [wave_id]).fetchall()]
+    given = con.execute(_GIVEN, [wave_id, list(question_of.values())]).df()
+    by_question = dict(tuple(given.groupby("question_id", sort=False)))
+    empty = given.iloc[:0]
+    return {
+        name: _canonical(by_question.get(question_of.get(name), empty), spec, respondents)
+        for name, spec in MEASURES.items()
+    }
 
 
-def _canonical(answers: pd.DataFrame, spec: Measure) -> pd.DataFrame:
+_RESPONDENTS = "SELECT DISTINCT respondent FROM survey_answers WHERE wave_id = ? ORDER BY respondent"
+_GIVEN = """
+SELECT question_id, answer, list(number) AS numbers
+FROM (SELECT question_id, answer, dense_rank() OVER (ORDER BY respondent) - 1 AS number
+      FROM survey_answers WHERE wave_id = ?)
+WHERE list_contains(?, question_id)
+GROUP BY question_id, answer
+"""
+
+
+def _canonical(given: pd.DataFrame, spec: Measure, respondents: list[str]) -> pd.DataFrame:
+    """A row per respondent and canonical value, from each distinct answer and the numbers of those who gave it
+    (a survey tool may store each option a respondent chose as an answer of its own)."""
     if spec.kind == SEVERAL:
-        values = _several_values(answers["answer"], spec)
+        values = _several_values(given["answer"], spec)
     elif spec.kind == GROUP:
-        values = vocabulary.tidy(answers["answer"])
+        values = vocabulary.tidy(given["answer"])
     else:
-        values = _scale_values(answers["answer"], spec)
-    frame = pd.DataFrame({"respondent": answers["respondent"].to_numpy(), "value": values.to_numpy()})
-    frame = frame.explode("value").dropna(subset=["value"])
-    frame = frame[frame["value"] != ""].drop_duplicates(ignore_index=True)
-    return frame.astype({"respondent": "str", "value": "str"})
+        values = _scale_values(given["answer"], spec)
+    numbers, named = [np.empty(0, dtype="int64")], [np.empty(0, dtype=object)]
+    for who, value in zip(given["numbers"], values, strict=True):
+        for one in value if isinstance(value, list) else [value]:
+            if isinstance(one, str) and one:
+                numbers.append(np.asarray(who, dtype="int64"))
+                named.append(np.full(len(who), one, dtype=object))
+    return pd.DataFrame(
+        {
+            "respondent": pd.Categorical.from_codes(np.concatenate(numbers), categories=pd.Index(respondents)),
+            "value": pd.array(np.concatenate(named), dtype="str"),
+        }
+    ).drop_duplicates(ignore_index=True)
 
 
 def _scale_values(answers: pd.Series, spec: Measure) -> pd.Series:
@@ -286,4 +311,4 @@ def _scale_values(answers: pd.Series, spec: Measure) -> pd.Series:
 def _several_values(answers: pd.Series, spec: Measure) -> pd.Series:
     """Each answer's canonical values as a list (an option may itself hold several: "Facebook, Email")."""
     joined, _ = vocabulary.map_multi(answers, spec.vocabulary_field)
-    return joined.str.split("; ")
+    return joined.map(lambda text: text.split("; "), na_action="ignore")
