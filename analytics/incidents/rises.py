@@ -87,9 +87,13 @@ _SERIES_SQL = """
 WITH counted AS ({counted}),
 months AS (
     SELECT CAST(unnest(generate_series(CAST(? AS DATE), CAST(? AS DATE), INTERVAL 1 MONTH)) AS DATE) AS month
+),
+series AS (
+    SELECT dimension, value FROM counted GROUP BY dimension, value
+    HAVING {testable}
 )
 SELECT dimension, value, month, coalesce(counted.incidents, 0) AS incidents
-FROM (SELECT DISTINCT dimension, value FROM counted) AS series
+FROM series
 CROSS JOIN months
 LEFT JOIN counted USING (dimension, value, month)
 ORDER BY list_position(?, dimension), value, month
@@ -101,21 +105,35 @@ def unusual_rises(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilte
 
     The filter's dates are ignored (see the module docstring); its other parts apply.
     """
-    return rises_in(monthly_series(con, incident_filter, as_of), as_of)
+    return rises_in(monthly_series(con, incident_filter, as_of, testable_only=True), as_of)
 
 
-def monthly_series(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, as_of: date) -> pd.DataFrame:
+def monthly_series(
+    con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, as_of: date, *, testable_only: bool = False
+) -> pd.DataFrame:
     """The counts behind the test: dimension, value, month, incidents; every month of every series, zero-filled.
 
     The months run from the earliest baseline month either test needs (or the log's first month, if later) to
-    the latest complete month. Series with no incident in those months are left out. The filter's dates are
-    ignored (see the module docstring).
+    the latest complete month. Series with no incident in those months are left out; with `testable_only`, so are
+    series with fewer than MIN_COUNT in the latest complete month and quarter, which the test never flags (most of
+    a national log's 7,000 wards). The filter's dates are ignored (see the module docstring).
     """
     condition, parameters = replace(incident_filter, start=None, end=None).where()
     source = f"({series_sql(condition)})" if parameters else SERIES_TABLE  # the whole log's, built with it
     counted = f"SELECT * FROM {source} WHERE month BETWEEN ? AND ?"
+    testable, latest = "TRUE", []
+    if testable_only:
+        testable = " OR ".join(["sum(incidents) FILTER (WHERE month >= ? AND month < ?) >= ?"] * len(_DESIGNS))
+        latest = [value for design in _DESIGNS.values() for value in (*_latest_period(as_of, design), MIN_COUNT)]
     window = _window(con, as_of)
-    return con.execute(_SERIES_SQL.format(counted=counted), [*parameters, *window, *window, list(DIMENSIONS)]).df()
+    sql = _SERIES_SQL.format(counted=counted, testable=testable)
+    return con.execute(sql, [*parameters, *window, *window, *latest, list(DIMENSIONS)]).df()
+
+
+def _latest_period(as_of: date, design: _Design) -> tuple[date, date]:
+    """The first day of the design's latest complete period, and of the period after it."""
+    start = _latest_start(as_of, design.months)
+    return month_from_index(start), month_from_index(start + design.months)
 
 
 def rises_in(series: pd.DataFrame, as_of: date) -> list[Rise]:

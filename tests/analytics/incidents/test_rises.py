@@ -242,3 +242,11 @@ def test_more_incidents_in_earlier_months_never_make_a_rise_more_unusual(history
     for rise in rises_in(frame(busier), AS_OF):
         assert (rise.period, rise.value) in before
         assert rise.p_value >= before[rise.period, rise.value]
+
+
+def test_leaving_out_series_too_small_to_flag_changes_no_rise(con):
+    load_council(con)
+    every_series = monthly_series(con, ALL, AS_OF)
+    testable = monthly_series(con, ALL, AS_OF, testable_only=True)
+    assert len(testable) < len(every_series)
+    assert unusual_rises(con, ALL, AS_OF) == rises_in(every_series, AS_OF) != []
