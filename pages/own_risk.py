@@ -99,7 +99,7 @@ def _form(form: own_risk.Questionnaire, councillor_key: str, again: bool) -> Non
         own_risk.save(con, current_user(), assessment)
     if attempt.refused:
         return
-    st.session_state[SAVED] = f"Assessment kept: your risk is {assessment.level}. It is shown above."
+    st.session_state[SAVED] = f"Assessment kept: your risk is {assessment.level}. Why, and what you can do, are below."
     st.session_state[ROUND] = round_ + 1
     st.rerun()
 
