@@ -371,18 +371,18 @@ def history(con: duckdb.DuckDBPyConnection, user: User, councillor_key: str) -> 
 def ask_for_contact(con: duckdb.DuckDBPyConnection, user: User, assessment_id: str) -> str:
     """Put a support request in the officers' queue for this assessment, once: asked again, the same request's
     reference is returned. Its summary says the level and score, never the answers."""
-    found = con.execute(
-        "SELECT councillor_key, level, score, request_id FROM own_risk_assessments WHERE assessment_id = ?",
-        [assessment_id],
-    ).fetchone()
-    if found is None:
-        raise Refusal("That assessment is not kept: complete the questionnaire again.")
-    councillor_key, level, score, request_id = found
-    check_may(user, councillor_key)
-    if request_id:
-        return request_id
-    summary = f"Asks an officer to get in touch after their own risk assessment: {level} risk (score {score})."
     with store.transaction(con):
+        found = con.execute(
+            "SELECT councillor_key, level, score, request_id FROM own_risk_assessments WHERE assessment_id = ?",
+            [assessment_id],
+        ).fetchone()
+        if found is None:
+            raise Refusal("That assessment is not kept: complete the questionnaire again.")
+        councillor_key, level, score, request_id = found
+        check_may(user, councillor_key)
+        if request_id:
+            return request_id
+        summary = f"Asks an officer to get in touch after their own risk assessment: {level} risk (score {score})."
         request_id = raise_request(
             con, SUPPORT_REQUEST, councillor_key, raised_by=user.username, threat=level, summary=summary
         )
