@@ -24,6 +24,7 @@ from pages.sessions import CLAIM_ROUTE
 from pages.sign_in import current_user, draw_account, draw_sign_in
 
 PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention"}
+PAGES_WITHOUT_FILTERS |= {"own_risk"}
 SECTIONS = {
     "Understand": [
         ("overview", "Overview", ":material/dashboard:"),
@@ -32,6 +33,9 @@ SECTIONS = {
         ("councillors", "Councillors and risk", ":material/person_alert:"),
         ("incident_log", "Incident log", ":material/list_alt:"),
         ("surveys", "Councillor surveys", ":material/forum:"),
+    ],
+    "Report and get support": [
+        ("own_risk", "Assess my own risk", ":material/shield_person:"),
     ],
     "Act": [
         ("assessment", "Self-assessment", ":material/checklist:"),

@@ -27,6 +27,7 @@ PURGED = "purged"
 REMOVED_SAMPLE = "removed sample data"
 RAISED_REQUEST = "raised a report or request"
 CHANGED_REQUEST = "changed a report or request"
+COMPLETED_OWN_RISK = "completed an own risk assessment"
 ACTIONS = (
     SIGNED_IN,
     SIGN_IN_FAILED,
@@ -40,6 +41,7 @@ ACTIONS = (
     REMOVED_SAMPLE,
     RAISED_REQUEST,
     CHANGED_REQUEST,
+    COMPLETED_OWN_RISK,
 )
 
 

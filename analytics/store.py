@@ -291,6 +291,24 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
         note VARCHAR NOT NULL
     );
     """,
+    """
+    CREATE TABLE own_risk_assessments (  -- councillors' own risk assessments (analytics.support.own_risk)
+        assessment_id VARCHAR PRIMARY KEY,  -- random
+        councillor_key VARCHAR NOT NULL,  -- whom it is about
+        completed_by VARCHAR NOT NULL,  -- the account: the councillor, or an officer with them
+        completed_on DATE NOT NULL,
+        completed_at TIMESTAMP NOT NULL,
+        answers JSON NOT NULL,  -- question id: answer; holds personal circumstances (special category data)
+        score INTEGER NOT NULL,
+        level VARCHAR NOT NULL,  -- low, medium or high
+        reasons VARCHAR[] NOT NULL,
+        risks VARCHAR[] NOT NULL,  -- the ids of the risks found
+        guided VARCHAR[] NOT NULL,  -- those the guidance library gave guidance for
+        guidance JSON NOT NULL,  -- [{"risk": its name, "guidance": [sentences]}]
+        review_on DATE NOT NULL,
+        request_id VARCHAR  -- the support request asked for from it, if any
+    );
+    """,
 ]
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from analytics import clock
 from analytics.assessment import assessment
 from analytics.assessment.assessment import Action
-from analytics.assessment.indicators import Indicator, contradictions, indicators
+from analytics.assessment.indicators import Indicator, contradictions, indicators, records_version
 from analytics.governance.access import SELF_ASSESSMENT
 from analytics.ingest.dates import display
 from analytics.text import SENTENCE, cut
@@ -230,7 +230,7 @@ def _indicators(_con: duckdb.DuckDBPyConnection, version: str, as_of: date) -> l
 def _what_the_data_says(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) -> None:
     """Beside each statement, what the council's own data says, and where it disagrees with the latest score."""
     st.subheader("What the data says")
-    found = _indicators(con, data_version(con), clock.today())
+    found = _indicators(con, data_version(con) + records_version(con), clock.today())
     latest = assessment.latest_assessment_id(con)
     scores = {statement: score for (_, statement), score in assessment.scores_of(con, latest).items()} if latest else {}
     for warning in contradictions(scores, found):

@@ -67,9 +67,19 @@ def part_of(name: str) -> str | None:
 
 
 def docstring_line(package: Path, label: str) -> str:
+    """The text after `label:` in the package's docstring, with the lines it runs on to (until a blank line or the
+    next label), since a long list wraps."""
     docstring = ast.get_docstring(ast.parse((package / "__init__.py").read_text())) or ""
-    lines = [line for line in docstring.splitlines() if line.startswith(f"{label}:")]
-    return lines[0].removeprefix(f"{label}:").strip().rstrip(".") if lines else ""
+    lines = docstring.splitlines()
+    starts = [number for number, line in enumerate(lines) if line.startswith(f"{label}:")]
+    if not starts:
+        return ""
+    taken = [lines[starts[0]].removeprefix(f"{label}:")]
+    for line in lines[starts[0] + 1 :]:
+        if not line.strip() or re.match(r"\w[\w ]*:", line):
+            break
+        taken.append(line)
+    return " ".join(part.strip() for part in taken).rstrip(".")
 
 
 def allowed_parts(package: Path) -> set[str]:

@@ -23,6 +23,7 @@ from analytics.exports import to_csv_bytes, write_cell
 from analytics.ingest import dates
 
 FRAMEWORK_FOLDER = Path(__file__).resolve().parent / "frameworks"
+OWN_RISK_FILE = "own-risk-assessment.json"  # the councillors' own questionnaire beside the sections, not a section
 SCORES = (0, 1, 2)
 _SECTION_FIELDS = {"section_id", "theme", "heading", "aim", "aim_statement", "scale", "statements"}
 _REQUIRED_SECTION_FIELDS = {"section_id", "theme", "aim", "aim_statement", "scale", "statements"}
@@ -129,9 +130,10 @@ def _section_from(name: str, raw: object) -> Section:
 
 
 def load_framework(folder: str | Path = FRAMEWORK_FOLDER) -> list[Section]:
-    """Every section file (*.json) in the folder, in order of section id; raises ValueError on a bad file."""
+    """Every section file (*.json but the own risk questionnaire) in the folder, in order of section id; raises
+    ValueError on a bad file."""
     sections = []
-    for path in sorted(Path(folder).glob("*.json")):
+    for path in sorted(p for p in Path(folder).glob("*.json") if p.name != OWN_RISK_FILE):
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:

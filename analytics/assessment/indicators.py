@@ -1,13 +1,16 @@
 """What the council's own data says about each statement of the toolkit's section 2, beside the score it gives itself.
 
 Each indicator is worked out as of a day, over the 12 months before it where it counts events:
-1. Councillors who have done their own risk assessment in the last 12 months (own_assessment_on), of all
-   councillors in the register.
-2. Councillors with an identified risk (recorded risk level medium or high) who have mitigations recorded.
+1. Councillors who have done their own risk assessment in the last 12 months, of all councillors in the register:
+   the register's imported date (own_assessment_on) or one completed in the dashboard (own_risk_assessments, kept
+   by analytics.support.own_risk), counted once however many.
+2. Councillors with an identified risk (recorded risk level medium or high) who have mitigations recorded; and of
+   the risks found in councillors' own assessments of the last 12 months, those given guidance from the library.
 3. How quickly incidents reach the council: the median days from an incident to its report (incidents of the last
    12 months with both dates), and how many councillors need escalating now (analytics.incidents.risk).
-4. Councillors at high risk (recorded high, or suggested high by analytics.incidents.risk) who have individual support
-   in place: a mitigation other than "other" recorded.
+4. Councillors at high risk (recorded high, suggested high by analytics.incidents.risk, or high in their latest own
+   assessment of the last 12 months) who have individual support in place: a mitigation other than "other" recorded,
+   or a request for an officer's support made from a high own assessment of the last 12 months.
 5. High and critical incidents of the last 12 months with a post-incident review recorded; and, of the
    mitigations rated in reviews of the last 12 months' incidents, the share rated effective
    (analytics.assessment.reviews.review_coverage).
@@ -65,8 +68,11 @@ def own_assessments(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
     since = months_before(as_of, LOOKBACK_MONTHS)
     done, everyone = _scalar(
         con,
-        "SELECT count(*) FILTER (WHERE own_assessment_on BETWEEN ? AND ?), count(*) FROM councillors",
-        [since, as_of],
+        """SELECT count(*) FILTER (WHERE own_assessment_on BETWEEN $since AND $as_of OR councillor_key IN (
+                   SELECT councillor_key FROM own_risk_assessments WHERE completed_on BETWEEN $since AND $as_of)),
+                  count(*)
+           FROM councillors""",
+        {"since": since, "as_of": as_of},
     )
     return _share(
         "2.1.1", "Own risk assessment in the last 12 months", done, everyone,
@@ -86,6 +92,20 @@ def mitigated_risks(con: duckdb.DuckDBPyConnection) -> Indicator:
         "2.1.2", "Mitigations recorded for identified risks", mitigated, at_risk,
         "councillors with a medium or high recorded risk have mitigations recorded",
         "No councillor has a medium or high recorded risk.",
+    )  # fmt: skip
+
+
+def guidance_given(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
+    guided, found = _scalar(
+        con,
+        """SELECT coalesce(sum(len(guided)), 0), coalesce(sum(len(risks)), 0) FROM own_risk_assessments
+           WHERE completed_on BETWEEN ? AND ?""",
+        [months_before(as_of, LOOKBACK_MONTHS), as_of],
+    )
+    return _share(
+        "2.1.2", "Guidance given for risks found", int(guided), int(found),
+        "risks found in councillors' own risk assessments of the last 12 months were given guidance",
+        "No councillor's own risk assessment of the last 12 months has found a risk.",
     )  # fmt: skip
 
 
@@ -116,17 +136,25 @@ def escalations_needed(counts: RiskCounts) -> Indicator:
     )  # fmt: skip
 
 
-def supported_high_risk(con: duckdb.DuckDBPyConnection, counts: RiskCounts) -> Indicator:
-    supported = _scalar(
+def supported_high_risk(con: duckdb.DuckDBPyConnection, counts: RiskCounts, as_of: date) -> Indicator:
+    supported, high = _scalar(
         con,
-        """SELECT count(*) FROM councillors
-           WHERE list_contains(?, councillor_key) AND len(list_filter(mitigations, lambda m: m <> 'other')) > 0""",
-        [counts.high_risk],
-    )[0]
+        """WITH own AS (
+               SELECT councillor_key, arg_max(level, completed_at) = 'high' AS latest_high,
+                      bool_or(level = 'high' AND request_id IS NOT NULL) AS asked
+               FROM own_risk_assessments WHERE completed_on BETWEEN $since AND $as_of GROUP BY councillor_key),
+           high AS (
+               SELECT c.councillor_key, len(list_filter(c.mitigations, lambda m: m <> 'other')) > 0 AS mitigated,
+                      coalesce(own.asked, false) AS asked
+               FROM councillors c LEFT JOIN own USING (councillor_key)
+               WHERE list_contains($high, c.councillor_key) OR own.latest_high)
+           SELECT count(*) FILTER (WHERE mitigated OR asked), count(*) FROM high""",
+        {"since": months_before(as_of, LOOKBACK_MONTHS), "as_of": as_of, "high": counts.high_risk},
+    )
     return _share(
-        "2.1.4", "Individual support for high-risk councillors", supported, len(counts.high_risk),
-        "councillors at high risk (recorded or suggested) have individual support recorded",
-        "No councillor is at high risk, recorded or suggested.",
+        "2.1.4", "Individual support for high-risk councillors", supported, high,
+        "councillors at high risk (recorded, suggested or in their own assessment) have individual support recorded",
+        "No councillor is at high risk, recorded, suggested or in their own assessment.",
     )  # fmt: skip
 
 
@@ -148,15 +176,22 @@ def review_indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indic
     ]  # fmt: skip
 
 
+def records_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Changes whenever a councillor keeps an own risk assessment or asks for support from one: with the imports'
+    data version, the key of the indicators a page keeps between runs."""
+    return str(con.execute("SELECT count(*), count(request_id) FROM own_risk_assessments").fetchone())
+
+
 def indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
     """Every indicator, in statement order."""
     counts = risk_counts(con, as_of)
     return [
         own_assessments(con, as_of),
         mitigated_risks(con),
+        guidance_given(con, as_of),
         reporting_delay(con, as_of),
         escalations_needed(counts),
-        supported_high_risk(con, counts),
+        supported_high_risk(con, counts, as_of),
         *review_indicators(con, as_of),
     ]
 

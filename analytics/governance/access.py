@@ -63,6 +63,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "users": (ADMINISTER,),
     "audit": (ADMINISTER,),
     "retention": (ADMINISTER,),
+    "own_risk": (OWN_RISK,),
 }
 
 

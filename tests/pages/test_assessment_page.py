@@ -117,3 +117,24 @@ def test_an_improvement_action_marked_done_leaves_the_open_actions(database):
     done = con.execute("SELECT done_on FROM improvement_actions WHERE action_id = ?", [training]).fetchone()[0]
     con.close()
     assert done == clock.today(), "the day it was done is today unless the form says otherwise"
+
+
+def test_what_the_data_says_changes_when_a_councillor_completes_their_own_assessment(database):
+    from analytics.governance.access import COUNCILLOR, User
+    from analytics.support import own_risk
+    from tests.analytics.support.test_own_risk import QUIET
+    from tests.builders import councillor, load_councillors, load_wards
+
+    con = store.connect(database)
+    load_wards(con, {"Abbey": 1})
+    load_councillors(con, [councillor("Ann Abbot", "Abbey"), councillor("Ben Brook", "Abbey")])
+    ann = User("ann", "Ann Abbot", COUNCILLOR, con.execute("SELECT min(councillor_key) FROM councillors").fetchone()[0])
+    con.close()
+    before = text_of(open_app("pages/assessment.py"))
+    assert "0 of 2 councillors have done their own risk assessment in the last 12 months (0%)." in before
+    con = store.connect(database)
+    own_risk.save(con, ann, own_risk.assess(con, ann.councillor_key, QUIET | {"cabinet": "yes"}, clock.today()))
+    con.close()
+    after = text_of(open_app("pages/assessment.py"))
+    assert "1 of 2 councillors have done their own risk assessment in the last 12 months (50%)." in after
+    assert "1 of 1 risks found in councillors' own risk assessments of the last 12 months were given guidance" in after

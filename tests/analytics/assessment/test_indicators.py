@@ -86,3 +86,46 @@ def test_an_empty_database_says_what_is_missing(con):
     assert found["Own risk assessment in the last 12 months"].value is None
     assert found["Own risk assessment in the last 12 months"].sentence.startswith("No councillor register yet")
     assert found["Reviewed mitigations rated effective"].rating is None
+
+
+def own(con, name: str, completed_on: str, level: str, risks: list[str], guided: list[str], asked: bool = False):
+    """A councillor's own risk assessment as analytics.support.own_risk keeps it."""
+    key = con.execute("SELECT councillor_key FROM councillors WHERE name = ?", [name]).fetchone()[0]
+    con.execute(
+        "INSERT INTO own_risk_assessments VALUES (?, ?, 'someone', ?, now(), '{}', 0, ?, [], ?, ?, '[]', ?, ?)",
+        [f"A-{name}-{completed_on}", key, completed_on, level, risks, guided, completed_on,
+         "R-1" if asked else None],
+    )  # fmt: skip
+
+
+def test_own_assessments_in_the_dashboard_count_beside_the_registers_dates(council):
+    own(council, "Dee Dale", "2026-03-01", "medium", ["surgeries", "travel"], ["surgeries", "travel"])
+    own(council, "Ann Abbot", "2026-02-01", "low", [], [])  # Ann has a register date too: counted once
+    own(council, "Ben Brook", "2025-06-29", "low", ["travel"], [])  # before the 12 months: neither counted
+    found = by_name(indicators(council, AS_OF))
+    mine = found["Own risk assessment in the last 12 months"]
+    assert (mine.numerator, mine.denominator) == (3, 4)  # Ann, Cal (register) and Dee (dashboard)
+
+
+def test_guidance_given_counts_the_risks_found_in_the_last_12_months_own_assessments(council):
+    found = by_name(indicators(council, AS_OF))
+    assert found["Guidance given for risks found"].value is None
+    assert found["Guidance given for risks found"].sentence == (
+        "No councillor's own risk assessment of the last 12 months has found a risk."
+    )
+    own(council, "Dee Dale", "2026-03-01", "medium", ["surgeries", "travel", "targeted"], ["surgeries", "travel"])
+    own(council, "Ben Brook", "2026-04-01", "low", ["travel"], ["travel"])
+    own(council, "Ben Brook", "2025-06-29", "low", ["travel"], [])  # before the 12 months
+    guided = by_name(indicators(council, AS_OF))["Guidance given for risks found"]
+    assert (guided.statement, guided.numerator, guided.denominator, guided.rating) == ("2.1.2", 3, 4, "fair")
+    assert guided.sentence == (
+        "3 of 4 risks found in councillors' own risk assessments of the last 12 months were given guidance (75%)."
+    )
+
+
+def test_a_high_own_assessment_is_higher_risk_and_its_request_for_support_counts_as_support(council):
+    own(council, "Dee Dale", "2026-03-01", "high", ["lone_working"], ["lone_working"], asked=True)
+    own(council, "Ben Brook", "2026-04-01", "high", ["surgeries"], ["surgeries"])  # asked for nothing
+    own(council, "Ben Brook", "2026-05-01", "medium", ["surgeries"], ["surgeries"])  # Ben's latest: medium
+    supported = by_name(indicators(council, AS_OF))["Individual support for high-risk councillors"]
+    assert (supported.numerator, supported.denominator) == (2, 3)  # Ann (alarm), Dee (asked); Cal not; Ben not high
