@@ -23,8 +23,9 @@ from pages.server import Guard, on_error
 from pages.sessions import CLAIM_ROUTE
 from pages.sign_in import current_user, draw_account, draw_sign_in
 
-PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention"}
-PAGES_WITHOUT_FILTERS |= {"own_risk"}
+PAGES_WITHOUT_FILTERS = {
+    *("import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention", "own_risk"),
+}
 SECTIONS = {
     "Understand": [
         ("overview", "Overview", ":material/dashboard:"),

@@ -56,7 +56,7 @@ def _result(assessment: dict) -> None:
         st.markdown(f"*{as_written(risk)}*\n{advice}")
 
 
-def _contact(assessment: dict) -> None:
+def _contact(con, assessment: dict) -> None:
     if assessment["request_id"]:
         st.success(
             f"You asked for an officer to contact you (reference {assessment['request_id']}): they will be in touch.",
@@ -73,7 +73,7 @@ def _contact(assessment: dict) -> None:
     st.rerun()
 
 
-def _form(form: own_risk.Questionnaire, councillor_key: str, again: bool) -> None:
+def _form(con, form: own_risk.Questionnaire, councillor_key: str, again: bool) -> None:
     st.subheader("Assess your risk again" if again else "Assess your risk")
     st.markdown(as_written(form.introduction, PASSAGE))
     round_ = _round()
@@ -141,6 +141,6 @@ if message := st.session_state.pop(SAVED, None):
     st.success(message, icon=":material/check_circle:")
 if past:
     _result(past[0])
-    _contact(past[0])
-_form(form, user.councillor_key, again=bool(past))
+    _contact(con, past[0])
+_form(con, form, user.councillor_key, again=bool(past))
 _past(past)
