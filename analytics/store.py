@@ -79,6 +79,8 @@ _COUNCILLOR_COLUMNS = """
     version INTEGER NOT NULL
 """
 
+# Each migration after keyed.rekey_respondents must run again harmlessly (CREATE TABLE IF NOT EXISTS): the tests of
+# upgrading an older database wind the schema version back to before a rekeying, so everything after it runs twice.
 MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     f"""
     CREATE TABLE import_batches (
@@ -268,8 +270,7 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     keyed.rekey_incidents,
     keyed.rekey_respondents,
     """
-    -- The officers' queue: incidents councillors report, and their requests for support. (IF NOT EXISTS: a test
-    -- of upgrading an older database runs the migrations after keyed.rekey_respondents again.)
+    -- The officers' queue: incidents councillors report, and their requests for support.
     CREATE TABLE IF NOT EXISTS requests (
         request_id VARCHAR PRIMARY KEY,  -- random, the reference the councillor is given
         kind VARCHAR NOT NULL,  -- analytics.support.requests.KINDS
@@ -292,7 +293,7 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     );
     """,
     """
-    CREATE TABLE own_risk_assessments (  -- councillors' own risk assessments (analytics.support.own_risk)
+    CREATE TABLE IF NOT EXISTS own_risk_assessments (  -- councillors' own risk assessments (analytics.support.own_risk)
         assessment_id VARCHAR PRIMARY KEY,  -- random
         councillor_key VARCHAR NOT NULL,  -- whom it is about
         completed_by VARCHAR NOT NULL,  -- the account: the councillor, or an officer with them
