@@ -289,6 +289,12 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
         note VARCHAR NOT NULL
     );
     """,
+    """
+    CREATE TABLE request_submissions (  -- each report form sent, once: a second press of Send finds its first
+        submission_id VARCHAR PRIMARY KEY,  -- random, made by the page when the form is drawn
+        request_id VARCHAR NOT NULL
+    );
+    """,
 ]
 
 
