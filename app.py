@@ -23,7 +23,18 @@ from pages.server import Guard, on_error
 from pages.sessions import CLAIM_ROUTE
 from pages.sign_in import current_user, draw_account, draw_sign_in
 
-PAGES_WITHOUT_FILTERS = {"import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention"}
+PAGES_WITHOUT_FILTERS = {
+    "import_data",
+    "data",
+    "surveys",
+    "assessment",
+    "review",
+    "users",
+    "audit",
+    "retention",
+    "report",
+    "requests",
+}
 SECTIONS = {
     "Understand": [
         ("overview", "Overview", ":material/dashboard:"),
@@ -36,6 +47,10 @@ SECTIONS = {
     "Act": [
         ("assessment", "Self-assessment", ":material/checklist:"),
         ("review", "Post-incident review", ":material/groups:"),
+        ("requests", "New reports and requests", ":material/inbox:"),
+    ],
+    "Report and get support": [
+        ("report", "Report an incident", ":material/report:"),
     ],
     "Manage data": [
         ("import_data", "Import", ":material/upload_file:"),

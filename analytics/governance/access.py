@@ -63,6 +63,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "users": (ADMINISTER,),
     "audit": (ADMINISTER,),
     "retention": (ADMINISTER,),
+    "report": (REPORT,),
+    "requests": (QUEUE, REQUEST_COUNTS),
 }
 
 

@@ -222,3 +222,15 @@ def _upload(con: duckdb.DuckDBPyConnection, councillor: dict, report: Report, re
 def _summary(report: Report) -> str:
     """The report in a line for the queue, with no description: the kinds of abuse, where, and when."""
     return f"{'; '.join(report.kinds).capitalize()}, {report.channel}, {display(report.occurred_on)}"
+
+
+def councillors_for(con: duckdb.DuckDBPyConnection, user: User) -> dict[str, str]:
+    """The councillors this user may report for, by key, labelled with name and ward: an officer, every councillor
+    in the register; a councillor, themselves."""
+    if user.may(QUEUE):
+        rows = con.execute("SELECT councillor_key, name, ward FROM councillors ORDER BY name, ward").fetchall()
+    else:
+        rows = con.execute(
+            "SELECT councillor_key, name, ward FROM councillors WHERE councillor_key = ?", [user.councillor_key]
+        ).fetchall()
+    return {key: f"{name}, {ward}" for key, name, ward in rows}

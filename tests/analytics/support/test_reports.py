@@ -12,7 +12,7 @@ from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFI
 from analytics.incidents.facts import RESPONSES
 from analytics.support.reports import DEFAULT_CONTACT, Report, report_incident
 from analytics.support.requests import INCIDENT_REPORT, NEW
-from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards
+from tests.analytics.support.helpers import council
 
 ANN = User("ann", "Ann Abbot", COUNCILLOR, "c1")
 OFFICER = User("officer", "Officer", SAFETY_OFFICER)
@@ -25,21 +25,6 @@ SURGERY_THREAT = Report(
     police_told="yes",
     crime_reference="CR/123",
 )
-
-
-def council(con):
-    load_wards(con, {"Abbey": 1, "Brook": 1})
-    load_councillors(
-        con,
-        [councillor("Ann Abbot", "Abbey", councillor_id="c1"), councillor("Ben Brook", "Brook", councillor_id="c2")],
-    )
-    load_incidents(
-        con,
-        [
-            incident(f"2026-10-0{day}", "Ann Abbot", "Abbey", "email", "verbal abuse", perpetrator_ref="angryman")
-            for day in (1, 2)
-        ],
-    )
 
 
 @pytest.fixture

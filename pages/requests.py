@@ -1,0 +1,166 @@
+"""New reports and requests: the officers' queue, most serious first, with what is overdue flagged, and each one
+acknowledged, started, closed, taken and noted here. A safety champion sees how many, not which."""
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from analytics import clock
+from analytics.governance.access import QUEUE, User
+from analytics.ingest.dates import display
+from analytics.support.requests import (
+    ACKNOWLEDGED,
+    CLOSED,
+    IN_PROGRESS,
+    NEW,
+    OVERDUE,
+    acknowledgement_targets,
+    add_note,
+    assign,
+    change_state,
+    notes,
+    queue,
+    queue_counts,
+)
+from analytics.text import PASSAGE, cut
+from pages.common import as_written, current_user, open_page, refusals_shown, table
+
+PAGE_SIZE = 50
+CHOSEN = "queue_request"
+DONE = "queue_message"
+NOTE_ROUND = "queue_note_round"
+QUEUE_COLUMNS = {
+    "overdue": "Overdue",
+    "threat": "Threat",
+    "request_id": "Reference",
+    "kind": "What",
+    "councillor": "Councillor",
+    "ward": "Ward",
+    "raised_at": st.column_config.DatetimeColumn("Raised", format="D MMMM YYYY, HH:mm"),
+    "due_on": st.column_config.DateColumn("Acknowledge by", format="D MMMM YYYY"),
+    "state": "State",
+    "owner": "Owner",
+    "summary": "About",
+    "incident_key": None,
+}
+ACTIONS = {ACKNOWLEDGED: "Acknowledge", IN_PROGRESS: "Start work", CLOSED: "Close"}
+
+
+def _lead(counts: dict[str, int]) -> str:
+    open_ones = counts[NEW] + counts[ACKNOWLEDGED] + counts[IN_PROGRESS]
+    if not open_ones:
+        return "Nothing is waiting: every report and request is closed."
+    return (
+        f"**{open_ones}** open reports and requests: **{counts[NEW]}** not yet "
+        f"acknowledged, **{counts[OVERDUE]}** of them overdue; {counts[ACKNOWLEDGED]} acknowledged and "
+        f"{counts[IN_PROGRESS]} in progress."
+    )
+
+
+def _targets(con: duckdb.DuckDBPyConnection) -> str:
+    def within(days: int) -> str:
+        return "the same day" if days == 0 else f"{days} working day{'s' if days != 1 else ''}"
+
+    targets = acknowledgement_targets(con)
+    return "Targets to acknowledge: " + "; ".join(f"{level}, {within(days)}" for level, days in targets.items()) + "."
+
+
+def _counts_only(counts: dict[str, int]) -> None:
+    for column, (label, state) in zip(
+        st.columns(4),
+        [("Not yet acknowledged", NEW), ("Acknowledged", ACKNOWLEDGED), ("In progress", IN_PROGRESS),
+         ("Overdue", OVERDUE)],
+        strict=True,
+    ):  # fmt: skip
+        column.metric(label, counts[state])
+    st.caption("The safety team works the queue; as safety champion you see how many, not who or what.")
+
+
+def _queue_table(frame: pd.DataFrame, total: int) -> None:
+    shown = frame.assign(overdue=frame["overdue"].map({True: "overdue", False: ""}))
+    table(
+        shown, QUEUE_COLUMNS, hide_index=True, column_order=[name for name in QUEUE_COLUMNS if name != "incident_key"]
+    )
+    if total > len(frame):
+        st.caption(f"The {len(frame)} most serious of {total} are listed.")
+
+
+def _label(row) -> str:
+    flag = " (overdue)" if row.overdue else ""
+    return f"{row.request_id}: {row.threat} {row.kind}, {cut(row.councillor)}, {row.state}{flag}"
+
+
+def _act(act, message: str) -> None:
+    """Do what a button asks; say it was done, or the one sentence why not."""
+    with refusals_shown() as acting:
+        act()
+    if not acting.refused:
+        st.session_state[DONE] = message
+        st.rerun()
+
+
+def _work_on(con: duckdb.DuckDBPyConnection, user: User, frame: pd.DataFrame) -> None:
+    st.subheader("Work on one")
+    labels = {row.request_id: _label(row) for row in frame.itertuples(index=False)}
+    chosen = st.selectbox(
+        "Report or request",
+        list(labels),
+        index=None,
+        format_func=labels.get,
+        placeholder="Choose one: the most serious are first",
+        key=CHOSEN,
+    )
+    if chosen is None:
+        return
+    row = frame.loc[frame["request_id"] == chosen].iloc[0]
+    owner = as_written(row["owner"]) if isinstance(row["owner"], str) else "nobody yet"
+    st.markdown(
+        f"**{chosen}** is **{row['state']}**, at {row['threat']} threat, with {owner}. "
+        f"Acknowledge by {display(row['due_on'])}."
+    )
+    buttons = st.columns(4)
+    for column, (state, label) in zip(buttons, ACTIONS.items(), strict=False):
+        if column.button(label, key=f"queue_{state}"):
+            _act(lambda state=state: change_state(con, user, chosen, state), f"{chosen}: {state}.")
+    if buttons[3].button("Take it", key="queue_take"):
+        _act(lambda: assign(con, user, chosen, user.username), f"{chosen} is yours.")
+    _notes(con, user, chosen)
+
+
+def _notes(con: duckdb.DuckDBPyConnection, user: User, request_id: str) -> None:
+    written = notes(con, user, request_id)
+    lines = [
+        f"- {display(note['written_at'])}, {as_written(note['author'])}: {as_written(note['note'], PASSAGE)}"
+        for note in written
+    ]
+    st.markdown("**Notes**\n\n" + ("\n".join(lines) if lines else "None yet."))
+    form = st.session_state.setdefault(NOTE_ROUND, 0)
+    with st.form(f"queue_note_{form}"):
+        note = st.text_area("Add a note: what was done or agreed", key=f"queue_note_text_{form}")
+        if not st.form_submit_button("Add the note"):
+            return
+    with refusals_shown("The note was not added. {}") as adding:
+        add_note(con, user, request_id, note)
+    if not adding.refused:
+        st.session_state[NOTE_ROUND] = form + 1  # a second press of the sent form's button belongs to nothing
+        st.session_state[DONE] = f"Note added to {request_id}."
+        st.rerun()
+
+
+con = open_page("requests")
+user = current_user()
+st.title("New reports and requests")
+now = clock.now()
+counts = queue_counts(con, now)
+st.markdown(_lead(counts))
+if not user.may(QUEUE):
+    _counts_only(counts)
+    st.stop()
+if message := st.session_state.pop(DONE, None):
+    st.success(message, icon=":material/check_circle:")
+st.caption(_targets(con))
+frame, total = queue(con, now, most=PAGE_SIZE)
+if frame.empty:
+    st.stop()
+_queue_table(frame, total)
+_work_on(con, user, frame)

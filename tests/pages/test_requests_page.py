@@ -1,0 +1,88 @@
+"""New reports and requests, the officers' queue, as an officer works it and as a safety champion sees it."""
+
+from datetime import datetime
+
+import pytest
+
+from analytics import audit, store
+from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER
+from analytics.support.requests import INCIDENT_REPORT, SUPPORT_REQUEST, raise_request
+from tests.analytics.support.helpers import council
+from tests.pages.helpers import audit_rows, everything_shown, open_app, table_with, text_of
+
+
+def _raised(con, councillor_key, threat, when, kind=SUPPORT_REQUEST) -> str:
+    request_id = raise_request(con, kind, councillor_key, raised_by="ann", threat=threat, summary=f"A {threat} one")
+    con.execute("UPDATE requests SET raised_at = ? WHERE request_id = ?", [when, request_id])
+    return request_id
+
+
+def plain(app) -> str:
+    return text_of(app).replace("**", "")
+
+
+@pytest.fixture
+def queued(database):
+    """Three open: a low request from early November (overdue), a high report from Thursday 19 November (overdue:
+    due Friday), a critical report raised this morning (Tuesday 24 November 2026)."""
+    con = store.connect(database)
+    council(con)
+    references = {
+        "low": _raised(con, "c1", "low", datetime(2026, 11, 2, 9)),
+        "high": _raised(con, "c2", "high", datetime(2026, 11, 19, 9), INCIDENT_REPORT),
+        "critical": _raised(con, "c1", "critical", datetime(2026, 11, 24, 9), INCIDENT_REPORT),
+    }
+    con.close()
+    return references
+
+
+def test_the_queue_is_most_serious_first_with_overdue_flagged(database, queued):
+    app = open_app("pages/requests.py", SAFETY_OFFICER)
+    assert app.title[0].value == "New reports and requests"
+    assert "3 open reports and requests: 3 not yet acknowledged, 2 of them overdue" in plain(app)
+    listed = table_with(app, "request_id")
+    assert listed["request_id"].tolist() == [queued["critical"], queued["high"], queued["low"]]
+    assert listed["overdue"].tolist() == ["", "overdue", "overdue"]
+    assert listed["councillor"].tolist() == ["Ann Abbot", "Ben Brook", "Ann Abbot"]
+    assert "incident_key" not in listed.columns
+
+
+def test_an_officer_acknowledges_takes_and_notes_one_every_change_audited(database, queued):
+    app = open_app("pages/requests.py", SAFETY_OFFICER)
+    app.selectbox(key="queue_request").set_value(queued["critical"])
+    app.run()
+    app.button(key="queue_acknowledged").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert f"{queued['critical']}: acknowledged." in text_of(app)
+    assert "2 not yet acknowledged" in plain(app)
+    app.button(key="queue_take").click()
+    app.run()
+    app.text_area(key="queue_note_text_0").input("Rang Ann; police told.")
+    app.button(key="FormSubmitter:queue_note_0-Add the note").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert "Rang Ann; police told." in text_of(app)
+    assert [detail for _, subject, detail in audit_rows(database, audit.CHANGED_REQUEST)] == [
+        "new to acknowledged",
+        f"owner: test-{SAFETY_OFFICER}",
+        "note added",
+    ]
+
+
+def test_a_champion_sees_counts_only(database, queued):
+    app = open_app("pages/requests.py", SAFETY_CHAMPION)
+    assert [(metric.label, metric.value) for metric in app.metric][::3] == [
+        ("Not yet acknowledged", "3"),
+        ("Overdue", "2"),
+    ]
+    shown = everything_shown(app)
+    assert not app.dataframe and not app.selectbox
+    assert all(reference.lower() not in shown for reference in queued.values())
+    assert "ann abbot" not in shown
+
+
+def test_a_councillor_cannot_open_the_queue(database, queued):
+    app = open_app("pages/requests.py", COUNCILLOR, "c1")
+    assert "You do not have access to this page" in text_of(app)
+    assert all(reference.lower() not in everything_shown(app) for reference in queued.values())
