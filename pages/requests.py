@@ -14,6 +14,7 @@ from analytics.support.requests import (
     IN_PROGRESS,
     NEW,
     OVERDUE,
+    STATES,
     acknowledgement_targets,
     add_note,
     assign,
@@ -50,11 +51,14 @@ def _lead(counts: dict[str, int]) -> str:
     open_ones = counts[NEW] + counts[ACKNOWLEDGED] + counts[IN_PROGRESS]
     if not open_ones:
         return "Nothing is waiting: every report and request is closed."
-    return (
-        f"**{open_ones}** open reports and requests: **{counts[NEW]}** not yet "
-        f"acknowledged, **{counts[OVERDUE]}** of them overdue; {counts[ACKNOWLEDGED]} acknowledged and "
-        f"{counts[IN_PROGRESS]} in progress."
+    what = "report or request is" if open_ones == 1 else "reports and requests are"
+    waiting = (
+        f"**{counts[NEW]}** not yet acknowledged (**{counts[OVERDUE]}** overdue)"
+        if counts[NEW]
+        else "every one acknowledged"
     )
+    moving = f"{counts[ACKNOWLEDGED]} acknowledged, {counts[IN_PROGRESS]} in progress"
+    return f"**{open_ones}** {what} open: {waiting}; {moving}."
 
 
 def _targets(con: duckdb.DuckDBPyConnection) -> str:
@@ -86,8 +90,8 @@ def _queue_table(frame: pd.DataFrame, total: int) -> None:
 
 
 def _label(row) -> str:
-    flag = " (overdue)" if row.overdue else ""
-    return f"{row.request_id}: {row.threat} {row.kind}, {cut(row.councillor)}, {row.state}{flag}"
+    """The browser keeps a choice by its label, so a label holds nothing that working on it changes (its state)."""
+    return f"{row.request_id}: {row.threat} {row.kind}, {cut(row.councillor)}"
 
 
 def _act(act, message: str) -> None:
@@ -118,8 +122,9 @@ def _work_on(con: duckdb.DuckDBPyConnection, user: User, frame: pd.DataFrame) ->
         f"**{chosen}** is **{row['state']}**, at {row['threat']} threat, with {owner}. "
         f"Acknowledge by {display(row['due_on'])}."
     )
+    ahead = {state: label for state, label in ACTIONS.items() if STATES.index(state) > STATES.index(row["state"])}
     buttons = st.columns(4)
-    for column, (state, label) in zip(buttons, ACTIONS.items(), strict=False):
+    for column, (state, label) in zip(buttons, ahead.items(), strict=False):
         if column.button(label, key=f"queue_{state}"):
             _act(lambda state=state: change_state(con, user, chosen, state), f"{chosen}: {state}.")
     if buttons[3].button("Take it", key="queue_take"):

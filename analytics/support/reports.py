@@ -77,8 +77,9 @@ class Receipt:
     @property
     def next_steps(self) -> str:
         return (
-            f"Your report {self.reference} is in the incident log at {self.threat} threat. "
-            f"{self.response}: {self.contact} will contact you by {display(self.due_on)}."
+            f"Your report {self.reference} is in the incident log at {self.threat} threat, which calls for this "
+            f"response: {self.response.lower()}. {self.contact.capitalize()} will contact you by "
+            f"{display(self.due_on)}."
         )
 
 

@@ -39,7 +39,10 @@ def queued(database):
 def test_the_queue_is_most_serious_first_with_overdue_flagged(database, queued):
     app = open_app("pages/requests.py", SAFETY_OFFICER)
     assert app.title[0].value == "New reports and requests"
-    assert "3 open reports and requests: 3 not yet acknowledged, 2 of them overdue" in plain(app)
+    assert (
+        "3 reports and requests are open: 3 not yet acknowledged (2 overdue); 0 acknowledged, 0 in progress."
+        in plain(app)
+    )
     listed = table_with(app, "request_id")
     assert listed["request_id"].tolist() == [queued["critical"], queued["high"], queued["low"]]
     assert listed["overdue"].tolist() == ["", "overdue", "overdue"]
@@ -56,6 +59,11 @@ def test_an_officer_acknowledges_takes_and_notes_one_every_change_audited(databa
     assert not app.exception, app.exception
     assert f"{queued['critical']}: acknowledged." in text_of(app)
     assert "2 not yet acknowledged" in plain(app)
+    assert [button.label for button in app.button if button.key.startswith("queue_")] == [
+        "Start work",
+        "Close",
+        "Take it",
+    ]
     app.button(key="queue_take").click()
     app.run()
     app.text_area(key="queue_note_text_0").input("Rang Ann; police told.")
