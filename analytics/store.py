@@ -294,6 +294,11 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
         submission_id VARCHAR PRIMARY KEY,  -- random, made by the page when the form is drawn
         request_id VARCHAR NOT NULL
     );
+    CREATE TABLE report_drafts (  -- a report being written, kept as it is typed so a reload loses nothing
+        username VARCHAR PRIMARY KEY,
+        answers JSON NOT NULL,
+        saved_at TIMESTAMP NOT NULL
+    );
     """,
 ]
 

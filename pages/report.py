@@ -2,6 +2,7 @@
 once it is sent, and the state of everything they have reported or asked for."""
 
 import secrets
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -17,14 +18,19 @@ from analytics.support.reports import (
     THREATS,
     Receipt,
     Report,
+    clear_draft,
     contact,
     councillors_for,
+    draft,
     report_incident,
+    save_draft,
 )
 from analytics.support.requests import acknowledgement_targets, raised_by_me
-from pages.common import as_written, current_user, open_page, refusals_shown, table
+from pages.common import as_written, current_user, cursor, open_page, refusals_shown, table
 
 ROUND = "report_form_round"
+DRAFTED = ("councillor", "description", "occurred_on", "channel", "platform", "link", "threat", "kinds", "who", "about",
+           "police", "crime")  # fmt: skip
 SENT = "report_receipt"
 THREAT_WORDS = {
     "none": "No threat",
@@ -79,7 +85,48 @@ def _what_happens_next(receipt: Receipt) -> None:
         st.rerun()
 
 
+def _key(name: str) -> str:
+    return f"{name}_{_round()}"
+
+
+def _answers() -> dict:
+    """The form's answers as they stand, a date as ISO text: what a draft keeps."""
+    answers = {name: st.session_state.get(_key(name)) for name in DRAFTED}
+    day = answers["occurred_on"]
+    return answers | {"occurred_on": day.isoformat() if isinstance(day, date) else None}
+
+
+def _keep_draft() -> None:
+    """Each answer's on_change: the draft saved as it stands (a callback runs on its own: it takes its own cursor)."""
+    save_draft(cursor(), current_user().username, _answers())
+
+
+def _start(con: duckdb.DuckDBPyConnection, user: User, options: dict[str, list]) -> None:
+    """This form's answers before it is first drawn: the account's draft where it has one (an answer no longer on
+    offer is left out), else the defaults."""
+    if _key("threat") in st.session_state:  # drawn already this session (Streamlit forgets a widget not drawn)
+        return
+    kept = draft(con, user.username) or {}
+    if kept.get("occurred_on"):
+        kept["occurred_on"] = date.fromisoformat(kept["occurred_on"])
+    defaults = {"occurred_on": clock.today(), "threat": "none", "police": "not known"}
+    for name in DRAFTED:
+        value = kept.get(name, defaults.get(name))
+        allowed = options.get(name)
+        if isinstance(value, list):
+            value = [item for item in value if allowed is None or item in allowed]
+        elif value is not None and allowed is not None and value not in allowed:
+            value = defaults.get(name)
+        if value is not None:
+            st.session_state[_key(name)] = value
+    if kept:
+        st.info("Your unsent report is as you left it: finish it and send it, or start again.", icon=":material/edit:")
+
+
 def _form(con: duckdb.DuckDBPyConnection, user: User) -> None:
+    """The report's questions. They are not an st.form, so that each answer is kept as a draft as it is given and a
+    reload loses nothing; Send reads every answer as it then stands, all together, and a sent report's widgets
+    are replaced (a new round), so a second press belongs to nothing."""
     councillors = councillors_for(con, user)
     if not councillors:
         st.warning(
@@ -89,44 +136,39 @@ def _form(con: duckdb.DuckDBPyConnection, user: User) -> None:
             else "No councillors yet: import the councillor register on the Import page, then report here."
         )
         return
-    form = _round()
-    with st.form(f"report_form_{form}"):
-        if user.may(QUEUE):
-            chosen = st.selectbox(
-                "Which councillor is this about?",
-                list(councillors),
-                index=None,
-                format_func=councillors.get,
-                placeholder="Choose the councillor",
-                key=f"councillor_{form}",
-            )
-        else:
-            chosen = next(iter(councillors))
-        description = st.text_area("What happened?", key=f"description_{form}")
-        today = clock.today()
-        occurred_on = st.date_input("When did it happen?", value=today, max_value=today, format="DD/MM/YYYY",
-                                    key=f"occurred_on_{form}")  # fmt: skip
-        channel = st.selectbox(
-            "Where or how?", CHANNELS, index=None, placeholder="At a surgery, at home, online...", key=f"channel_{form}"
-        )
-        platform = st.text_input("If on social media: which platform?", key=f"platform_{form}")
-        link = st.text_input("If on social media: a link to the post or message", key=f"link_{form}")
-        threat = st.radio("Was there a threat?", list(THREATS), format_func=THREAT_WORDS.get, key=f"threat_{form}")
-        kinds = st.multiselect("What kind of abuse was it? Choose any that apply", ABUSE_TYPES, key=f"kinds_{form}")
-        who = st.text_input(
-            "Who did it, if you know? A name, an e-mail address or a social media handle", key=f"who_{form}"
-        )
-        about = st.multiselect(
-            "Was it about who you are? Choose any that apply", PROTECTED_CHARACTERISTICS, key=f"about_{form}"
-        )
-        police = st.radio("Have the police been told?", list(POLICE_TOLD), horizontal=True, index=2,
-                          key=f"police_{form}")  # fmt: skip
-        crime_reference = st.text_input("The police's crime reference, if you have one", key=f"crime_{form}")
-        submitted = st.form_submit_button("Send the report", type="primary")
-    if not submitted:
+    options = {"councillor": list(councillors), "channel": CHANNELS, "threat": list(THREATS), "kinds": ABUSE_TYPES,
+               "about": PROTECTED_CHARACTERISTICS, "police": list(POLICE_TOLD)}  # fmt: skip
+    _start(con, user, options)
+    kept = {"on_change": _keep_draft}
+    if user.may(QUEUE):
+        chosen = st.selectbox("Which councillor is this about?", list(councillors), index=None,
+                              format_func=councillors.get, placeholder="Choose the councillor", key=_key("councillor"),
+                              **kept)  # fmt: skip
+    else:
+        chosen = next(iter(councillors))
+    description = st.text_area("What happened?", key=_key("description"), **kept)
+    occurred_on = st.date_input("When did it happen?", max_value=clock.today(), format="DD/MM/YYYY",
+                                key=_key("occurred_on"), **kept)  # fmt: skip
+    channel = st.selectbox("Where or how?", CHANNELS, index=None, placeholder="At a surgery, at home, online...",
+                           key=_key("channel"), **kept)  # fmt: skip
+    platform = st.text_input("If on social media: which platform?", key=_key("platform"), **kept)
+    link = st.text_input("If on social media: a link to the post or message", key=_key("link"), **kept)
+    threat = st.radio("Was there a threat?", list(THREATS), format_func=THREAT_WORDS.get, key=_key("threat"), **kept)
+    kinds = st.multiselect("What kind of abuse was it? Choose any that apply", ABUSE_TYPES, key=_key("kinds"), **kept)
+    who = st.text_input("Who did it, if you know? A name, an e-mail address or a social media handle",
+                        key=_key("who"), **kept)  # fmt: skip
+    about = st.multiselect("Was it about who you are? Choose any that apply", PROTECTED_CHARACTERISTICS,
+                           key=_key("about"), **kept)  # fmt: skip
+    police = st.radio("Have the police been told?", list(POLICE_TOLD), horizontal=True, key=_key("police"), **kept)
+    crime_reference = st.text_input("The police's crime reference, if you have one", key=_key("crime"), **kept)
+    send, again = st.columns([1, 4])
+    if again.button("Start again", key=_key("clear")):
+        clear_draft(con, user.username)
+        _next_round()
+    if not send.button("Send the report", type="primary", key=_key("send")):
         return
     report = Report(
-        description=description,
+        description=description or "",
         occurred_on=occurred_on,
         channel=channel,
         abuse_types=tuple(kinds),
@@ -145,7 +187,13 @@ def _form(con: duckdb.DuckDBPyConnection, user: User) -> None:
         st.session_state[SENT] = report_incident(con, user, chosen, report, _submission_id())
     if sending.refused:
         return
-    st.session_state[ROUND] = form + 1
+    clear_draft(con, user.username)
+    _next_round()
+
+
+def _next_round() -> None:
+    """A new, empty form: its widgets get new keys, so the browser keeps nothing of the last one."""
+    st.session_state[ROUND] = _round() + 1
     st.rerun()
 
 

@@ -12,6 +12,7 @@ is threatened.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +27,7 @@ from analytics.ingest.dates import display
 from analytics.ingest.importing import ImportResult, check, commit, read_upload
 from analytics.ingest.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 from analytics.support import requests
+from analytics.text_input import storable
 
 SOURCE = "Reported in the dashboard"
 CONTACT_SETTING = "reports_contact"
@@ -235,3 +237,23 @@ def councillors_for(con: duckdb.DuckDBPyConnection, user: User) -> dict[str, str
             "SELECT councillor_key, name, ward FROM councillors WHERE councillor_key = ?", [user.councillor_key]
         ).fetchall()
     return {key: f"{name}, {ward}" for key, name, ward in rows}
+
+
+# ---- a report being written ---------------------------------------------------------------------------------
+
+
+def save_draft(con: duckdb.DuckDBPyConnection, username: str, answers: dict) -> None:
+    """Keep what someone has written of a report so far (the form's answers, as JSON), replacing their last draft."""
+    written = json.dumps(
+        {name: storable(value) if isinstance(value, str) else value for name, value in answers.items()}
+    )
+    con.execute("INSERT OR REPLACE INTO report_drafts VALUES (?, ?, ?)", [username, written, clock.now()])
+
+
+def draft(con: duckdb.DuckDBPyConnection, username: str) -> dict | None:
+    row = con.execute("SELECT answers FROM report_drafts WHERE username = ?", [username]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def clear_draft(con: duckdb.DuckDBPyConnection, username: str) -> None:
+    con.execute("DELETE FROM report_drafts WHERE username = ?", [username])

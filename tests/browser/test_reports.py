@@ -92,3 +92,15 @@ def _frame_with(received: Received, page: Page, column: str, value: str, **equal
         assert waited < deadline, f"no table with {value!r} in {column!r} reached the browser"
         page.wait_for_timeout(100)
         waited += 0.1
+
+
+def test_a_half_written_report_survives_a_reload(cold_dashboard, page):
+    open_signed_in(page, cold_dashboard, "report", COUNCILLOR)
+    page.get_by_label("What happened?").fill("Someone waited outside my house after the meeting and")
+    page.get_by_label("What happened?").press("Tab")  # a text box's answer is given when the cursor leaves it
+    settled(page)
+    page.reload()
+    expect(page.get_by_text("Your unsent report is as you left it")).to_be_visible(timeout=WAIT)
+    expect(page.get_by_label("What happened?")).to_have_value("Someone waited outside my house after the meeting and")
+    settled(page)
+    screenshot(page, COUNCILLOR, "report-draft-after-reload")

@@ -31,7 +31,7 @@ def fill(app, *, description="He shouted that he would hurt me.", channel="ward 
 
 
 def send(app, form):
-    app.button(key=f"FormSubmitter:report_form_{form}-Send the report").click()
+    app.button(key=f"send_{form}").click()
     app.run()
     assert not app.exception, app.exception
 
@@ -103,3 +103,31 @@ def test_an_officer_reports_for_a_councillor_they_choose(fernwick):
 def test_a_viewer_cannot_report(fernwick):
     app = open_app("pages/report.py", VIEWER)
     assert "You do not have access to this page" in text_of(app)
+
+
+def test_a_half_written_report_is_there_on_the_next_visit_until_it_is_sent(fernwick):
+    app = open_app("pages/report.py", COUNCILLOR, "c1")
+    app.text_area(key="description_0").input("He followed me from the surgery to")
+    app.run()
+    app.selectbox(key="channel_0").set_value("ward surgery")
+    app.run()
+    again = open_app("pages/report.py", COUNCILLOR, "c1")  # a reload: a new session for the same account
+    assert "Your unsent report is as you left it" in text_of(again)
+    assert again.text_area(key="description_0").value == "He followed me from the surgery to"
+    assert again.selectbox(key="channel_0").value == "ward surgery"
+    again.radio(key="threat_0").set_value("of violence")
+    send(again, 0)
+    assert "What happens next" in [header.value for header in again.subheader]
+    after = open_app("pages/report.py", COUNCILLOR, "c1")
+    assert "Your unsent report" not in text_of(after)
+    assert after.text_area(key="description_0").value == ""
+
+
+def test_start_again_clears_the_draft(fernwick):
+    app = open_app("pages/report.py", COUNCILLOR, "c1")
+    app.text_area(key="description_0").input("Not this")
+    app.run()
+    app.button(key="clear_0").click()
+    app.run()
+    assert app.text_area(key="description_1").value == ""
+    assert "Your unsent report" not in text_of(open_app("pages/report.py", COUNCILLOR, "c1"))

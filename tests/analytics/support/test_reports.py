@@ -10,7 +10,7 @@ from analytics import audit
 from analytics.errors import Refusal
 from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
 from analytics.incidents.facts import RESPONSES
-from analytics.support.reports import DEFAULT_CONTACT, Report, report_incident
+from analytics.support.reports import DEFAULT_CONTACT, Report, clear_draft, draft, report_incident, save_draft
 from analytics.support.requests import INCIDENT_REPORT, NEW
 from tests.analytics.support.helpers import council
 
@@ -140,3 +140,13 @@ def test_a_councillor_not_in_the_register_is_refused(fernwick):
         report_incident(fernwick, OFFICER, "c9", SURGERY_THREAT, "sub-1")
     with pytest.raises(Refusal, match="linked"):
         report_incident(fernwick, User("lost", "Lost", COUNCILLOR, None), None, SURGERY_THREAT, "sub-1")
+
+
+def test_a_draft_is_kept_per_account_until_cleared(con):
+    assert draft(con, "ann") is None
+    save_draft(con, "ann", {"description": "Half of it", "kinds": ["intimidation"], "occurred_on": "2026-11-23"})
+    save_draft(con, "ann", {"description": "Half of it, and more"})
+    assert draft(con, "ann") == {"description": "Half of it, and more"}
+    assert draft(con, "ben") is None
+    clear_draft(con, "ann")
+    assert draft(con, "ann") is None
