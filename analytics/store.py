@@ -299,6 +299,18 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
         answers JSON NOT NULL,
         saved_at TIMESTAMP NOT NULL
     );
+    CREATE TABLE evidence (  -- screenshots and files attached to a report: PNG, JPEG or PDF by content, size-limited
+        evidence_id VARCHAR PRIMARY KEY,
+        request_id VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,  -- as the person named it, for showing only: downloads get a name of our own
+        kind VARCHAR NOT NULL,  -- png, jpeg or pdf, from the file's first bytes
+        sha256 VARCHAR NOT NULL,
+        size INTEGER NOT NULL,
+        content BLOB NOT NULL,
+        added_by VARCHAR NOT NULL,
+        added_at TIMESTAMP NOT NULL,
+        UNIQUE (request_id, sha256)
+    );
     """,
 ]
 

@@ -12,6 +12,7 @@ from analytics import clock
 from analytics.governance.access import QUEUE, User
 from analytics.ingest.dates import display
 from analytics.ingest.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
+from analytics.support.evidence import attach, kind_of
 from analytics.support.reports import (
     POLICE_TOLD,
     SOCIAL_MEDIA,
@@ -161,6 +162,13 @@ def _form(con: duckdb.DuckDBPyConnection, user: User) -> None:
                            key=_key("about"), **kept)  # fmt: skip
     police = st.radio("Have the police been told?", list(POLICE_TOLD), horizontal=True, key=_key("police"), **kept)
     crime_reference = st.text_input("The police's crime reference, if you have one", key=_key("crime"), **kept)
+    files = st.file_uploader(
+        "Screenshots or files, if you have them (PNG, JPEG or PDF)",
+        type=["png", "jpg", "jpeg", "pdf"],
+        accept_multiple_files=True,
+        key=_key("evidence"),
+        help="Attach them just before you send: an unsent report keeps your answers, not its files.",
+    )
     send, again = st.columns([1, 4])
     if again.button("Start again", key=_key("clear")):
         clear_draft(con, user.username)
@@ -184,7 +192,13 @@ def _form(con: duckdb.DuckDBPyConnection, user: User) -> None:
         if chosen is None:
             st.error("The report was not sent. Choose the councillor it is about, then send it.")
             return
-        st.session_state[SENT] = report_incident(con, user, chosen, report, _submission_id())
+        attached = [(upload.getvalue(), upload.name) for upload in files or []]
+        for data, _ in attached:
+            kind_of(data)  # every file checked before anything is stored
+        receipt = report_incident(con, user, chosen, report, _submission_id())
+        for data, name in attached:
+            attach(con, user, receipt.reference, data, name)
+        st.session_state[SENT] = receipt
     if sending.refused:
         return
     clear_draft(con, user.username)

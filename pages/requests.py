@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from analytics import clock
-from analytics.governance.access import QUEUE, User
+from analytics.governance.access import DESCRIPTIONS, QUEUE, User
 from analytics.ingest.dates import display
+from analytics.support.evidence import DOWNLOAD_TYPE, download_name, evidence_file, evidence_of
 from analytics.support.requests import (
     ACKNOWLEDGED,
     CLOSED,
@@ -24,7 +25,7 @@ from analytics.support.requests import (
     queue_counts,
 )
 from analytics.text import PASSAGE, cut
-from pages.common import as_written, current_user, open_page, refusals_shown, table
+from pages.common import as_written, current_user, download, open_page, refusals_shown, table
 
 PAGE_SIZE = 50
 CHOSEN = "queue_request"
@@ -129,7 +130,25 @@ def _work_on(con: duckdb.DuckDBPyConnection, user: User, frame: pd.DataFrame) ->
             _act(lambda state=state: change_state(con, user, chosen, state), f"{chosen}: {state}.")
     if buttons[3].button("Take it", key="queue_take"):
         _act(lambda: assign(con, user, chosen, user.username), f"{chosen} is yours.")
+    _evidence(con, user, chosen)
     _notes(con, user, chosen)
+
+
+def _evidence(con: duckdb.DuckDBPyConnection, user: User, request_id: str) -> None:
+    files = evidence_of(con, user, request_id)
+    if files.empty:
+        return
+    st.markdown(f"**Evidence:** {len(files)} file{'s' if len(files) != 1 else ''} attached.")
+    for row in files.itertuples(index=False):
+        download(
+            f"{as_written(row.file_name)} ({row.kind.upper()}, {row.size / 1024:,.0f} KB)",
+            lambda con, user, evidence_id=row.evidence_id: evidence_file(con, user, evidence_id)[0],
+            download_name(request_id, row.evidence_id, row.kind),
+            DOWNLOAD_TYPE,
+            key=f"evidence_{row.evidence_id}",
+            what=f"evidence attached to {request_id}",
+            needs=DESCRIPTIONS,
+        )
 
 
 def _notes(con: duckdb.DuckDBPyConnection, user: User, request_id: str) -> None:

@@ -1,14 +1,16 @@
 """New reports and requests, the officers' queue, as an officer works it and as a safety champion sees it."""
 
+import re
 from datetime import datetime
 
 import pytest
 
 from analytics import audit, store
-from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER
+from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
+from analytics.support.evidence import attach, download_name
 from analytics.support.requests import INCIDENT_REPORT, SUPPORT_REQUEST, raise_request
 from tests.analytics.support.helpers import council
-from tests.pages.helpers import audit_rows, everything_shown, open_app, table_with, text_of
+from tests.pages.helpers import audit_rows, everything_shown, open_app, table_with, taken, text_of
 
 
 def _raised(con, councillor_key, threat, when, kind=SUPPORT_REQUEST) -> str:
@@ -94,3 +96,17 @@ def test_a_councillor_cannot_open_the_queue(database, queued):
     app = open_app("pages/requests.py", COUNCILLOR, "c1")
     assert "You do not have access to this page" in text_of(app)
     assert all(reference.lower() not in everything_shown(app) for reference in queued.values())
+
+
+def test_an_officer_downloads_the_evidence_as_plain_bytes(database, queued, downloads):
+    con = store.connect(database)
+    councillor = User("ann", "Ann", COUNCILLOR, "c1")
+    evidence_id = attach(con, councillor, queued["critical"], b"\x89PNG\r\n\x1a\n" + b"\x00" * 8, "<b>shot</b>.png")
+    con.close()
+    app = open_app("pages/requests.py", SAFETY_OFFICER)
+    app.selectbox(key="queue_request").set_value(queued["critical"])
+    app.run()
+    assert "Evidence: 1 file attached." in plain(app)
+    name = download_name(queued["critical"], evidence_id, "png")
+    assert taken(downloads, re.compile(re.escape(name))).startswith(b"\x89PNG")
+    assert audit_rows(database, audit.EXPORTED)[-1][1] == name
