@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from analytics import clock
-from analytics.governance.access import DESCRIPTIONS, QUEUE, User
+from analytics.governance.access import ADMINISTER, DESCRIPTIONS, QUEUE, User
 from analytics.ingest.dates import display
 from analytics.support.evidence import DOWNLOAD_TYPE, download_name, evidence_file, evidence_of
+from analytics.support.reports import contact, set_contact
 from analytics.support.requests import (
     ACKNOWLEDGED,
     CLOSED,
@@ -23,6 +24,7 @@ from analytics.support.requests import (
     notes,
     queue,
     queue_counts,
+    set_acknowledgement_target,
 )
 from analytics.text import PASSAGE, cut
 from pages.common import as_written, current_user, download, open_page, refusals_shown, table
@@ -171,6 +173,36 @@ def _notes(con: duckdb.DuckDBPyConnection, user: User, request_id: str) -> None:
         st.rerun()
 
 
+def _settings(con: duckdb.DuckDBPyConnection, user: User) -> None:
+    """For an administrator: the targets to acknowledge and who contacts councillors, as the receipt says it."""
+    if not user.may(ADMINISTER):
+        return
+    with st.expander("Change the targets and who contacts councillors"), st.form("queue_settings"):
+        targets = acknowledgement_targets(con)
+        chosen = {
+            level: st.number_input(
+                f"Working days to acknowledge a {level} threat (0: the same day)",
+                0,
+                20,
+                days,
+                key=f"queue_target_{level}",
+            )  # fmt: skip
+            for level, days in targets.items()
+        }
+        who = st.text_input("Who contacts councillors about their reports", value=contact(con), key="queue_contact")
+        if not st.form_submit_button("Save the settings"):
+            return
+    with refusals_shown("The settings were not saved. {}") as saving:
+        for level, days in chosen.items():
+            if days != targets[level]:
+                set_acknowledgement_target(con, user.username, level, int(days))
+        if who != contact(con):
+            set_contact(con, user.username, who)
+    if not saving.refused:
+        st.session_state[DONE] = "Settings saved."
+        st.rerun()
+
+
 con = open_page("requests")
 user = current_user()
 st.title("New reports and requests")
@@ -183,6 +215,7 @@ if not user.may(QUEUE):
 if message := st.session_state.pop(DONE, None):
     st.success(message, icon=":material/check_circle:")
 st.caption(_targets(con))
+_settings(con, user)
 frame, total = queue(con, now, most=PAGE_SIZE)
 if frame.empty:
     st.stop()

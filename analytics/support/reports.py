@@ -19,7 +19,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from analytics import clock, store
+from analytics import audit, clock, store
 from analytics.errors import Refusal
 from analytics.governance.access import QUEUE, REPORT, User
 from analytics.incidents.facts import RESPONSES
@@ -88,6 +88,16 @@ class Receipt:
 def contact(con: duckdb.DuckDBPyConnection) -> str:
     """Who contacts a councillor about what they report: the council's setting, else DEFAULT_CONTACT."""
     return store.get_setting(con, CONTACT_SETTING) or DEFAULT_CONTACT
+
+
+def set_contact(con: duckdb.DuckDBPyConnection, actor: str, who: str) -> None:
+    """Name who contacts councillors about their reports, as the receipt says it ("the member services team")."""
+    named = storable(" ".join(who.split()))
+    if not named or len(named) > 100:
+        raise Refusal("Name who will contact councillors in a few words, such as: the member services team.")
+    with store.transaction(con):
+        store.set_setting(con, CONTACT_SETTING, named)
+        audit.record(con, actor, audit.SETTING_CHANGED, "who contacts councillors about reports", named)
 
 
 def report_incident(

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from analytics import audit, store
-from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
+from analytics.governance.access import ADMINISTRATOR, COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
 from analytics.support.evidence import attach, download_name
 from analytics.support.requests import INCIDENT_REPORT, SUPPORT_REQUEST, raise_request
 from tests.analytics.support.helpers import council
@@ -110,3 +110,19 @@ def test_an_officer_downloads_the_evidence_as_plain_bytes(database, queued, down
     name = download_name(queued["critical"], evidence_id, "png")
     assert taken(downloads, re.compile(re.escape(name))).startswith(b"\x89PNG")
     assert audit_rows(database, audit.EXPORTED)[-1][1] == name
+
+
+def test_an_administrator_changes_the_targets_and_who_contacts_councillors(database, queued):
+    app = open_app("pages/requests.py", ADMINISTRATOR)
+    app.number_input(key="queue_target_high").set_value(2)
+    app.text_input(key="queue_contact").input("the democratic services team")
+    app.button(key="FormSubmitter:queue_settings-Save the settings").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert "Settings saved." in plain(app)
+    assert "high, 2 working days" in app.caption[0].value
+    changed = [subject for _, subject, _ in audit_rows(database, audit.SETTING_CHANGED)]
+    assert changed == ["acknowledge high", "who contacts councillors about reports"]
+    report = open_app("pages/report.py", COUNCILLOR, "c1")
+    assert "the democratic services team will contact you" in text_of(report)
+    assert not open_app("pages/requests.py", SAFETY_OFFICER).expander
