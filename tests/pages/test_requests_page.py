@@ -8,7 +8,7 @@ import pytest
 from analytics import audit, store
 from analytics.governance.access import ADMINISTRATOR, COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
 from analytics.support.evidence import attach, download_name
-from analytics.support.requests import INCIDENT_REPORT, SUPPORT_REQUEST, raise_request
+from analytics.support.requests import INCIDENT_REPORT, SUPPORT_REQUEST, add_note, raise_request
 from tests.analytics.support.helpers import council
 from tests.pages.helpers import audit_rows, everything_shown, open_app, table_with, taken, text_of
 
@@ -126,3 +126,21 @@ def test_an_administrator_changes_the_targets_and_who_contacts_councillors(datab
     report = open_app("pages/report.py", COUNCILLOR, "c1")
     assert "the democratic services team will contact you" in text_of(report)
     assert not open_app("pages/requests.py", SAFETY_OFFICER).expander
+
+
+def test_typed_notes_and_file_names_are_drawn_as_written(database, queued):
+    payload = "**bold** [a link](http://e.vil) <img src=x onerror=alert(1)>"
+    con = store.connect(database)
+    officer = User("officer", "Officer", SAFETY_OFFICER)
+    add_note(con, officer, queued["critical"], payload)
+    attach(con, officer, queued["critical"], b"%PDF-1.7 x", f"{payload}.pdf")
+    con.close()
+    app = open_app("pages/requests.py", SAFETY_OFFICER)
+    app.selectbox(key="queue_request").set_value(queued["critical"])
+    app.run()
+    raw = "\n".join(element.value for element in app.markdown) + "".join(
+        b.proto.label for b in app.get("download_button")
+    )
+    unescaped = [r"(?<!\\)<img", r"(?<!\\)\[a link", r"(?<!\\)\*bold"]
+    assert [pattern for pattern in unescaped if re.search(pattern, raw)] == []
+    assert payload in text_of(app)
