@@ -121,16 +121,18 @@ def _work_on(con: duckdb.DuckDBPyConnection, user: User, frame: pd.DataFrame) ->
         return
     row = frame.loc[frame["request_id"] == chosen].iloc[0]
     owner = as_written(row["owner"]) if isinstance(row["owner"], str) else "nobody yet"
-    st.markdown(
-        f"**{chosen}** is **{row['state']}**, at {row['threat']} threat, with {owner}. "
-        f"Acknowledge by {display(row['due_on'])}."
+    due = (
+        f" Acknowledge by {display(row['due_on'])}{': it is overdue' if row['overdue'] else ''}."
+        if row["state"] == NEW
+        else ""
     )
+    st.markdown(f"**{chosen}** is **{row['state']}**, at {row['threat']} threat, with {owner}.{due}")
     ahead = {state: label for state, label in ACTIONS.items() if STATES.index(state) > STATES.index(row["state"])}
-    buttons = st.columns(4)
-    for column, (state, label) in zip(buttons, ahead.items(), strict=False):
-        if column.button(label, key=f"queue_{state}"):
+    buttons = st.container(horizontal=True)
+    for state, label in ahead.items():
+        if buttons.button(label, key=f"queue_{state}"):
             _act(lambda state=state: change_state(con, user, chosen, state), f"{chosen}: {state}.")
-    if buttons[3].button("Take it", key="queue_take"):
+    if row["owner"] != user.username and buttons.button("Take it", key="queue_take"):
         _act(lambda: assign(con, user, chosen, user.username), f"{chosen} is yours.")
     _evidence(con, user, chosen)
     _notes(con, user, chosen)

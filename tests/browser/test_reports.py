@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from analytics import store
-from analytics.governance.access import COUNCILLOR, SAFETY_OFFICER
+from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import count_incidents
 from tests.browser.conftest import (
@@ -104,3 +104,12 @@ def test_a_half_written_report_survives_a_reload(cold_dashboard, page):
     expect(page.get_by_label("What happened?")).to_have_value("Someone waited outside my house after the meeting and")
     settled(page)
     screenshot(page, COUNCILLOR, "report-draft-after-reload")
+
+
+def test_a_champion_sees_how_many_not_which(cold_dashboard, page, received):
+    open_signed_in(page, cold_dashboard, "requests", SAFETY_CHAMPION)
+    expect(page.get_by_text("as safety champion you see how many")).to_be_visible(timeout=WAIT)
+    settled(page)
+    assert received.dataframes() == []
+    assert not [text for text in received.texts() if re.search(r"R-[0-9A-F]{8}", text)]
+    screenshot(page, SAFETY_CHAMPION, "queue-counts")
