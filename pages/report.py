@@ -65,9 +65,15 @@ def _lead(con: duckdb.DuckDBPyConnection) -> str:
     targets = acknowledgement_targets(con)
     return (
         f"Tell the council what happened: it goes into the incident log, and {as_written(contact(con))} will contact "
-        f"you, the same day for a threat to life and within {targets['high']} working day"
-        f"{'s' if targets['high'] != 1 else ''} for a threat of violence."
+        f"you {_within(targets['critical'])} for a threat to life and {_within(targets['high'])} for a threat of "
+        "violence."
     )
+
+
+def _within(days: int) -> str:
+    if days == 0:
+        return "the same day"
+    return "by the next working day" if days == 1 else f"within {days} working days"
 
 
 def _what_happens_next(receipt: Receipt) -> None:
