@@ -33,6 +33,7 @@ ROUND = "report_form_round"
 DRAFTED = ("councillor", "description", "occurred_on", "channel", "platform", "link", "threat", "kinds", "who", "about",
            "police", "crime")  # fmt: skip
 SENT = "report_receipt"
+DESCRIPTION_LIMIT = 10_000
 THREAT_WORDS = {
     "none": "No threat",
     "to property": "A threat to damage property",
@@ -153,7 +154,7 @@ def _form(con: duckdb.DuckDBPyConnection, user: User) -> None:
                               **kept)  # fmt: skip
     else:
         chosen = next(iter(councillors))
-    description = st.text_area("What happened?", key=_key("description"), **kept)
+    description = st.text_area("What happened?", max_chars=DESCRIPTION_LIMIT, key=_key("description"), **kept)
     occurred_on = st.date_input("When did it happen?", max_value=clock.today(), format="DD/MM/YYYY",
                                 key=_key("occurred_on"), **kept)  # fmt: skip
     channel = st.selectbox("Where or how?", CHANNELS, index=None, placeholder="At a surgery, at home, online...",

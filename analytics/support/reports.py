@@ -134,10 +134,12 @@ def report_incident(
 
     try:
         commit(con, prepared, then=raise_the_report)
-    except (duckdb.ConstraintException, duckdb.TransactionException):
+    except (duckdb.ConstraintException, duckdb.TransactionException) as clash:
         if earlier := _submitted(con, submission_id):  # the same form, sent twice at once
             return receipt(con, earlier)
-        raise
+        raise Refusal(
+            "Another change to the incident log was being saved at the same moment: send the report again."
+        ) from clash
     return receipt(con, reference)
 
 

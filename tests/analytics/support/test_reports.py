@@ -4,12 +4,14 @@ the log's rules, linked to repeat perpetrators, with a report in the queue raise
 from dataclasses import replace
 from datetime import date
 
+import duckdb
 import pytest
 
 from analytics import audit
 from analytics.errors import Refusal
 from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
 from analytics.incidents.facts import RESPONSES
+from analytics.support import reports
 from analytics.support.reports import DEFAULT_CONTACT, Report, clear_draft, draft, report_incident, save_draft
 from analytics.support.requests import INCIDENT_REPORT, NEW
 from tests.analytics.support.helpers import council
@@ -150,3 +152,12 @@ def test_a_draft_is_kept_per_account_until_cleared(con):
     assert draft(con, "ben") is None
     clear_draft(con, "ann")
     assert draft(con, "ann") is None
+
+
+def test_a_clash_with_another_write_is_refused_in_a_sentence(fernwick, monkeypatch):
+    def clashing(*args, **kwargs):
+        raise duckdb.TransactionException("Conflict on update")
+
+    monkeypatch.setattr(reports, "commit", clashing)
+    with pytest.raises(Refusal, match="send the report again"):
+        report_incident(fernwick, ANN, "c1", SURGERY_THREAT, "sub-1")
