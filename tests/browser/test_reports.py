@@ -113,3 +113,22 @@ def test_a_champion_sees_how_many_not_which(cold_dashboard, page, received):
     assert received.dataframes() == []
     assert not [text for text in received.texts() if re.search(r"R-[0-9A-F]{8}", text)]
     screenshot(page, SAFETY_CHAMPION, "queue-counts")
+
+
+def test_a_report_is_stored_once_however_often_send_is_pressed(cold_dashboard, page):
+    open_signed_in(page, cold_dashboard, "report", COUNCILLOR)
+    page.get_by_label("What happened?").fill("Abusive messages after the budget meeting.")
+    page.get_by_label("Where or how?").click()
+    page.get_by_role("option", name="email", exact=True).click()
+    page.get_by_text("A threat to damage property", exact=True).click()
+    settled(page)
+    send = page.get_by_role("button", name="Send the report")
+    send.dblclick()
+    page.wait_for_timeout(200)
+    if send.count():
+        send.last.click()
+    expect(page.get_by_role("heading", name="What happens next")).to_be_visible(timeout=WAIT)
+    settled(page)
+    page.close()
+    assert cold_dashboard.rows("SELECT count(*) FROM requests WHERE raised_by = ?", [COUNCILLOR]) == [(1,)]
+    assert cold_dashboard.rows("SELECT count(*) FROM incidents WHERE incident_ref LIKE 'R-%'") == [(1,)]
