@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics import clock
 from analytics.governance.access import ADMINISTER, DESCRIPTIONS, QUEUE, User
+from analytics.incidents.incident_log import incident_detail_for
 from analytics.ingest.dates import display
 from analytics.support.evidence import DOWNLOAD_TYPE, download_name, evidence_file, evidence_of
 from analytics.support.reports import contact, set_contact
@@ -27,7 +28,16 @@ from analytics.support.requests import (
     set_acknowledgement_target,
 )
 from analytics.text import PASSAGE, cut
-from pages.common import as_written, current_user, download, open_page, refusals_shown, table
+from pages.common import (
+    as_written,
+    current_user,
+    download,
+    open_page,
+    record_incident_viewed,
+    refusals_shown,
+    show_incident_fields,
+    table,
+)
 
 PAGE_SIZE = 50
 CHOSEN = "queue_request"
@@ -134,8 +144,22 @@ def _work_on(con: duckdb.DuckDBPyConnection, user: User, frame: pd.DataFrame) ->
             _act(lambda state=state: change_state(con, user, chosen, state), f"{chosen}: {state}.")
     if row["owner"] != user.username and buttons.button("Take it", key="queue_take"):
         _act(lambda: assign(con, user, chosen, user.username), f"{chosen} is yours.")
+    _incident(con, user, row["incident_key"])
     _evidence(con, user, chosen)
     _notes(con, user, chosen)
+
+
+def _incident(con: duckdb.DuckDBPyConnection, user: User, incident_key) -> None:
+    """What was reported, as the incident log holds it: opened (and written to the audit trail as viewed) only when
+    asked for."""
+    if not isinstance(incident_key, str) or not st.toggle("Show what was reported", key="queue_show_incident"):
+        return
+    detail = incident_detail_for(con, user, incident_key)
+    if detail is None:
+        st.markdown("The incident is no longer in the log: it may have been purged or replaced by an import.")
+        return
+    record_incident_viewed(con, incident_key, "new reports and requests")
+    show_incident_fields(detail, key="queue_incident_in_full")
 
 
 def _evidence(con: duckdb.DuckDBPyConnection, user: User, request_id: str) -> None:

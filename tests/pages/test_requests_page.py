@@ -1,13 +1,14 @@
 """New reports and requests, the officers' queue, as an officer works it and as a safety champion sees it."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from analytics import audit, store
 from analytics.governance.access import ADMINISTRATOR, COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
 from analytics.support.evidence import attach, download_name
+from analytics.support.reports import Report, report_incident
 from analytics.support.requests import INCIDENT_REPORT, SUPPORT_REQUEST, add_note, raise_request
 from tests.analytics.support.helpers import council
 from tests.pages.helpers import audit_rows, everything_shown, open_app, table_with, taken, text_of
@@ -144,3 +145,23 @@ def test_typed_notes_and_file_names_are_drawn_as_written(database, queued):
     unescaped = [r"(?<!\\)<img", r"(?<!\\)\[a link", r"(?<!\\)\*bold"]
     assert [pattern for pattern in unescaped if re.search(pattern, raw)] == []
     assert payload in text_of(app)
+
+
+def test_an_officer_reads_what_was_reported_and_it_is_audited_as_viewed(database):
+    con = store.connect(database)
+    council(con)
+    receipt = report_incident(
+        con, User("ann", "Ann", COUNCILLOR, "c1"), "c1",
+        Report("Shouted threats at the surgery door.", date(2026, 11, 23), "ward surgery", threat="of violence"),
+        "sub-1",
+    )  # fmt: skip
+    con.close()
+    app = open_app("pages/requests.py", SAFETY_OFFICER)
+    app.selectbox(key="queue_request").set_value(receipt.reference)
+    app.run()
+    assert "Shouted threats" not in text_of(app) and not audit_rows(database, audit.VIEWED_INCIDENT)
+    app.toggle(key="queue_show_incident").set_value(True)
+    app.run()
+    assert not app.exception, app.exception
+    assert "Shouted threats at the surgery door." in text_of(app)
+    assert [detail for _, _, detail in audit_rows(database, audit.VIEWED_INCIDENT)] == ["new reports and requests"]
