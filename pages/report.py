@@ -33,6 +33,7 @@ ROUND = "report_form_round"
 DRAFTED = ("councillor", "description", "occurred_on", "channel", "platform", "link", "threat", "kinds", "who", "about",
            "police", "crime")  # fmt: skip
 SENT = "report_receipt"
+KEPT = "report_draft_kept_at"
 DESCRIPTION_LIMIT = 10_000
 THREAT_WORDS = {
     "none": "No threat",
@@ -88,9 +89,6 @@ def _what_happens_next(receipt: Receipt) -> None:
         f"- **What it calls for:** {as_written(receipt.response)}\n"
         f"- **Who will contact you:** {as_written(receipt.contact)}, by {display(receipt.due_on)}"
     )
-    if st.button("Report another incident", key="report_another"):
-        st.session_state.pop(SENT, None)
-        st.rerun()
 
 
 def _key(name: str) -> str:
@@ -107,6 +105,7 @@ def _answers() -> dict:
 def _keep_draft() -> None:
     """Each answer's on_change: the draft saved as it stands (a callback runs on its own: it takes its own cursor)."""
     save_draft(cursor(), current_user().username, _answers())
+    st.session_state[KEPT] = clock.now()
 
 
 def _start(con: duckdb.DuckDBPyConnection, user: User, options: dict[str, list]) -> None:
@@ -176,9 +175,14 @@ def _form(con: duckdb.DuckDBPyConnection, user: User) -> None:
         key=_key("evidence"),
         help="Attach them just before you send: an unsent report keeps your answers, not its files.",
     )
+    if kept_at := st.session_state.get(KEPT):
+        st.caption(
+            f"Your answers were kept as a draft at {kept_at:%H:%M}: a reload or a lost connection loses nothing."
+        )
     send, again = st.columns([1, 4])
     if again.button("Start again", key=_key("clear")):
         clear_draft(con, user.username)
+        st.session_state.pop(KEPT, None)
         _next_round()
     if not send.button("Send the report", type="primary", key=_key("send")):
         return
@@ -209,6 +213,7 @@ def _form(con: duckdb.DuckDBPyConnection, user: User) -> None:
     if sending.refused:
         return
     clear_draft(con, user.username)
+    st.session_state.pop(KEPT, None)
     _next_round()
 
 
@@ -242,3 +247,7 @@ if SENT in st.session_state:
 else:
     _form(con, user)
 _tracked(con, user)
+if SENT in st.session_state and st.button("Report another incident", key="report_another"):
+    # Below the list, away from where Send was: a second press of Send must not land on it and hide the receipt.
+    st.session_state.pop(SENT, None)
+    st.rerun()

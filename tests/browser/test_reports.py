@@ -98,7 +98,7 @@ def test_a_half_written_report_survives_a_reload(cold_dashboard, page):
     open_signed_in(page, cold_dashboard, "report", COUNCILLOR)
     page.get_by_label("What happened?").fill("Someone waited outside my house after the meeting and")
     page.get_by_label("What happened?").press("Tab")  # a text box's answer is given when the cursor leaves it
-    settled(page)
+    expect(page.get_by_text("Your answers were kept as a draft")).to_be_visible(timeout=WAIT)
     page.reload()
     expect(page.get_by_text("Your unsent report is as you left it")).to_be_visible(timeout=WAIT)
     expect(page.get_by_label("What happened?")).to_have_value("Someone waited outside my house after the meeting and")

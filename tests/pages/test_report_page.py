@@ -1,6 +1,7 @@
 """Report an incident, as a councillor and as an officer meet it: the form, what happens next, and their own reports
 and requests, never another councillor's."""
 
+import re
 from datetime import date
 
 import pytest
@@ -109,6 +110,7 @@ def test_a_half_written_report_is_there_on_the_next_visit_until_it_is_sent(fernw
     app = open_app("pages/report.py", COUNCILLOR, "c1")
     app.text_area(key="description_0").input("He followed me from the surgery to")
     app.run()
+    assert any(re.search(r"kept as a draft at \d\d:\d\d", caption.value) for caption in app.caption)
     app.selectbox(key="channel_0").set_value("ward surgery")
     app.run()
     again = open_app("pages/report.py", COUNCILLOR, "c1")  # a reload: a new session for the same account
