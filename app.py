@@ -24,7 +24,8 @@ from pages.sessions import CLAIM_ROUTE
 from pages.sign_in import current_user, draw_account, draw_sign_in
 
 PAGES_WITHOUT_FILTERS = {
-    *("import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention", "own_risk"),
+    *("import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention"),
+    *("own_risk", "report", "requests"),
 }
 SECTIONS = {
     "Understand": [
@@ -36,11 +37,13 @@ SECTIONS = {
         ("surveys", "Councillor surveys", ":material/forum:"),
     ],
     "Report and get support": [
+        ("report", "Report an incident", ":material/report:"),
         ("own_risk", "Assess my own risk", ":material/shield_person:"),
     ],
     "Act": [
         ("assessment", "Self-assessment", ":material/checklist:"),
         ("review", "Post-incident review", ":material/groups:"),
+        ("requests", "New reports and requests", ":material/inbox:"),
     ],
     "Manage data": [
         ("import_data", "Import", ":material/upload_file:"),

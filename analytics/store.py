@@ -310,6 +310,31 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
         request_id VARCHAR  -- the support request asked for from it, if any
     );
     """,
+    """
+    -- each report form sent, once: a second press of Send finds its first
+    CREATE TABLE IF NOT EXISTS request_submissions (
+        submission_id VARCHAR PRIMARY KEY,  -- random, made by the page when the form is drawn
+        request_id VARCHAR NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS report_drafts (  -- a report being written, kept as it is typed so a reload loses nothing
+        username VARCHAR PRIMARY KEY,
+        answers JSON NOT NULL,
+        saved_at TIMESTAMP NOT NULL
+    );
+    -- screenshots and files attached to a report: PNG, JPEG or PDF by content, size-limited
+    CREATE TABLE IF NOT EXISTS evidence (
+        evidence_id VARCHAR PRIMARY KEY,
+        request_id VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,  -- as the person named it, for showing only: downloads get a name of our own
+        kind VARCHAR NOT NULL,  -- png, jpeg or pdf, from the file's first bytes
+        sha256 VARCHAR NOT NULL,
+        size INTEGER NOT NULL,
+        content BLOB NOT NULL,
+        added_by VARCHAR NOT NULL,
+        added_at TIMESTAMP NOT NULL,
+        UNIQUE (request_id, sha256)
+    );
+    """,
 ]
 
 

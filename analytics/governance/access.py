@@ -64,6 +64,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "audit": (ADMINISTER,),
     "retention": (ADMINISTER,),
     "own_risk": (OWN_RISK,),
+    "report": (REPORT,),
+    "requests": (QUEUE, REQUEST_COUNTS),
 }
 
 

@@ -5,7 +5,8 @@ old and new period to the audit trail). A record goes when the moment its period
 cut-off day: today less the period. The defaults:
 
 - closed incidents, with their earlier versions and their reviews (and the reviews' mitigation ratings and
-  actions): 6 years after the import of the incident's current version;
+  actions), and a reported incident's place in the queue with its notes and evidence: 6 years after the import of
+  the incident's current version;
 - earlier versions of incidents and councillors: 6 years after the import that replaced the version;
 - rows kept aside at import (quarantine): 1 year after their import;
 - survey waves, with their questions and answers: 6 years after the wave's last import.
@@ -42,6 +43,7 @@ SHORTEST, LONGEST = 1, 100 * 12  # months
 _CLOSED = f"""SELECT i.incident_key FROM incidents i JOIN import_batches b USING (batch_id)
               WHERE i.status = 'closed' AND b.imported_at < ${CLOSED_INCIDENTS}"""
 _REVIEWS_OF_CLOSED = f"SELECT review_id FROM incident_reviews WHERE incident_key IN ({_CLOSED})"
+_REPORTS_OF_CLOSED = f"SELECT request_id FROM requests WHERE incident_key IN ({_CLOSED})"
 _OLD_WAVES = f"SELECT wave_id FROM survey_waves WHERE imported_at < ${SURVEY_WAVES}"
 
 
@@ -90,6 +92,9 @@ RECORD_TYPES: dict[str, RecordType] = {
                     f"review_id IN ({_REVIEWS_OF_CLOSED})",
                 ),
                 _Part("review_actions", "review action", "review actions", f"review_id IN ({_REVIEWS_OF_CLOSED})"),
+                _Part("requests", "report in the queue", "reports in the queue", f"incident_key IN ({_CLOSED})"),
+                _Part("request_notes", "note on a report", "notes on reports", f"request_id IN ({_REPORTS_OF_CLOSED})"),
+                _Part("evidence", "file of evidence", "files of evidence", f"request_id IN ({_REPORTS_OF_CLOSED})"),
             ),
         ),
         RecordType(

@@ -549,8 +549,15 @@ def _new_batch_id(dataset: str) -> str:
 _ACCEPTED = "accepted_row"  # a column no import has: the clean frame's columns are named after the fields
 
 
-def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, progress: Progress | None = None) -> ImportResult:
-    """Store a prepared file in one transaction: all of it, or (on any failure) none of it."""
+def commit(
+    con: duckdb.DuckDBPyConnection,
+    prepared: Prepared,
+    progress: Progress | None = None,
+    *,
+    then: Callable[[ImportResult], None] | None = None,
+) -> ImportResult:
+    """Store a prepared file in one transaction: all of it, or (on any failure) none of it. `then` runs last inside
+    that transaction, for a write that must stand or fall with the file (the request an incident report raises)."""
     report = progress or (lambda fraction, message: None)
     dataset = prepared.dataset
     batch_id = _new_batch_id(dataset.name)
@@ -584,6 +591,8 @@ def commit(con: duckdb.DuckDBPyConnection, prepared: Prepared, progress: Progres
             )
             _record_batch(con, prepared, result)
             save_mapping(con, dataset.name, prepared.upload.mapping)
+            if then:
+                then(result)
     finally:
         for name in frames.values():
             con.unregister(name)

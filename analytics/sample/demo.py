@@ -24,6 +24,7 @@ from analytics.ingest import registers
 from analytics.ingest.importing import ImportResult, import_file
 from analytics.sample.sample import DESIGNED_LAST_MONTH, write_sample
 from analytics.sample.sample_own_risk import load_own_assessments, remove_own_assessments
+from analytics.sample.sample_requests import raise_sample_requests, remove_sample_requests
 from analytics.sample.sample_surveys import wave_files, write_sample_surveys
 from analytics.store import get_setting, incidents_changed, set_setting, transaction
 from analytics.surveys.surveys import SurveyImportResult, import_survey
@@ -94,7 +95,9 @@ def _load_files(
         if dataset == "wards":
             registers.choose_authority(con, SAMPLE_AUTHORITY)
     ids = [result.batch_id for result in results]
-    set_setting(con, _SETTING, ",".join(ids))
+    with transaction(con):
+        set_setting(con, _SETTING, ",".join(ids))
+        raise_sample_requests(con)
     load_own_assessments(con)
     for label, name in waves:
         if con.execute("SELECT count(*) FROM survey_waves WHERE label = ?", [label]).fetchall()[0][0]:
@@ -130,6 +133,7 @@ def remove_sample(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
     ]
     with transaction(con):
+        remove_sample_requests(con)
         for table in _SAMPLE_TABLES:
             con.execute(f"DELETE FROM {table} WHERE list_contains(?, batch_id)", [batches])
         for table in _SURVEY_TABLES:

@@ -108,8 +108,9 @@ def test_the_roles_are_offered_what_the_readme_says(council):
     expected = {
         ADMINISTRATOR: set(ALL_PAGES) - {"own_risk"},
         "safety officer": set(ALL_PAGES) - {"users", "audit", "retention", "own_risk"},
-        SAFETY_CHAMPION: {"overview", "trends", "patterns", "councillors", "incident_log", "surveys", "assessment"},
-        COUNCILLOR: {"overview", "trends", "patterns", "incident_log", "surveys", "own_risk"},
+        SAFETY_CHAMPION: {"overview", "trends", "patterns", "councillors", "incident_log", "surveys", "assessment"}
+        | {"requests"},
+        COUNCILLOR: {"overview", "trends", "patterns", "incident_log", "surveys", "own_risk", "report"},
         VIEWER: {"overview", "trends", "patterns", "surveys"},
     }
     for role, pages in expected.items():

@@ -8,7 +8,10 @@ import pytest
 from analytics import audit, store
 from analytics.assessment.reviews import record_review
 from analytics.governance import retention
+from analytics.governance.access import SAFETY_OFFICER, User
 from analytics.ingest.importing import import_file
+from analytics.support.evidence import attach
+from analytics.support.requests import INCIDENT_REPORT, add_note, raise_request
 from analytics.surveys.surveys import import_survey
 from tests.builders import councillor, incident, load_wards
 
@@ -199,3 +202,20 @@ def test_periods_are_kept_in_the_database(council):
     retention.set_period(council, retention.SURVEY_WAVES, 18, "admin")
     assert store.get_setting(council, "retention_months_survey_waves") == "18"
     assert retention.period_in_words(18) == "18 months" and retention.period_in_words(12) == "1 year"
+
+
+def test_a_closed_incident_s_report_notes_and_evidence_go_with_it(council):
+    officer = User("officer", "Officer", SAFETY_OFFICER)
+    reports = {
+        ref: raise_request(
+            council, INCIDENT_REPORT, "ann abbot", raised_by="ann", threat="low", summary="x", incident_key=f"ref:{ref}"
+        )  # fmt: skip
+        for ref in ("INC-2", "INC-3")
+    }
+    for request_id in reports.values():
+        add_note(council, officer, request_id, "Rang her")
+        attach(council, officer, request_id, b"%PDF-1.7 " + request_id.encode(), "letter.pdf")
+    retention.purge(council, "admin", TODAY)
+    kept = {table: council.execute(f"SELECT list(request_id ORDER BY request_id) FROM {table}").fetchone()[0]
+            for table in ("requests", "request_notes", "evidence")}  # fmt: skip
+    assert kept == {table: [reports["INC-3"]] for table in kept}, "the open incident's stay"
