@@ -25,6 +25,7 @@ from pages.sign_in import current_user, draw_account, draw_sign_in
 
 PAGES_WITHOUT_FILTERS = {
     *("import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention", "own_risk"),
+    "individual_risk",
 }
 SECTIONS = {
     "Understand": [
@@ -41,6 +42,7 @@ SECTIONS = {
     "Act": [
         ("assessment", "Self-assessment", ":material/checklist:"),
         ("review", "Post-incident review", ":material/groups:"),
+        ("individual_risk", "Individual risk assessments", ":material/assignment_ind:"),
     ],
     "Manage data": [
         ("import_data", "Import", ":material/upload_file:"),

@@ -64,6 +64,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "audit": (ADMINISTER,),
     "retention": (ADMINISTER,),
     "own_risk": (OWN_RISK,),
+    "individual_risk": (QUEUE,),
 }
 
 
