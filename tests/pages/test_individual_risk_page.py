@@ -129,3 +129,16 @@ def test_no_one_else_may_open_it_or_read_an_assessment_by_any_address(database, 
     app = open_app(PAGE, role, council["Ann Abbot"] if role == COUNCILLOR else None, councillor=council["Ann Abbot"])
     assert [warning.value for warning in app.warning] == [NO_ACCESS]
     assert not app.dataframe and not app.selectbox and "PC Lake" not in text_of(app)
+
+
+def test_the_councillors_page_reads_a_new_assessment_at_once(database, council):
+    def escalated() -> list[str]:
+        app = open_app("pages/councillors.py")
+        return next(frame.value for frame in app.dataframe if "Why escalate" in frame.value.columns)[
+            "Councillor"
+        ].tolist()
+
+    assert "Ann Abbot" in escalated()
+    app = choose(open_app(PAGE), council["Ann Abbot"])
+    submit(app)
+    assert "Ann Abbot" not in escalated(), "the page's cached figures are keyed by the recorded levels too"
