@@ -11,7 +11,7 @@ from analytics.incidents.risk import CouncillorRisk, councillor_risks, escalatio
 from analytics.ingest.dates import display
 from analytics.ingest.vocabulary import RISK_LEVELS
 from analytics.support import individual_risk, own_risk
-from analytics.text import SENTENCE
+from analytics.text import SENTENCE, cut
 from pages.common import as_written, current_user, open_page, refusals_shown, table
 
 ROUND = "individual_risk_form_round"
@@ -40,7 +40,7 @@ def _choose(risks: dict[str, CouncillorRisk]) -> CouncillorRisk | None:
         "Councillor",
         list(risks),
         index=None,
-        format_func=lambda key: as_written(f"{risks[key].name}, {risks[key].ward}"),
+        format_func=lambda key: cut(f"{risks[key].name}, {risks[key].ward}"),  # plain text: a choice is not markdown
         placeholder="Choose a councillor by name and ward",
         key=CHOSEN,
         on_change=_new_form,
