@@ -46,9 +46,10 @@ def test_an_officer_records_a_high_assessment_with_offers_and_the_escalation_goe
     page.get_by_role("button", name="Record the assessment").click()
     said = received.said(page, r"^Recorded: high risk, next review by ")
     assert said == "Recorded: high risk, next review by 24 February 2027."  # 3 months after 24 November 2026
+    expect(page.get_by_text("Recorded level: high, assessed on 24 November 2026.")).to_be_visible()
+    expect(page.get_by_text("None yet: each assessment recorded here")).to_have_count(0)  # the past one is listed
     settled(page)
     screenshot(page, SAFETY_OFFICER, "individual-risk-recorded")
-    expect(page.get_by_text("Recorded level: high, assessed on 24 November 2026.")).to_be_visible()
 
     tables_before = len(received.dataframes_sent(page, "Why escalate"))
     open_from_navigation(page, "councillors")
