@@ -210,8 +210,10 @@ def overdue_requests(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
                   for raised_at, threat, unacknowledged in waiting)  # fmt: skip
     return Indicator(
         "2.1.3", name, float(overdue), "requests", overdue, len(waiting),
-        f"{overdue} of {len(waiting)} open reports and requests are past their time to acknowledge (a critical "
-        "threat the same day, high the next working day, medium within 3 working days, low within 5).",
+        f"{overdue} of {len(waiting)} open "
+        + ("report or request is past its" if len(waiting) == 1 else "reports and requests are past their")
+        + " time to acknowledge (a critical threat the same day, high the next working day, medium within 3 working "
+        "days, low within 5).",
     )  # fmt: skip
 
 

@@ -181,6 +181,9 @@ def test_open_reports_and_requests_past_their_time_to_acknowledge_are_overdue(co
     found = by_name(indicators(council, AS_OF))["Open reports and requests overdue"]
     assert (found.value, found.sentence) == (None, "No report or request is open.")
     request(council, "2026-06-30 09:00", "critical")  # due today
+    assert by_name(indicators(council, AS_OF))["Open reports and requests overdue"].sentence.startswith(
+        "0 of 1 open report or request is past its time to acknowledge"
+    )
     request(council, "2026-06-29 17:00", "critical")  # due yesterday: overdue
     request(council, "2026-06-26 10:00", "high")  # Friday: due Monday, overdue
     request(council, "2026-06-27 10:00", "high")  # Saturday: due Monday, overdue
