@@ -3,6 +3,9 @@ their own assessment's level and date, and what their level calls for, and recor
 offers made and accepted, notes, next review); below, that councillor's past individual assessments. Only for those
 who work the queue (analytics.support.individual_risk)."""
 
+from datetime import date
+
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -12,7 +15,7 @@ from analytics.ingest.dates import display
 from analytics.ingest.vocabulary import RISK_LEVELS
 from analytics.support import individual_risk, own_risk
 from analytics.text import SENTENCE, cut
-from pages.common import as_written, current_user, open_page, refusals_shown, table
+from pages.common import as_written, current_user, data_version, open_page, refusals_shown, table
 
 ROUND = "individual_risk_form_round"
 CHOSEN = "individual_risk_councillor"
@@ -27,6 +30,14 @@ def _round() -> int:
 
 def _new_form() -> None:
     st.session_state[ROUND] = _round() + 1
+
+
+@st.cache_data(show_spinner=False)
+def _risks(_con: duckdb.DuckDBPyConnection, version: str, as_of: date) -> tuple[str, dict[str, CouncillorRisk]]:
+    """The page's lead sentence and every councillor's risk by key, read again when the data version changes (an
+    import, or an individual assessment recorded)."""
+    lead = escalation_summary(risk_counts(_con, as_of))
+    return lead, {each.councillor_key: each for each in councillor_risks(_con, as_of)}
 
 
 def _offers() -> individual_risk.Offers:
@@ -149,13 +160,11 @@ def _past(past: list[dict]) -> None:
 con = open_page("individual_risk")
 st.title("Record an individual risk assessment")
 offers = _offers()
-today = clock.today()
-st.markdown(
-    f"{escalation_summary(risk_counts(con, today))} Choose a councillor to record their individual risk assessment."
-)
+lead, risks = _risks(con, data_version(con), clock.today())
+st.markdown(f"{lead} Choose a councillor to record their individual risk assessment.")
 if message := st.session_state.pop(SAVED, None):
     st.success(message, icon=":material/check_circle:")
-risk = _choose({each.councillor_key: each for each in councillor_risks(con, today)})
+risk = _choose(risks)
 if risk is None:
     st.stop()
 _show_risk(con, risk, offers)
