@@ -173,3 +173,14 @@ def test_an_assessment_after_the_day_asked_about_is_not_yet_in_force(council):
     record(council, assessed_on=date(2026, 6, 29))
     [ann] = [risk for risk in councillor_risks(council, date(2026, 6, 28)) if risk.name == "Ann Abbot"]
     assert (ann.recorded, ann.assessed_on) == ("low", date(2025, 1, 10))
+
+
+def test_an_individual_assessment_is_in_force_over_an_undated_register_level(built_by):
+    def undated(con) -> None:
+        load_wards(con, {"Abbey": 1})
+        load_councillors(con, [councillor("Uri Undated", "Abbey", risk_level="high")])
+
+    con = built_by(undated)
+    record(con, "Uri Undated", level="medium", assessed_on=date(2026, 6, 1), offered=[], accepted=[])
+    [uri] = councillor_risks(con, AS_OF)
+    assert (uri.recorded, uri.assessed_on, uri.assessment_out_of_date) == ("medium", date(2026, 6, 1), False)
