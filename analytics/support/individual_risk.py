@@ -69,11 +69,10 @@ def _level(raw: dict) -> tuple[str, int, tuple[str, ...]]:
     months, offers = raw["review_months"], raw["offers"]
     if not isinstance(months, int) or isinstance(months, bool) or months < 1:
         raise _refuse("should give each level a review in 1 month or more")
-    if not offers or not all(isinstance(offer, str) and offer.strip() for offer in offers):
+    named = tuple(offer.strip().lower() for offer in offers if isinstance(offer, str) and offer.strip())
+    if not named or len(set(named)) != len(offers):
         raise _refuse(f"should name at least one offer for the {raw['level']} level, each different")
-    if len(set(offers)) != len(offers):
-        raise _refuse(f"should name at least one offer for the {raw['level']} level, each different")
-    return raw["level"], months, tuple(offer.strip().lower() for offer in offers)
+    return raw["level"], months, named
 
 
 def offers_from(raw: object) -> Offers:
