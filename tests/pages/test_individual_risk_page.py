@@ -142,3 +142,19 @@ def test_the_councillors_page_reads_a_new_assessment_at_once(database, council):
     app = choose(open_app(PAGE), council["Ann Abbot"])
     submit(app)
     assert "Ann Abbot" not in escalated(), "the page's cached figures are keyed by the recorded levels too"
+
+
+def test_a_broken_offers_file_is_one_sentence(database, council, monkeypatch):
+    from analytics.errors import Refusal
+    from analytics.support import individual_risk
+
+    def broken():
+        raise Refusal("The offers file individual-risk-offers.json should list the levels low, medium and high.")
+
+    monkeypatch.setattr(individual_risk, "offers", broken)
+    app = open_app(PAGE)
+    assert text_of(app) == (
+        "The offers file individual-risk-offers.json should list the levels low, medium and high. "
+        "Individual risk assessments cannot be recorded until the council puts the file right."
+    )
+    assert not app.selectbox
