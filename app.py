@@ -25,7 +25,7 @@ from pages.sign_in import current_user, draw_account, draw_sign_in
 
 PAGES_WITHOUT_FILTERS = {
     *("import_data", "data", "surveys", "assessment", "review", "users", "audit", "retention"),
-    *("own_risk", "report", "requests"),
+    *("own_risk", "report", "requests", "individual_risk"),
 }
 SECTIONS = {
     "Understand": [
@@ -44,6 +44,7 @@ SECTIONS = {
         ("assessment", "Self-assessment", ":material/checklist:"),
         ("review", "Post-incident review", ":material/groups:"),
         ("requests", "New reports and requests", ":material/inbox:"),
+        ("individual_risk", "Individual risk assessments", ":material/assignment_ind:"),
     ],
     "Manage data": [
         ("import_data", "Import", ":material/upload_file:"),

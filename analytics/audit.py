@@ -28,6 +28,7 @@ REMOVED_SAMPLE = "removed sample data"
 RAISED_REQUEST = "raised a report or request"
 CHANGED_REQUEST = "changed a report or request"
 COMPLETED_OWN_RISK = "completed an own risk assessment"
+RECORDED_INDIVIDUAL_RISK = "recorded an individual risk assessment"
 ACTIONS = (
     SIGNED_IN,
     SIGN_IN_FAILED,
@@ -42,6 +43,7 @@ ACTIONS = (
     RAISED_REQUEST,
     CHANGED_REQUEST,
     COMPLETED_OWN_RISK,
+    RECORDED_INDIVIDUAL_RISK,
 )
 
 

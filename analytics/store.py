@@ -335,6 +335,20 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
         UNIQUE (request_id, sha256)
     );
     """,
+    """
+    CREATE TABLE IF NOT EXISTS individual_risk_assessments (  -- officers' (analytics.support.individual_risk)
+        assessment_id VARCHAR PRIMARY KEY,  -- random
+        councillor_key VARCHAR NOT NULL,  -- whom it is about
+        assessed_on DATE NOT NULL,
+        level VARCHAR NOT NULL,  -- low, medium or high; in force if newer than the register's
+        offered VARCHAR[] NOT NULL,  -- mitigations and support offered
+        accepted VARCHAR[] NOT NULL,  -- those the councillor accepted
+        notes VARCHAR,
+        review_on DATE NOT NULL,
+        recorded_by VARCHAR NOT NULL,  -- the officer's account
+        recorded_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 

@@ -24,6 +24,7 @@ from analytics.ingest import dates
 
 FRAMEWORK_FOLDER = Path(__file__).resolve().parent / "frameworks"
 OWN_RISK_FILE = "own-risk-assessment.json"  # the councillors' own questionnaire beside the sections, not a section
+INDIVIDUAL_RISK_FILE = "individual-risk-offers.json"  # what each level of an officer's assessment calls for: not one
 SCORES = (0, 1, 2)
 _SECTION_FIELDS = {"section_id", "theme", "heading", "aim", "aim_statement", "scale", "statements"}
 _REQUIRED_SECTION_FIELDS = {"section_id", "theme", "aim", "aim_statement", "scale", "statements"}
@@ -130,10 +131,10 @@ def _section_from(name: str, raw: object) -> Section:
 
 
 def load_framework(folder: str | Path = FRAMEWORK_FOLDER) -> list[Section]:
-    """Every section file (*.json but the own risk questionnaire) in the folder, in order of section id; raises
-    ValueError on a bad file."""
+    """Every section file (*.json but the own risk questionnaire and the individual risk offers) in the folder, in
+    order of section id; raises ValueError on a bad file."""
     sections = []
-    for path in sorted(p for p in Path(folder).glob("*.json") if p.name != OWN_RISK_FILE):
+    for path in sorted(p for p in Path(folder).glob("*.json") if p.name not in (OWN_RISK_FILE, INDIVIDUAL_RISK_FILE)):
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:

@@ -7,10 +7,15 @@ Each indicator is worked out as of a day, over the 12 months before it where it 
 2. Councillors with an identified risk (recorded risk level medium or high) who have mitigations recorded; and of
    the risks found in councillors' own assessments of the last 12 months, those given guidance from the library.
 3. How quickly incidents reach the council: the median days from an incident to its report (incidents of the last
-   12 months with both dates), and how many councillors need escalating now (analytics.incidents.risk).
-4. Councillors at high risk (recorded high, suggested high by analytics.incidents.risk, or high in their latest own
-   assessment of the last 12 months) who have individual support in place: a mitigation other than "other" recorded,
-   or a request for an officer's support made from a high own assessment of the last 12 months.
+   12 months with both dates), and how many councillors need escalating now (analytics.incidents.risk); how quickly
+   officers acknowledge the reports and requests councillors raise (the `requests` table): the median hours from
+   raised to acknowledged over those raised in the last 12 months, and how many open ones are overdue, not yet
+   acknowledged by their threat level's day (analytics/acknowledgement.py: the council's targets in working days).
+4. Councillors at high risk (recorded high, in the register or in a newer individual risk assessment; suggested high
+   by analytics.incidents.risk; or high in their latest own assessment of the last 12 months) who have individual
+   support in place: a mitigation other than "other" recorded, a request for an officer's support made from a high
+   own assessment of the last 12 months, or an officer's individual risk assessment of the last 12 months that
+   offered something (analytics.support.individual_risk).
 5. High and critical incidents of the last 12 months with a post-incident review recorded; and, of the
    mitigations rated in reviews of the last 12 months' incidents, the share rated effective
    (analytics.assessment.reviews.review_coverage).
@@ -26,6 +31,7 @@ from datetime import date
 
 import duckdb
 
+from analytics.acknowledgement import acknowledgement_targets, due_on
 from analytics.assessment.reviews import review_coverage
 from analytics.incidents.risk import RiskCounts, risk_counts
 from analytics.months import months_before
@@ -40,7 +46,7 @@ class Indicator:
     statement: str  # the statement of section 2 it informs, as the framework file numbers it ("2.1.1" to "2.1.5")
     name: str
     value: float | None  # a percentage, or days, or a count (see unit); None when there is nothing to count
-    unit: str  # "%", "days" or "councillors"
+    unit: str  # "%", "days", "hours", "councillors" or "requests"
     numerator: int | None
     denominator: int | None
     sentence: str
@@ -143,18 +149,61 @@ def supported_high_risk(con: duckdb.DuckDBPyConnection, counts: RiskCounts, as_o
                SELECT councillor_key, arg_max(level, completed_at) = 'high' AS latest_high,
                       bool_or(level = 'high' AND request_id IS NOT NULL) AS asked
                FROM own_risk_assessments WHERE completed_on BETWEEN $since AND $as_of GROUP BY councillor_key),
+           offered AS (
+               SELECT DISTINCT councillor_key FROM individual_risk_assessments
+               WHERE assessed_on BETWEEN $since AND $as_of AND len(offered) > 0),
            high AS (
                SELECT c.councillor_key, len(list_filter(c.mitigations, lambda m: m <> 'other')) > 0 AS mitigated,
-                      coalesce(own.asked, false) AS asked
-               FROM councillors c LEFT JOIN own USING (councillor_key)
+                      coalesce(own.asked, false) AS asked, offered.councillor_key IS NOT NULL AS offered
+               FROM councillors c LEFT JOIN own USING (councillor_key) LEFT JOIN offered USING (councillor_key)
                WHERE list_contains($high, c.councillor_key) OR own.latest_high)
-           SELECT count(*) FILTER (WHERE mitigated OR asked), count(*) FROM high""",
+           SELECT count(*) FILTER (WHERE mitigated OR asked OR offered), count(*) FROM high""",
         {"since": months_before(as_of, LOOKBACK_MONTHS), "as_of": as_of, "high": counts.high_risk},
     )
     return _share(
         "2.1.4", "Individual support for high-risk councillors", supported, high,
         "councillors at high risk (recorded, suggested or in their own assessment) have individual support recorded",
         "No councillor is at high risk, recorded, suggested or in their own assessment.",
+    )  # fmt: skip
+
+
+def time_to_acknowledge(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
+    median, acknowledged = _scalar(
+        con,
+        """SELECT median(epoch(acknowledged_at - raised_at)) / 3600, count(*) FROM requests
+           WHERE acknowledged_at IS NOT NULL AND raised_at::DATE BETWEEN ? AND ?""",
+        [months_before(as_of, LOOKBACK_MONTHS), as_of],
+    )
+    name = "Median time to acknowledge reports and requests"
+    if not acknowledged:
+        return Indicator("2.1.3", name, None, "hours", 0, 0,
+                         "No report or request of the last 12 months has been acknowledged yet.")  # fmt: skip
+    hours = round(float(median), 1)
+    return Indicator(
+        "2.1.3", name, hours, "hours", None, acknowledged,
+        f"Reports and requests of the last 12 months were acknowledged a median of {hours:g} "
+        f"{'hour' if hours == 1 else 'hours'} after they were raised ({acknowledged} acknowledged).",
+    )  # fmt: skip
+
+
+def overdue_requests(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
+    waiting = con.execute(
+        """SELECT raised_at, threat, acknowledged_at IS NULL FROM requests
+           WHERE state <> 'closed' AND raised_at::DATE <= ?""",
+        [as_of],
+    ).fetchall()
+    name = "Open reports and requests overdue"
+    if not waiting:
+        return Indicator("2.1.3", name, None, "requests", 0, 0, "No report or request is open.")
+    targets = acknowledgement_targets(con)
+    overdue = sum(unacknowledged and as_of > due_on(raised_at.date(), targets[threat])
+                  for raised_at, threat, unacknowledged in waiting)  # fmt: skip
+    return Indicator(
+        "2.1.3", name, float(overdue), "requests", overdue, len(waiting),
+        f"{overdue} of {len(waiting)} open "
+        + ("report or request is past its" if len(waiting) == 1 else "reports and requests are past their")
+        + " time to acknowledge (a critical threat the same day, high the next working day, medium within 3 working "
+        "days, low within 5).",
     )  # fmt: skip
 
 
@@ -177,9 +226,17 @@ def review_indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indic
 
 
 def records_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever a councillor keeps an own risk assessment or asks for support from one: with the imports'
-    data version, the key of the indicators a page keeps between runs."""
-    return str(con.execute("SELECT count(*), count(request_id) FROM own_risk_assessments").fetchone())
+    """Changes whenever a councillor keeps an own risk assessment or asks for support from one, an officer records an
+    individual risk assessment, or a report or request is raised, acknowledged or closed: with the imports' data
+    version, the key of the indicators a page keeps between runs."""
+    return str(
+        con.execute(
+            """SELECT (SELECT count(*) FROM own_risk_assessments), (SELECT count(request_id) FROM own_risk_assessments),
+                      (SELECT count(*) FROM individual_risk_assessments),
+                      (SELECT (count(*), count(acknowledged_at), count(*) FILTER (WHERE state = 'closed'))
+                       FROM requests)"""
+        ).fetchone()
+    )
 
 
 def indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
@@ -191,6 +248,8 @@ def indicators(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Indicator]:
         guidance_given(con, as_of),
         reporting_delay(con, as_of),
         escalations_needed(counts),
+        time_to_acknowledge(con, as_of),
+        overdue_requests(con, as_of),
         supported_high_risk(con, counts, as_of),
         *review_indicators(con, as_of),
     ]

@@ -88,9 +88,19 @@ def _timeline(con: duckdb.DuckDBPyConnection, detail: dict) -> pd.DataFrame:
 
 
 def _councillor(con: duckdb.DuckDBPyConnection, detail: dict) -> dict:
+    """The councillor's risk level and date in force (the register's, or a newer individual risk assessment's, as
+    analytics.incidents.risk reads them), and the mitigations in place: the register's, then those accepted in the
+    latest individual assessment."""
     row = con.execute(
-        "SELECT name, ward, risk_level, risk_assessed_on, mitigations FROM councillors WHERE councillor_key = ?",
-        [detail["councillor_key"]],
+        """WITH latest AS (
+               SELECT level, assessed_on, accepted FROM individual_risk_assessments WHERE councillor_key = $key
+               ORDER BY assessed_on DESC, recorded_at DESC LIMIT 1)
+           SELECT name, ward,
+                  CASE WHEN assessed_on > coalesce(risk_assessed_on, DATE '0001-01-01') THEN level ELSE risk_level END,
+                  greatest(risk_assessed_on, assessed_on),
+                  list_concat(coalesce(mitigations, []), coalesce(accepted, []))
+           FROM councillors LEFT JOIN latest ON true WHERE councillor_key = $key""",
+        {"key": detail["councillor_key"]},
     ).fetchone()
     if row is None:
         return {
@@ -108,7 +118,7 @@ def _councillor(con: duckdb.DuckDBPyConnection, detail: dict) -> dict:
         "ward": ward,
         "risk_level": risk_level,
         "risk_assessed_on": assessed_on,
-        "mitigations": list(mitigations or []),
+        "mitigations": list(dict.fromkeys(mitigations)),
     }
 
 

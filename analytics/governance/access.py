@@ -66,6 +66,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "own_risk": (OWN_RISK,),
     "report": (REPORT,),
     "requests": (QUEUE, REQUEST_COUNTS),
+    "individual_risk": (QUEUE,),
 }
 
 

@@ -18,6 +18,9 @@ The suggested level is the highest level whose rule fires (RULES):
 - low: otherwise.
 Threat levels are the recorded ones, or those worked out by the triage rules where none was recorded.
 
+The recorded level and its date are the register's, or those of the councillor's latest individual risk assessment
+recorded by an officer (analytics.support.individual_risk) up to as_of when it is newer.
+
 A councillor needs escalating when the suggested level is above the recorded one (no recorded level counts as below
 low), or the council's risk assessment is out of date: never done (or undated), or done more than
 ASSESSMENT_VALID_MONTHS (12) months before as_of (exactly 12 months is still current). The councillor's own risk
@@ -222,6 +225,19 @@ exposure AS (
     FROM lookback
     GROUP BY councillor_key
 ),
+individual AS (  -- each councillor's latest individual risk assessment up to as_of (analytics.support)
+    SELECT councillor_key, level AS individual_level, assessed_on AS individual_on
+    FROM individual_risk_assessments
+    WHERE assessed_on <= $as_of
+    QUALIFY row_number() OVER (PARTITION BY councillor_key ORDER BY assessed_on DESC, recorded_at DESC) = 1
+),
+recorded AS (  -- the recorded level in force: the register's, or a newer individual assessment's
+    SELECT councillors.* REPLACE (
+               CASE WHEN individual_on > coalesce(risk_assessed_on, DATE '0001-01-01') THEN individual_level
+                    ELSE risk_level END AS risk_level,
+               greatest(risk_assessed_on, individual_on) AS risk_assessed_on)
+    FROM councillors LEFT JOIN individual USING (councillor_key)
+),
 everyone AS (
     SELECT councillor_key, name, ward, role, risk_level, risk_assessed_on, own_assessment_on,
            coalesce(incidents_12_months, 0) AS incidents_12_months,
@@ -231,7 +247,7 @@ everyone AS (
            coalesce(at_home, 0) AS at_home, last_at_home,
            coalesce(rising_perpetrators, []) AS rising_perpetrators,
            coalesce(regexp_matches(lower(role), $visible), false) AS visible_role
-    FROM councillors LEFT JOIN exposure USING (councillor_key)
+    FROM recorded LEFT JOIN exposure USING (councillor_key)
 ),
 suggested AS (
     SELECT *, CASE WHEN {_fired("high")} THEN 'high' WHEN {_fired("medium")} THEN 'medium' ELSE 'low' END AS level

@@ -23,6 +23,7 @@ from analytics.incidents.rises import latest_complete
 from analytics.ingest import registers
 from analytics.ingest.importing import ImportResult, import_file
 from analytics.sample.sample import DESIGNED_LAST_MONTH, write_sample
+from analytics.sample.sample_individual_risk import load_individual_assessments, remove_individual_assessments
 from analytics.sample.sample_own_risk import load_own_assessments, remove_own_assessments
 from analytics.sample.sample_requests import raise_sample_requests, remove_sample_requests
 from analytics.sample.sample_surveys import wave_files, write_sample_surveys
@@ -99,6 +100,7 @@ def _load_files(
         set_setting(con, _SETTING, ",".join(ids))
         raise_sample_requests(con)
     load_own_assessments(con)
+    load_individual_assessments(con)
     for label, name in waves:
         if con.execute("SELECT count(*) FROM survey_waves WHERE label = ?", [label]).fetchall()[0][0]:
             continue
@@ -144,4 +146,5 @@ def remove_sample(con: duckdb.DuckDBPyConnection) -> None:
         )
         con.execute("DELETE FROM settings WHERE name = ?", [_SETTING])
         remove_own_assessments(con)
+        remove_individual_assessments(con)
         incidents_changed(con)

@@ -1,7 +1,8 @@
 """The sample council's councillors' own risk assessments, so "Assess my own risk" and the self-assessment's
 indicators have something to show: three fictional councillors' answers, assessed and kept through
 analytics.support.own_risk as a councillor's would be, dated some months before the clock's today (so the sample
-reads the same whichever month it is moved to), one of them with a request for an officer to get in touch.
+reads the same whichever month it is moved to), one of them with a request for an officer to get in touch,
+acknowledged the next day and being worked on.
 
 They are kept as completed by SAMPLE_ACCOUNT, which no one signs in as; removing the sample removes them, and the
 requests raised from them, by that account.
@@ -9,12 +10,15 @@ requests raised from them, by that account.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 import duckdb
 
 from analytics import clock
 from analytics.governance.access import COUNCILLOR, User
 from analytics.months import months_before
 from analytics.support import own_risk
+from analytics.support.requests import IN_PROGRESS
 
 SAMPLE_ACCOUNT = "sample council (fictional)"
 _QUIET = {
@@ -45,7 +49,16 @@ def load_own_assessments(con: duckdb.DuckDBPyConnection) -> None:
         assessment = own_risk.assess(con, found[0], _QUIET | answers, months_before(today, months))
         kept = own_risk.save(con, councillor, assessment)
         if asks:
-            own_risk.ask_for_contact(con, councillor, kept)
+            _worked_on(con, own_risk.ask_for_contact(con, councillor, kept), assessment.completed_on)
+
+
+def _worked_on(con: duckdb.DuckDBPyConnection, request_id: str, asked_on: date) -> None:
+    """A request asked for on the day of the assessment, acknowledged the next morning and being worked on."""
+    raised = datetime.combine(asked_on, time(10))
+    con.execute(
+        "UPDATE requests SET raised_at = ?, acknowledged_at = ?, state = ? WHERE request_id = ?",
+        [raised, raised + timedelta(hours=23), IN_PROGRESS, request_id],
+    )
 
 
 def remove_own_assessments(con: duckdb.DuckDBPyConnection) -> None:

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from analytics import audit, clock, store
+from analytics.acknowledgement import acknowledgement_targets, due_on
 from analytics.errors import Refusal
 from analytics.governance.access import QUEUE, REPORT, User
 from analytics.incidents.facts import RESPONSES
@@ -148,13 +149,13 @@ def receipt(con: duckdb.DuckDBPyConnection, reference: str) -> Receipt:
         "SELECT threat, raised_at, incident_key FROM requests WHERE request_id = ?", [reference]
     ).fetchone()
     kinds = con.execute("SELECT abuse_types FROM incidents WHERE incident_key = ?", [incident_key]).fetchone()
-    target = requests.acknowledgement_targets(con)[threat]
+    target = acknowledgement_targets(con)[threat]
     return Receipt(
         reference=reference,
         threat=threat,
         response=RESPONSES[threat],
         contact=contact(con),
-        due_on=requests.due_on(raised_at.date(), target),
+        due_on=due_on(raised_at.date(), target),
         call_999_first=threat == "critical" or bool(kinds and _THREAT_TO_LIFE & set(kinds[0])),
     )
 

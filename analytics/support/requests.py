@@ -5,19 +5,20 @@ A request is raised `new`; an officer acknowledges it, works on it and closes it
 forward). Its reference (`request_id`) is random, so it says nothing about the councillor or when it was raised.
 
 Each threat level has a target for acknowledging: a number of working days (Monday to Friday) after the day it was
-raised, 0 meaning the same day (ACKNOWLEDGE_WITHIN, changed in settings). A request still new after its target's
+raised, 0 meaning the same day (analytics/acknowledgement.py). A request still new after its target's
 day is overdue. The queue is worked by those with access.QUEUE; every change is written to the audit trail.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import duckdb
 import pandas as pd
 
 from analytics import audit, clock, store
+from analytics.acknowledgement import ACKNOWLEDGE_WITHIN, TARGET_SETTING, acknowledgement_targets, due_on
 from analytics.errors import Refusal
 from analytics.governance.access import ALLOWED, QUEUE, User
 from analytics.ingest.vocabulary import THREAT_LEVELS
@@ -30,8 +31,6 @@ NEW, ACKNOWLEDGED, IN_PROGRESS, CLOSED = "new", "acknowledged", "in progress", "
 STATES = (NEW, ACKNOWLEDGED, IN_PROGRESS, CLOSED)
 OPEN_STATES = (NEW, ACKNOWLEDGED, IN_PROGRESS)
 OVERDUE = "overdue"
-ACKNOWLEDGE_WITHIN = {"critical": 0, "high": 1, "medium": 3, "low": 5}  # working days after the day it was raised
-_TARGET_SETTING = "acknowledge_{}_within_working_days"
 _LONGEST_TARGET = 20
 NOTE_LIMIT = 2_000
 
@@ -69,33 +68,13 @@ def raise_request(
 # ---- acknowledgement targets -------------------------------------------------------------------------------
 
 
-def due_on(raised: date, working_days: int) -> date:
-    """The day a request raised on `raised` must be acknowledged by: that many working days on (weekends skipped);
-    0 is the same day, whatever day it is."""
-    day = raised
-    for _ in range(working_days):
-        day += timedelta(days=1)
-        while day.weekday() >= 5:
-            day += timedelta(days=1)
-    return day
-
-
-def acknowledgement_targets(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Working days to acknowledge a request at each threat level, most serious first: the council's settings, else
-    ACKNOWLEDGE_WITHIN."""
-    return {
-        level: int(store.get_setting(con, _TARGET_SETTING.format(level)) or days)
-        for level, days in ACKNOWLEDGE_WITHIN.items()
-    }
-
-
 def set_acknowledgement_target(con: duckdb.DuckDBPyConnection, actor: str, level: str, working_days: int) -> None:
     if level not in ACKNOWLEDGE_WITHIN:
         raise Refusal(f"{level!r} is not a threat level: choose low, medium, high or critical.")
     if not 0 <= working_days <= _LONGEST_TARGET:
         raise Refusal(f"A target is 0 (the same day) to {_LONGEST_TARGET} working days: choose a number in between.")
     with store.transaction(con):
-        store.set_setting(con, _TARGET_SETTING.format(level), str(working_days))
+        store.set_setting(con, TARGET_SETTING.format(level), str(working_days))
         audit.record(con, actor, audit.SETTING_CHANGED, f"acknowledge {level}", f"{working_days} working days")
 
 
@@ -114,12 +93,12 @@ def _with_targets(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, as_of: da
 
 _QUEUE_COLUMNS = """r.request_id, r.kind, r.threat, coalesce(c.name, r.councillor_key) AS councillor, c.ward,
     r.raised_at, r.state, r.owner, r.summary, r.incident_key"""
-_MOST_SERIOUS_FIRST = "threat_rank(r.threat) DESC, r.raised_at, r.request_id"
+_MOST_SERIOUS_FIRST = "r.state <> 'new', threat_rank(r.threat) DESC, r.raised_at, r.request_id"
 
 
 def queue(con: duckdb.DuckDBPyConnection, as_of: datetime, most: int = 50, skip: int = 0) -> tuple[pd.DataFrame, int]:
-    """A page of the open reports and requests, most serious first then oldest, each with its due day and whether
-    it is overdue; and how many are open in all."""
+    """A page of the open reports and requests: those not yet acknowledged first, then most serious first, then
+    oldest; each with its due day and whether it is overdue; and how many are open in all."""
     open_states = list(OPEN_STATES)
     frame = con.execute(
         f"""SELECT {_QUEUE_COLUMNS} FROM requests r LEFT JOIN councillors c USING (councillor_key)

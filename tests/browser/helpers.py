@@ -16,4 +16,5 @@ HEADINGS = {
     "users": "Who can use the dashboard?",
     "audit": "Who did what, and when?",
     "retention": "How long is data kept?",
+    "individual_risk": "Record an individual risk assessment",
 }

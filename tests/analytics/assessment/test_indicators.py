@@ -129,3 +129,74 @@ def test_a_high_own_assessment_is_higher_risk_and_its_request_for_support_counts
     own(council, "Ben Brook", "2026-05-01", "medium", ["surgeries"], ["surgeries"])  # Ben's latest: medium
     supported = by_name(indicators(council, AS_OF))["Individual support for high-risk councillors"]
     assert (supported.numerator, supported.denominator) == (2, 3)  # Ann (alarm), Dee (asked); Cal not; Ben not high
+
+
+def individual(con, name: str, assessed_on: str, level: str, offered: list[str]):
+    """An officer's individual risk assessment as analytics.support.individual_risk keeps it."""
+    key = con.execute("SELECT councillor_key FROM councillors WHERE name = ?", [name]).fetchone()[0]
+    con.execute(
+        "INSERT INTO individual_risk_assessments VALUES (?, ?, ?, ?, ?, [], NULL, ?, 'officer', now())",
+        [f"IRA-{name}-{assessed_on}", key, assessed_on, level, offered, assessed_on],
+    )
+
+
+def test_an_individual_assessment_with_offers_of_the_last_12_months_counts_as_support(council):
+    individual(council, "Cal Crane", "2025-06-29", "high", ["police liaison"])  # before the 12 months
+    individual(council, "Dee Dale", "2026-02-01", "high", [])  # newer than the register: high, but offered nothing
+    found = by_name(indicators(council, AS_OF))["Individual support for high-risk councillors"]
+    assert (found.numerator, found.denominator) == (1, 3)  # Ann (alarm); Cal and Dee not
+    individual(council, "Cal Crane", "2026-06-01", "high", ["home security assessment", "police liaison"])
+    individual(council, "Ben Brook", "2026-06-02", "high", ["personal safety advice"])  # Ben now high, offered
+    found = by_name(indicators(council, AS_OF))["Individual support for high-risk councillors"]
+    assert (found.numerator, found.denominator) == (3, 4)  # Ann, Cal and Ben; Dee was offered nothing
+
+
+def request(con, raised_at: str, threat: str, *, acknowledged_at: str | None = None, state: str = "new"):
+    con.execute(
+        """INSERT INTO requests (request_id, kind, councillor_key, raised_by, raised_at, threat, summary, state,
+                                 acknowledged_at)
+           VALUES (?, 'support request', 'someone', 'someone', ?, ?, 'A request.', ?, ?)""",
+        [f"R-{raised_at}-{threat}", raised_at, threat, state, acknowledged_at],
+    )
+
+
+def test_the_time_to_acknowledge_is_the_median_of_the_last_12_months(council):
+    found = by_name(indicators(council, AS_OF))["Median time to acknowledge reports and requests"]
+    assert (found.statement, found.value) == ("2.1.3", None)
+    assert found.sentence == "No report or request of the last 12 months has been acknowledged yet."
+    request(council, "2026-06-26 10:00", "high", acknowledged_at="2026-06-26 15:00", state="acknowledged")
+    request(council, "2026-05-01 09:00", "low", acknowledged_at="2026-05-02 09:00", state="closed")
+    request(council, "2025-06-29 09:00", "low", acknowledged_at="2025-07-29 09:00", state="closed")  # too early
+    request(council, "2026-06-29 09:00", "critical")  # not acknowledged yet
+    found = by_name(indicators(council, AS_OF))["Median time to acknowledge reports and requests"]
+    assert (found.value, found.unit, found.denominator) == (14.5, "hours", 2)
+    assert found.sentence == (
+        "Reports and requests of the last 12 months were acknowledged a median of 14.5 hours after they were raised "
+        "(2 acknowledged)."
+    )
+
+
+def test_open_reports_and_requests_past_their_time_to_acknowledge_are_overdue(council):
+    """As of Tuesday 30 June 2026: critical the same day, high the next working day, medium 3 working days, low 5."""
+    found = by_name(indicators(council, AS_OF))["Open reports and requests overdue"]
+    assert (found.value, found.sentence) == (None, "No report or request is open.")
+    request(council, "2026-06-30 09:00", "critical")  # due today
+    assert by_name(indicators(council, AS_OF))["Open reports and requests overdue"].sentence.startswith(
+        "0 of 1 open report or request is past its time to acknowledge"
+    )
+    request(council, "2026-06-29 17:00", "critical")  # due yesterday: overdue
+    request(council, "2026-06-26 10:00", "high")  # Friday: due Monday, overdue
+    request(council, "2026-06-27 10:00", "high")  # Saturday: due Monday, overdue
+    request(council, "2026-06-29 10:00", "high")  # Monday: due today
+    request(council, "2026-06-26 10:00", "medium")  # due Wednesday 1 July
+    request(council, "2026-06-22 10:00", "low")  # due Monday 29 June: overdue
+    request(council, "2026-06-23 10:00", "low")  # due today
+    request(council, "2026-06-01 10:00", "high", acknowledged_at="2026-06-01 11:00", state="in progress")
+    request(council, "2026-06-01 10:00", "low", state="closed")  # closed unacknowledged: not open
+    request(council, "2026-07-01 10:00", "critical")  # after the day asked about
+    found = by_name(indicators(council, AS_OF))["Open reports and requests overdue"]
+    assert (found.statement, found.value, found.numerator, found.denominator) == ("2.1.3", 4.0, 4, 9)
+    assert found.sentence == (
+        "4 of 9 open reports and requests are past their time to acknowledge (a critical threat the same day, "
+        "high the next working day, medium within 3 working days, low within 5)."
+    )

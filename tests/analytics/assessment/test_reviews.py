@@ -214,3 +214,16 @@ def test_meeting_pack_of_a_councillor_with_no_risk_assessment_or_reviews(council
     councillor_ = {row[0]: row[1] for row in book["Councillor"].iter_rows(min_row=2, values_only=True)}
     assert councillor_["Risk level"] == "not recorded"
     assert councillor_["Mitigations"] == "none recorded"
+
+
+def test_context_has_a_newer_individual_risk_assessment_and_the_mitigations_it_put_in_place(council):
+    key = council.execute("SELECT councillor_key FROM incidents WHERE incident_ref = 'INC-5'").fetchone()[0]
+    council.execute(
+        """INSERT INTO individual_risk_assessments VALUES
+           ('IRA-1', ?, '2025-06-01', 'medium', ['police liaison', 'safety app', 'personal safety alarm'],
+            ['police liaison', 'personal safety alarm'], NULL, '2025-12-01', 'officer', now())""",
+        [key],
+    )
+    councillor_ = review_context(council, "ref:INC-5")["councillor"]
+    assert (councillor_["risk_level"], councillor_["risk_assessed_on"]) == ("medium", date(2025, 6, 1))
+    assert councillor_["mitigations"] == ["personal safety alarm", "cctv or video doorbell", "police liaison"]

@@ -19,9 +19,8 @@ def test_the_sample_brings_three_own_assessments_and_one_request_and_takes_them_
         ("Mohammed Sadiq-Ellis", months_before(today, 5)),
     ]
     assert [(level, asked) for *_, level, asked in kept] == [("high", True), ("medium", False), ("low", False)]
-    assert con.execute("SELECT kind, threat, raised_by FROM requests").fetchall() == [
-        ("support request", "high", SAMPLE_ACCOUNT)
-    ]
+    asked = "SELECT kind, threat, state, raised_at::DATE FROM requests WHERE raised_by = ?"
+    assert con.execute(asked, [SAMPLE_ACCOUNT]).fetchall() == [("support request", "high", "in progress", kept[0][1])]
     demo.remove_sample(con)
     assert con.execute("SELECT count(*) FROM own_risk_assessments").fetchone() == (0,)
     assert con.execute("SELECT count(*) FROM requests").fetchone() == (0,)

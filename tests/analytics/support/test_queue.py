@@ -6,6 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from analytics import audit
+from analytics.acknowledgement import acknowledgement_targets
 from analytics.errors import Refusal
 from analytics.governance import accounts
 from analytics.governance.access import COUNCILLOR, SAFETY_CHAMPION, SAFETY_OFFICER, User
@@ -16,11 +17,9 @@ from analytics.support.requests import (
     INCIDENT_REPORT,
     NEW,
     SUPPORT_REQUEST,
-    acknowledgement_targets,
     add_note,
     assign,
     change_state,
-    due_on,
     notes,
     queue,
     queue_counts,
@@ -33,14 +32,6 @@ OFFICER = User("officer", "Officer", SAFETY_OFFICER)
 CHAMPION = User("champion", "Champion", SAFETY_CHAMPION)
 ANN = User("ann", "Ann", COUNCILLOR, "c-ann")
 BEN = User("ben", "Ben", COUNCILLOR, "c-ben")
-FRIDAY = date(2026, 11, 20)
-
-
-def test_targets_count_working_days_and_critical_is_the_same_day():
-    assert due_on(FRIDAY, 0) == FRIDAY
-    assert due_on(FRIDAY, 1) == date(2026, 11, 23)  # Monday
-    assert due_on(FRIDAY, 3) == date(2026, 11, 25)
-    assert due_on(date(2026, 11, 21), 1) == date(2026, 11, 23)  # raised on a Saturday: Monday
 
 
 def test_targets_default_by_threat_and_can_be_changed_audited(con):
@@ -145,3 +136,11 @@ def test_a_councillor_sees_only_their_own_and_an_officer_what_they_raised(con):
     assert set(raised_by_me(con, BEN)["request_id"]) == {ben_own}
     assert set(raised_by_me(con, OFFICER)["request_id"]) == {for_ann}
     assert raised_by_me(con, User("lost", "Lost", COUNCILLOR, None)).empty
+
+
+def test_what_is_not_yet_acknowledged_comes_before_what_officers_are_working_on(con):
+    worked_on = _raise(con, "c-ann", "critical", datetime(2026, 11, 2, 9))
+    change_state(con, OFFICER, worked_on, ACKNOWLEDGED)
+    waiting = _raise(con, "c-ben", "high", datetime(2026, 11, 24, 9), kind=INCIDENT_REPORT)
+    frame, _ = queue(con, datetime(2026, 11, 24, 12), most=10, skip=0)
+    assert frame["request_id"].tolist() == [waiting, worked_on]
