@@ -1,5 +1,6 @@
 """A councillor assesses their own risk in a browser: a level with its reasons and guidance for each risk found, a
-request for an officer's support, and the self-assessment's indicators moved by it (issue #16's second Done-when)."""
+request for an officer's support in the officers' queue, and the self-assessment's indicators moved by it (issue
+#16's second Done-when)."""
 
 import re
 
@@ -49,6 +50,18 @@ def _indicator_sentences(chromium, dashboard) -> tuple[str, str, str]:
         context.close()
 
 
+def _queued(chromium, dashboard) -> set[str]:
+    """The references the safety officer's queue (New reports and requests) sends their browser."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        received = Received(page)
+        open_signed_in(page, dashboard, "requests", SAFETY_OFFICER)
+        return set(received.dataframes_sent(page, "request_id")[-1]["request_id"])
+    finally:
+        context.close()
+
+
 def _answer(page: Page) -> None:
     for question, answer in ANSWERS.items():
         group = page.get_by_test_id("stRadio").filter(has_text=question)
@@ -80,6 +93,7 @@ def test_a_councillor_assesses_their_own_risk_asks_for_support_and_the_indicator
     settled(page)
     screenshot(page, COUNCILLOR, "own-risk-asked")
 
+    assert reference in _queued(chromium, cold_dashboard)
     after = _indicator_sentences(chromium, cold_dashboard)
     done_before, everyone = map(int, re.search(r"(\d+) of (\d+) councillors", before[0]).groups())
     assert re.search(r"(\d+) of (\d+) councillors", after[0]).groups() == (str(done_before + 1), str(everyone))
