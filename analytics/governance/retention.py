@@ -9,7 +9,12 @@ cut-off day: today less the period. The defaults:
   the incident's current version;
 - earlier versions of incidents and councillors: 6 years after the import that replaced the version;
 - rows kept aside at import (quarantine): 1 year after their import;
-- survey waves, with their questions and answers: 6 years after the wave's last import.
+- survey waves, with their questions and answers: 6 years after the wave's last import;
+- councillors' own risk assessments (which hold the personal circumstances they chose to share) and officers'
+  individual risk assessments: 3 years after the day of the assessment;
+- closed requests for support, with their notes: 3 years after they were closed (a report about an incident goes
+  with its incident instead);
+- reports started but never sent: 3 months after they were last changed.
 
 The incident log has no closure date: an incident's status says only whether it is closed now. So the period of a
 closed incident runs from the import that brought in its current version (import_batches.imported_at through
@@ -38,6 +43,9 @@ CLOSED_INCIDENTS = "closed_incidents"
 EARLIER_VERSIONS = "earlier_versions"
 REJECTED_ROWS = "rejected_rows"
 SURVEY_WAVES = "survey_waves"
+RISK_ASSESSMENTS = "risk_assessments"
+SUPPORT_REQUESTS = "support_requests"
+UNSENT_REPORTS = "unsent_reports"
 SHORTEST, LONGEST = 1, 100 * 12  # months
 
 _CLOSED = f"""SELECT i.incident_key FROM incidents i JOIN import_batches b USING (batch_id)
@@ -45,6 +53,7 @@ _CLOSED = f"""SELECT i.incident_key FROM incidents i JOIN import_batches b USING
 _REVIEWS_OF_CLOSED = f"SELECT review_id FROM incident_reviews WHERE incident_key IN ({_CLOSED})"
 _REPORTS_OF_CLOSED = f"SELECT request_id FROM requests WHERE incident_key IN ({_CLOSED})"
 _OLD_WAVES = f"SELECT wave_id FROM survey_waves WHERE imported_at < ${SURVEY_WAVES}"
+_CLOSED_SUPPORT = f"kind = 'support request' AND state = 'closed' AND closed_at < ${SUPPORT_REQUESTS}"
 
 
 def _imported_before(record_type: str) -> str:
@@ -134,6 +143,48 @@ RECORD_TYPES: dict[str, RecordType] = {
                 _Part("survey_questions", "question", "questions", f"wave_id IN ({_OLD_WAVES})"),
                 _Part("survey_answers", "answer", "answers", f"wave_id IN ({_OLD_WAVES})"),
             ),
+        ),
+        RecordType(
+            RISK_ASSESSMENTS,
+            "Own and individual risk assessments of councillors",
+            "the day of the assessment",
+            3 * 12,
+            (
+                _Part(
+                    "own_risk_assessments",
+                    "own risk assessment",
+                    "own risk assessments",
+                    f"completed_on < ${RISK_ASSESSMENTS}",
+                ),
+                _Part(
+                    "individual_risk_assessments",
+                    "individual risk assessment",
+                    "individual risk assessments",
+                    f"assessed_on < ${RISK_ASSESSMENTS}",
+                ),
+            ),  # fmt: skip
+        ),
+        RecordType(
+            SUPPORT_REQUESTS,
+            "Closed requests for support, with their notes",
+            "the day the request was closed",
+            3 * 12,
+            (
+                _Part("requests", "closed request for support", "closed requests for support", _CLOSED_SUPPORT),
+                _Part(
+                    "request_notes",
+                    "note on a request",
+                    "notes on requests",
+                    f"request_id IN (SELECT request_id FROM requests WHERE {_CLOSED_SUPPORT})",
+                ),
+            ),  # fmt: skip
+        ),
+        RecordType(
+            UNSENT_REPORTS,
+            "Reports of incidents started but never sent",
+            "the last change to the report",
+            3,
+            (_Part("report_drafts", "unsent report", "unsent reports", f"saved_at < ${UNSENT_REPORTS}"),),
         ),
     )
 }

@@ -144,6 +144,9 @@ def test_the_retention_page_previews_and_deletes_only_after_the_check(aged):
         "0 earlier incident versions",
         "0 rejected rows",
         "0 survey waves",
+        "0 own risk assessments",
+        "0 closed requests for support",
+        "0 unsent reports",
     ]
     assert app.button(key="purge").disabled, "the list must be checked first"
     assert incident_refs(aged) == ["INC-1", "INC-2", "INC-3"]
@@ -155,7 +158,7 @@ def test_the_retention_page_previews_and_deletes_only_after_the_check(aged):
     assert incident_refs(aged) == ["INC-3"]
     assert "Closed incidents, with their earlier versions and reviews: 2 closed incidents" in text_of(app)
     assert "Nothing is past its retention period" in text_of(app)
-    assert len(audit_rows(aged, audit.PURGED)) == 4
+    assert len(audit_rows(aged, audit.PURGED)) == 7
 
 
 def test_a_changed_period_is_saved_and_audited(aged):

@@ -11,7 +11,8 @@ from analytics.governance import retention
 from analytics.governance.access import SAFETY_OFFICER, User
 from analytics.ingest.importing import import_file
 from analytics.support.evidence import attach
-from analytics.support.requests import INCIDENT_REPORT, add_note, raise_request
+from analytics.support.reports import save_draft
+from analytics.support.requests import INCIDENT_REPORT, SUPPORT_REQUEST, add_note, raise_request
 from analytics.surveys.surveys import import_survey
 from tests.builders import councillor, incident, load_wards
 
@@ -95,12 +96,18 @@ def test_the_defaults_and_their_cut_offs(council):
         retention.EARLIER_VERSIONS: 72,
         retention.REJECTED_ROWS: 12,
         retention.SURVEY_WAVES: 72,
+        retention.RISK_ASSESSMENTS: 36,
+        retention.SUPPORT_REQUESTS: 36,
+        retention.UNSENT_REPORTS: 3,
     }
     assert retention.cut_offs(council, TODAY) == {
         retention.CLOSED_INCIDENTS: date(2020, 6, 1),
         retention.EARLIER_VERSIONS: date(2020, 6, 1),
         retention.REJECTED_ROWS: date(2025, 6, 1),
         retention.SURVEY_WAVES: date(2020, 6, 1),
+        retention.RISK_ASSESSMENTS: date(2023, 6, 1),
+        retention.SUPPORT_REQUESTS: date(2023, 6, 1),
+        retention.UNSENT_REPORTS: date(2026, 3, 1),
     }
 
 
@@ -111,6 +118,9 @@ def test_preview_counts_what_is_past_its_period(council):
         retention.EARLIER_VERSIONS: 3,
         retention.REJECTED_ROWS: 2,
         retention.SURVEY_WAVES: 3,
+        retention.RISK_ASSESSMENTS: 0,
+        retention.SUPPORT_REQUESTS: 0,
+        retention.UNSENT_REPORTS: 0,
     }
     assert due["detail"].to_dict() == {
         retention.CLOSED_INCIDENTS: "2 closed incidents, 1 earlier version, 1 review, 2 mitigation ratings and "
@@ -118,6 +128,9 @@ def test_preview_counts_what_is_past_its_period(council):
         retention.EARLIER_VERSIONS: "2 earlier incident versions and 1 earlier councillor version",
         retention.REJECTED_ROWS: "2 rejected rows",
         retention.SURVEY_WAVES: "1 survey wave, 1 question and 1 answer",
+        retention.RISK_ASSESSMENTS: "0 own risk assessments",
+        retention.SUPPORT_REQUESTS: "0 closed requests for support",
+        retention.UNSENT_REPORTS: "0 unsent reports",
     }
     assert (
         due.loc[retention.CLOSED_INCIDENTS, "kept_for"] == "6 years after the import of the incident's current version"
@@ -142,19 +155,24 @@ def test_purge_deletes_exactly_what_the_preview_showed(council):
     assert after["incident_versions"] == 1 and after["councillor_versions"] == 1, "the versions replaced in 2025"
     assert (after["incident_reviews"], after["review_mitigations"], after["review_actions"]) == (2, 0, 0)
     assert after["quarantine"] == 1 and after["survey_waves"] == 1
-    assert audit.count_entries(council) == entries_before + 4, "the audit trail keeps every entry and gains four"
+    assert audit.count_entries(council) == entries_before + 7, (
+        "the audit trail keeps every entry and gains one a record type"
+    )
 
 
 def test_purge_writes_one_audit_entry_a_record_type(council):
     retention.purge(council, "admin", TODAY)
     purges = audit.entries(council, actions=(audit.PURGED,))
-    assert set(purges["Who"]) == {"admin"} and len(purges) == 4
+    assert set(purges["Who"]) == {"admin"} and len(purges) == 7
     assert set(purges["Detail"]) == {
         "2 closed incidents, 1 earlier version, 1 review, 2 mitigation ratings and 1 review action, "
         "from before 1 June 2020",
         "2 earlier incident versions and 1 earlier councillor version, from before 1 June 2020",
         "2 rejected rows, from before 1 June 2025",
         "1 survey wave, 1 question and 1 answer, from before 1 June 2020",
+        "0 own risk assessments, from before 1 June 2023",
+        "0 closed requests for support, from before 1 June 2023",
+        "0 unsent reports, from before 1 March 2026",
     }
 
 
@@ -162,7 +180,7 @@ def test_a_second_purge_deletes_nothing(council):
     retention.purge(council, "admin", TODAY)
     before = counts(council)
     again = retention.purge(council, "admin", TODAY)
-    assert again["rows"].tolist() == [0, 0, 0, 0] and counts(council) == before
+    assert again["rows"].tolist() == [0] * 7 and counts(council) == before
     assert again.loc[0, "detail"] == "0 closed incidents"
 
 
@@ -219,3 +237,40 @@ def test_a_closed_incident_s_report_notes_and_evidence_go_with_it(council):
     kept = {table: council.execute(f"SELECT list(request_id ORDER BY request_id) FROM {table}").fetchone()[0]
             for table in ("requests", "request_notes", "evidence")}  # fmt: skip
     assert kept == {table: [reports["INC-3"]] for table in kept}, "the open incident's stay"
+
+
+def test_assessments_closed_requests_for_support_and_unsent_reports_go_after_their_periods(council):
+    officer = User("officer", "Officer", SAFETY_OFFICER)
+    old_closed, recent_closed, old_open = (
+        raise_request(council, SUPPORT_REQUEST, "ann abbot", raised_by="ann", threat="low", summary="x")
+        for _ in range(3)
+    )
+    for request_id, closed_at in ((old_closed, "2023-05-31 17:00"), (recent_closed, "2023-06-01 09:00")):
+        add_note(council, officer, request_id, "Rang her")
+        council.execute(
+            "UPDATE requests SET state = 'closed', closed_at = ? WHERE request_id = ?", [closed_at, request_id]
+        )
+    council.execute("UPDATE requests SET raised_at = '2020-01-01'")
+    save_draft(council, "ann", {"description": "Shouted at me"})
+    save_draft(council, "bob", {"description": "A letter"})
+    council.execute("UPDATE report_drafts SET saved_at = '2026-02-28 23:00' WHERE username = 'ann'")
+    own = [(f"A-{day}", day) for day in ("2023-05-31", "2023-06-01")]
+    for assessment_id, day in own:
+        council.execute(
+            "INSERT INTO own_risk_assessments VALUES "
+            "(?, 'ann abbot', 'ann', ?, ?, '{}', 0, 'low', [], [], [], '[]', ?, NULL)",
+            [assessment_id, day, day, day])  # fmt: skip
+        council.execute(
+            "INSERT INTO individual_risk_assessments VALUES (?, 'ann abbot', ?, 'low', [], [], NULL, ?, 'officer', ?)",
+            [f"I-{day}", day, day, day])  # fmt: skip
+    retention.purge(council, "admin", TODAY)
+    left = {table: [row[0] for row in council.execute(f"SELECT {column} FROM {table} ORDER BY 1").fetchall()]
+            for table, column in (("own_risk_assessments", "assessment_id"), ("individual_risk_assessments",
+            "assessment_id"), ("requests", "request_id"), ("report_drafts", "username"))}  # fmt: skip
+    assert left == {
+        "own_risk_assessments": ["A-2023-06-01"],
+        "individual_risk_assessments": ["I-2023-06-01"],
+        "requests": sorted([recent_closed, old_open]),
+        "report_drafts": ["bob"],
+    }
+    assert council.execute("SELECT list(request_id) FROM request_notes").fetchone()[0] == [recent_closed]
