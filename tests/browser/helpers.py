@@ -16,5 +16,8 @@ HEADINGS = {
     "users": "Who can use the dashboard?",
     "audit": "Who did what, and when?",
     "retention": "How long is data kept?",
+    "report": "Report an incident",
+    "own_risk": "Assess my own risk",
+    "requests": "New reports and requests",
     "individual_risk": "Record an individual risk assessment",
 }
