@@ -34,3 +34,8 @@ def acknowledgement_targets(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         level: int(store.get_setting(con, TARGET_SETTING.format(level)) or days)
         for level, days in ACKNOWLEDGE_WITHIN.items()
     }
+
+
+def past_due(raised: date, threat: str, targets: dict[str, int], today: date) -> bool:
+    """Whether a request raised on `raised` and still not acknowledged is overdue `today`: past its threat's day."""
+    return today > due_on(raised, targets[threat])

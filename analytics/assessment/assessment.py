@@ -8,9 +8,11 @@ from __future__ import annotations
 import io
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -22,6 +24,7 @@ from analytics.errors import Refusal
 from analytics.exports import to_csv_bytes, write_cell
 from analytics.ingest import dates
 
+T = TypeVar("T")
 FRAMEWORK_FOLDER = Path(__file__).resolve().parent / "frameworks"
 OWN_RISK_FILE = "own-risk-assessment.json"  # the councillors' own questionnaire beside the sections, not a section
 INDIVIDUAL_RISK_FILE = "individual-risk-offers.json"  # what each level of an officer's assessment calls for: not one
@@ -128,6 +131,17 @@ def _section_from(name: str, raw: object) -> Section:
         scale=tuple(ScalePoint(**point) for point in sorted(scale, key=lambda point: point["score"])),
         statements=tuple(Statement(id=str(statement["id"]), text=statement["text"]) for statement in statements),
     )
+
+
+def read_council_file(path: str | Path, build: Callable[[object], T], refuse: Callable[[str], Refusal]) -> T:
+    """A JSON file in the frameworks folder that a council may edit (the own risk questionnaire, the individual risk
+    offers), built by `build`; a broken one is refused by `refuse(problem)` in one sentence."""
+    try:
+        return build(json.loads(Path(path).read_text(encoding="utf-8")))
+    except json.JSONDecodeError as exc:
+        raise refuse(f"is not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise refuse("is not laid out as the README describes") from exc
 
 
 def load_framework(folder: str | Path = FRAMEWORK_FOLDER) -> list[Section]:

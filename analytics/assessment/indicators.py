@@ -31,7 +31,7 @@ from datetime import date
 
 import duckdb
 
-from analytics.acknowledgement import acknowledgement_targets, due_on
+from analytics.acknowledgement import acknowledgement_targets, past_due
 from analytics.assessment.reviews import review_coverage
 from analytics.incidents.risk import RiskCounts, risk_counts
 from analytics.months import months_before
@@ -196,7 +196,7 @@ def overdue_requests(con: duckdb.DuckDBPyConnection, as_of: date) -> Indicator:
     if not waiting:
         return Indicator("2.1.3", name, None, "requests", 0, 0, "No report or request is open.")
     targets = acknowledgement_targets(con)
-    overdue = sum(unacknowledged and as_of > due_on(raised_at.date(), targets[threat])
+    overdue = sum(unacknowledged and past_due(raised_at.date(), threat, targets, as_of)
                   for raised_at, threat, unacknowledged in waiting)  # fmt: skip
     return Indicator(
         "2.1.3", name, float(overdue), "requests", overdue, len(waiting),

@@ -13,7 +13,6 @@ Only those who work the queue may record or read them; a councillor may not read
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from analytics import audit, clock, store
-from analytics.assessment.assessment import FRAMEWORK_FOLDER, INDIVIDUAL_RISK_FILE
+from analytics.assessment.assessment import FRAMEWORK_FOLDER, INDIVIDUAL_RISK_FILE, read_council_file
 from analytics.errors import Refusal
 from analytics.governance.access import QUEUE, User
 from analytics.ingest.dates import display
@@ -91,12 +90,7 @@ def offers_from(raw: object) -> Offers:
 
 def load(path: str | Path = OFFERS_FILE) -> Offers:
     """The offers in a file, checked; raises a Refusal in one sentence naming what is wrong."""
-    try:
-        return offers_from(json.loads(Path(path).read_text(encoding="utf-8")))
-    except json.JSONDecodeError as exc:
-        raise _refuse(f"is not valid JSON ({exc.msg} at line {exc.lineno})") from exc
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise _refuse("is not laid out as the README describes") from exc
+    return read_council_file(path, offers_from, _refuse)
 
 
 @cache

@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from analytics import audit, clock, store
-from analytics.assessment.assessment import FRAMEWORK_FOLDER, OWN_RISK_FILE
+from analytics.assessment.assessment import FRAMEWORK_FOLDER, OWN_RISK_FILE, read_council_file
 from analytics.errors import Refusal
 from analytics.governance.access import OWN_RISK, QUEUE, User
 from analytics.ingest.vocabulary import THREAT_LEVELS
@@ -220,12 +220,7 @@ def questionnaire_from(raw: object) -> Questionnaire:
 
 def load(path: str | Path = QUESTIONNAIRE) -> Questionnaire:
     """The questionnaire in a file, checked; raises a Refusal in one sentence naming what is wrong."""
-    try:
-        return questionnaire_from(json.loads(Path(path).read_text(encoding="utf-8")))
-    except json.JSONDecodeError as exc:
-        raise _refuse(f"is not valid JSON ({exc.msg} at line {exc.lineno})") from exc
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise _refuse("is not laid out as the README describes") from exc
+    return read_council_file(path, questionnaire_from, _refuse)
 
 
 @cache

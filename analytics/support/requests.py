@@ -18,7 +18,13 @@ import duckdb
 import pandas as pd
 
 from analytics import audit, clock, store
-from analytics.acknowledgement import ACKNOWLEDGE_WITHIN, TARGET_SETTING, acknowledgement_targets, due_on
+from analytics.acknowledgement import (
+    ACKNOWLEDGE_WITHIN,
+    TARGET_SETTING,
+    acknowledgement_targets,
+    due_on,
+    past_due,
+)
 from analytics.errors import Refusal
 from analytics.governance.access import ALLOWED, QUEUE, User
 from analytics.ingest.vocabulary import THREAT_LEVELS
@@ -81,12 +87,16 @@ def set_acknowledgement_target(con: duckdb.DuckDBPyConnection, actor: str, level
 def _with_targets(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
     """Each request with the day it must be acknowledged by, and whether it is new and past that day."""
     targets = acknowledgement_targets(con)
-    due = [
-        due_on(pd.Timestamp(raised).date(), targets[threat])
-        for raised, threat in zip(frame["raised_at"], frame["threat"], strict=True)
+    raised = [(pd.Timestamp(at).date(), threat) for at, threat in zip(frame["raised_at"], frame["threat"], strict=True)]
+    due = [due_on(day, targets[threat]) for day, threat in raised]
+    overdue = [
+        state == NEW and past_due(day, threat, targets, as_of.date())
+        for state, (day, threat) in zip(frame["state"], raised, strict=True)
     ]
-    frame = frame.assign(due_on=pd.Series(due, index=frame.index, dtype=object))
-    return frame.assign(overdue=(frame["state"] == NEW) & (frame["due_on"] < as_of.date()))
+    return frame.assign(
+        due_on=pd.Series(due, index=frame.index, dtype=object),
+        overdue=pd.Series(overdue, index=frame.index, dtype=bool),
+    )
 
 
 # ---- the queue ---------------------------------------------------------------------------------------------
