@@ -19,7 +19,7 @@ from analytics.incidents.alerts import Alert
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incidents import Headline, describe_period
 from analytics.incidents.patterns import describe_concentration
-from analytics.incidents.trends import Comparison, describe_year_on_year
+from analytics.incidents.trends import Change, Comparison, describe_year_on_year
 from analytics.ingest.dates import display
 from analytics.text import for_markdown
 
@@ -185,6 +185,37 @@ def period_sentence(user: User, now: Headline, before: Headline | None, chosen: 
     if not before.incidents:
         return sentence + " The log has no incidents in the period of the same length before it to compare with."
     return sentence + f" The {chosen.days:,} days before had {_in_words(previous, 'incidents')}."
+
+
+def change_shown(user: User, change: Change) -> tuple[int | None, int | None]:
+    """A span's incidents and the same span's a year earlier as this user may see them, each None when hidden (the
+    earlier one also when the log does not reach back to it)."""
+    earlier = figure_shown(user, change.earlier) if change.earlier is not None else None
+    return figure_shown(user, change.incidents), earlier
+
+
+def getting_worse_sentence(user: User, year: Change, quarter: Change) -> str:
+    """Whether things are getting worse, in two sentences: the last 12 months against the 12 before, the latest
+    quarter against the same quarter a year earlier. A hidden count reads as FEWER_THAN, and a change is given only
+    when both its counts are shown, so that no hidden count can be worked out from it."""
+    now, earlier = change_shown(user, year)
+    sentence = f"**{_in_words(now, 'incidents')}** were recorded in {year.name}{_compared(year, now, earlier)}."
+    now, earlier = change_shown(user, quarter)
+    quarter_name = quarter.name[0].upper() + quarter.name[1:]
+    return sentence + f" {quarter_name} had {_in_words(now, 'incidents')}{_compared(quarter, now, earlier)}."
+
+
+def _compared(change: Change, now: int | None, earlier: int | None) -> str:
+    if change.earlier is None:
+        return f"; the log does not go back to {change.earlier_name} to compare with"
+    if now is None or earlier is None:
+        return f", against {_in_words(earlier, 'incidents')} in {change.earlier_name}"
+    if earlier == 0:
+        return f", against none in {change.earlier_name}"
+    if now == earlier:
+        return f", the same as in {change.earlier_name}"
+    direction = "up" if now > earlier else "down"
+    return f", {direction} {abs(change.change_pct):.0f}% on {change.earlier_name} ({earlier:,} incidents)"
 
 
 def monthly_shown(user: User, months: pd.DataFrame) -> Shown:

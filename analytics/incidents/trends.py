@@ -17,7 +17,7 @@ import pandas as pd
 from analytics import clock
 from analytics.incidents.filters import IncidentFilter
 from analytics.ingest.dates import display
-from analytics.months import start_of_month
+from analytics.months import month_from_index, month_index, start_of_month
 from analytics.text import for_markdown
 
 PERIODS = {"month": (1, 3, 12), "quarter": (3, 4, 4)}  # months in a period, rolling window, periods in a year
@@ -160,3 +160,64 @@ def describe_year_on_year(comparison: Comparison, channel_rises: pd.DataFrame, w
             f" and in {for_markdown(ward['category'])} ward ({ward['before']} to {ward['now']})."
         )
     return sentence
+
+
+# --- is it getting worse? whole months up to today ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """Incidents in a span of whole months against the same months a year earlier (`earlier` is None when the log
+    does not go back that far, so a count of 0 there would be a gap in the log, not a quiet year)."""
+
+    name: str  # the span in words: "the 12 months to October 2026", "July to September 2026"
+    earlier_name: str
+    start: date
+    end: date
+    incidents: int
+    earlier: int | None
+
+    @property
+    def change_pct(self) -> float | None:
+        return 100 * (self.incidents - self.earlier) / self.earlier if self.earlier else None
+
+
+def getting_worse(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> tuple[Change, Change]:
+    """The last 12 complete months against the 12 before them, and the latest complete quarter against the same
+    quarter a year earlier, counted with the filter's conditions other than its dates (months are whole calendar
+    months before clock.today())."""
+    this_month = month_index(clock.today())
+    quarter_end = this_month - this_month % 3
+    return (
+        _change(con, incident_filter, this_month - 12, this_month),
+        _change(con, incident_filter, quarter_end - 3, quarter_end),
+    )
+
+
+def _change(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, first: int, after: int) -> Change:
+    """Incidents from month `first` up to (not including) month `after` (analytics.months.month_index), against
+    the same months a year earlier."""
+    start, end = month_from_index(first), month_from_index(after) - timedelta(days=1)
+    earlier_start, earlier_end = month_from_index(first - 12), month_from_index(after - 12) - timedelta(days=1)
+    condition, parameters = replace(incident_filter, start=None, end=None).where()
+    incidents, earlier = con.execute(
+        f"""SELECT count(*) FILTER (WHERE occurred_on >= ?), count(*) FILTER (WHERE occurred_on <= ?)
+            FROM incident_facts WHERE {condition} AND occurred_on >= ? AND occurred_on <= ?""",
+        [start, earlier_end, *parameters, earlier_start, end],
+    ).fetchone()
+    log_starts = con.execute("SELECT min(occurred_on) FROM incidents").fetchone()[0]
+    covered = log_starts is not None and month_index(log_starts) <= first - 12
+    return Change(
+        name=_span_name(start, end),
+        earlier_name=_span_name(earlier_start, earlier_end),
+        start=start,
+        end=end,
+        incidents=incidents,
+        earlier=earlier if covered else None,
+    )
+
+
+def _span_name(start: date, end: date) -> str:
+    if month_index(end) - month_index(start) == 11:
+        return f"the 12 months to {end:%B %Y}"
+    return f"{start:%B} to {end:%B %Y}"
