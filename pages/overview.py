@@ -10,7 +10,8 @@ from analytics.governance import privacy
 from analytics.governance.access import COUNCILLOR_RISK
 from analytics.incidents.alerts import Digest, digest
 from analytics.incidents.filters import IncidentFilter
-from analytics.incidents.incidents import headline, monthly_counts
+from analytics.incidents.incidents import date_extent, headline, monthly_counts
+from analytics.incidents.trends import Change, getting_worse
 from analytics.text import SENTENCE
 from pages.charts import monthly_trend
 from pages.common import (
@@ -27,9 +28,20 @@ ALERTS_SHOWN = 5  # of each kind about people; the Councillors and risk page lis
 
 
 @st.cache_data(show_spinner=False)
-def _overview(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter):
-    before = chosen.previous_period()
+def _overview(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter, compared: bool):
+    before = chosen.previous_period() if compared else None
     return headline(_con, chosen), headline(_con, before) if before else None, monthly_counts(_con, chosen)
+
+
+@st.cache_data(show_spinner=False)
+def _getting_worse(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter, today: date):
+    return getting_worse(_con, chosen)
+
+
+def _whole_log(con: duckdb.DuckDBPyConnection, chosen: IncidentFilter) -> bool:
+    """Whether the sidebar's period is the whole log (its default), so no period has been chosen to compare."""
+    narrowed = chosen.within(*date_extent(con))
+    return narrowed.start is None and narrowed.end is None
 
 
 @st.cache_data(show_spinner=False)
@@ -44,10 +56,32 @@ def _metric(column, label: str, now: int | None, before: int | None, help_text: 
     column.metric(label, value, delta=delta, delta_color="inverse", help=help_text)
 
 
+def _change_metric(column, user, change: Change) -> None:
+    """A span's incidents, with the change on the same span a year earlier when both counts may be shown."""
+    now, earlier = privacy.change_shown(user, change)
+    delta = None
+    if None not in (now, earlier):
+        percent = f" ({change.change_pct:+.0f}%)" if earlier else ""
+        delta = f"{now - earlier:+,}{percent} on {change.earlier_name}"
+    value = privacy.HIDDEN_MARK if now is None else f"{now:,}"
+    column.metric(f"Incidents in {change.name}", value, delta=delta, delta_color="inverse")
+
+
+def _getting_worse_answer(con, user, version: str, chosen: IncidentFilter) -> bool:
+    """The answer to "is it getting worse?" when no period is chosen: the latest whole year and quarter against a
+    year before, with the sidebar's other filters. True when a figure is hidden from this user."""
+    year, quarter = _getting_worse(con, version, chosen, clock.today())
+    st.markdown(privacy.getting_worse_sentence(user, year, quarter))
+    for column, change in zip(st.columns(2), (year, quarter), strict=True):
+        _change_metric(column, user, change)
+    return any(privacy.change_shown(user, change)[0] is None for change in (year, quarter))
+
+
 def _attention(alerts, found: Digest, about_people: bool) -> None:
     """The digest's alerts as this user may read them; `about_people` says whether this user may see the alerts
     about individual people."""
     st.subheader("What needs attention")
+    st.caption("These cover the whole council and its latest months, whatever the filters in the sidebar.")
     kinds = {kind: [alert for alert in alerts if alert.kind == kind] for kind in
              ("unusual rise", "repeat perpetrator", "escalation")}  # fmt: skip
     if not alerts and not about_people:
@@ -75,11 +109,13 @@ def _attention(alerts, found: Digest, about_people: bool) -> None:
 page = open_analysis_page("overview", "How much abuse are our councillors facing?")
 con, user, chosen, version = page.con, page.user, page.chosen, page.version
 stop_while_log_empty(con)
-now, before, months = _overview(con, version, chosen)
+whole_log = _whole_log(con, chosen)
+now, before, months = _overview(con, version, chosen, not whole_log)
 if now.incidents == 0:
     no_match_notice()
     st.stop()
 
+hidden = whole_log and _getting_worse_answer(con, user, version, chosen)
 st.markdown(privacy.period_sentence(user, now, before, chosen))
 previous = before if before and before.incidents else None
 figures = privacy.headline_shown(user, now, previous)
@@ -90,7 +126,7 @@ help_texts = {
 }
 for column, (label, (this_period, period_before)) in zip(st.columns(4), figures.items(), strict=True):
     _metric(column, label, this_period, period_before, help_texts.get(label))
-if any(this_period is None for this_period, _ in figures.values()):
+if hidden or any(this_period is None for this_period, _ in figures.values()):
     st.caption(privacy.HEADLINE_NOTE)
 
 found = _digest(con, version, clock.today())
