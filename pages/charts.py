@@ -9,6 +9,9 @@ is always pale blue); counts on a grid use one sequential blue scale; anything g
 
 from __future__ import annotations
 
+import textwrap
+
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -18,11 +21,13 @@ from analytics.text import SENTENCE, for_chart
 
 TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"]
 GREY = "#BBBBBB"
+HIDDEN = "#DDDDDD"  # behind a heatmap's hidden cells: a grey no count is drawn in
 PRIMARY = "#332288"
 SEQUENTIAL = "Blues"
 OTHERS = "all others"
 MOST_SHOWN = 6  # categories drawn by name in a split chart; the rest are added up as 'all others'
 _MARGIN = {"t": 60, "l": 10, "r": 10, "b": 10}
+TITLE_WIDTH = 60  # characters a chart's title line holds before it wraps, at the narrowest a chart is drawn
 
 
 def _colours_for(values: list[str]) -> dict[str, str]:
@@ -38,6 +43,21 @@ CATEGORY_COLOURS = {
     OTHERS: GREY,
     "all incidents": PRIMARY,
 }
+
+
+def colours_for_split(categories: pd.Series) -> dict[str, str]:
+    """A colour for each category a split chart draws, no two alike: its own where it has one (a channel, an abuse
+    type) not already taken in this chart, otherwise the palette's colours not taken, in turn, so that a split by ward
+    never falls back to Plotly's or Streamlit's own colours. There are 15 abuse types and 9 colours that colour-blind
+    readers can tell apart, so an abuse type keeps its own colour only while no other in the chart has it."""
+    colours: dict[str, str] = {}
+    for category in dict.fromkeys(categories):
+        own = CATEGORY_COLOURS.get(category)
+        if own is not None and own not in colours.values():
+            colours[category] = own
+    free = [colour for colour in TOL_MUTED if colour not in colours.values()] or TOL_MUTED
+    others = [category for category in dict.fromkeys(categories) if category not in colours]
+    return colours | {category: free[index % len(free)] for index, category in enumerate(others)}
 
 
 MOST_WARDS = 30  # wards a chart draws, those with most first: the numbers beneath it list every ward
@@ -61,7 +81,34 @@ def labelled(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 def _layout(figure: go.Figure) -> go.Figure:
     figure.update_layout(margin=_MARGIN, legend_title_text="")
+    if figure.layout.title.text:
+        title = wrapped(figure.layout.title.text)
+        lines = title.count("<br>") + 1
+        figure.update_layout(title_text=title, margin_t=_MARGIN["t"] + 22 * (lines - 1))
     return figure
+
+
+def wrapped(title: str) -> str:
+    """A title broken into lines of at most TITLE_WIDTH characters, at spaces: Plotly cuts a long title off at the
+    chart's edge rather than wrap it."""
+    return "<br>".join(textwrap.wrap(title, TITLE_WIDTH, break_long_words=False, break_on_hyphens=False))
+
+
+def draws_nothing(figure: go.Figure) -> bool:
+    """Whether every number the chart would draw is hidden (see analytics.governance.privacy): it would be an empty
+    frame, axes and a legend with nothing in them. A trace draws nothing when one of its numeric arrays holds no
+    number."""
+    return all(_draws_nothing(trace) for trace in figure.data)
+
+
+def _draws_nothing(trace) -> bool:
+    arrays = [getattr(trace, axis, None) for axis in ("x", "y", "z")]
+    numeric = [
+        values
+        for values in (pd.Series(np.ravel(array)) for array in arrays if array is not None)
+        if pd.api.types.is_numeric_dtype(values)
+    ]
+    return any(values.isna().all() for values in numeric)
 
 
 def monthly_trend(months: pd.DataFrame) -> go.Figure:
@@ -104,7 +151,7 @@ def trend(frame: pd.DataFrame, period: str, split: str | None) -> go.Figure:
             markers=True,
             labels=labels,
             title=f"Incidents each {period} by {split}",
-            color_discrete_map=CATEGORY_COLOURS,
+            color_discrete_map=colours_for_split(shown["category"]),
         )
     else:
         figure = px.bar(
@@ -129,7 +176,7 @@ def trend(frame: pd.DataFrame, period: str, split: str | None) -> go.Figure:
 
 def heatmap(grid: pd.DataFrame, across: str) -> go.Figure:
     """Wards down (the grid's index), channels or abuse types across (its columns), the count in each cell, darker
-    for more; a hidden count is a blank cell."""
+    for more; a hidden count is a grey cell marked 'hidden'."""
     grid = _with_gaps(grid, *grid.columns)
     grid = grid.loc[grid.sum(axis=1).sort_values().index, grid.sum().sort_values(ascending=False).index]
     title = f"Incidents by ward and {across}"
@@ -146,7 +193,17 @@ def heatmap(grid: pd.DataFrame, across: str) -> go.Figure:
         title=title,
     )
     figure.update_layout(height=max(320, 28 * len(grid) + 160))
+    if grid.isna().to_numpy().any():
+        _mark_hidden_cells(figure, grid)
     return _layout(figure)
+
+
+def _mark_hidden_cells(figure: go.Figure, grid: pd.DataFrame) -> None:
+    """A hidden count drawn grey and labelled 'hidden' (in the cell and on hover), so it cannot be read as the
+    palest blue of a 0."""
+    cells = [["hidden" if pd.isna(value) else f"{value:,.0f}" for value in row] for row in grid.to_numpy()]
+    figure.update_traces(text=cells, texttemplate="%{text}", hovertemplate="%{y}, %{x}: %{text}<extra></extra>")
+    figure.update_layout(plot_bgcolor=HIDDEN)
 
 
 def ward_rates(rates: pd.DataFrame) -> go.Figure:
@@ -179,12 +236,10 @@ def characteristics(table: pd.DataFrame) -> go.Figure:
         x="incidents",
         y="characteristic",
         orientation="h",
-        color="characteristic",
-        color_discrete_map=CATEGORY_COLOURS,
+        color_discrete_sequence=[PRIMARY],
         title="Incidents targeting a protected characteristic",
         labels={"incidents": "Number of incidents", "characteristic": "Protected characteristic"},
     )
-    figure.update_layout(showlegend=False)
     return _layout(figure)
 
 

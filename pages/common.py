@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from analytics.incidents.incidents import date_extent, log_has_incidents, ward_n
 from analytics.ingest import batches
 from analytics.ingest.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 from analytics.sample import demo
+from pages import charts
 from pages.connection import process_cursor
 from pages.pages_folder import leave_pages_folder_mode
 from pages.sign_in import SESSION_KEY, signed_in_user
@@ -271,7 +273,12 @@ def _filter_widgets(con: duckdb.DuckDBPyConnection) -> IncidentFilter:
 
 
 def chart_with_numbers(figure, numbers, key: str) -> None:
-    """A chart, and the same figures as a table for screen readers and for copying into reports."""
+    """A chart, and the same figures as a table for screen readers and for copying into reports; a sentence instead
+    when every number in the chart is hidden from this user, rather than an empty frame."""
+    if not current_user().sees_small_numbers and charts.draws_nothing(figure):
+        title = as_written(html.unescape(figure.layout.title.text.replace("<br>", " ")), text.SENTENCE)
+        st.info(f"{title}: every number is hidden for your role, as each is small enough to identify someone.")
+        return
     st.plotly_chart(figure, key=key)
     with st.expander("Show the numbers behind this chart"):
         st.dataframe(numbers, hide_index=True)
