@@ -53,6 +53,8 @@ across = st.segmented_control(
 grid = privacy.heatmap_shown(user, found[across])
 chart_with_numbers(charts.heatmap(grid.frame, across), grid.marked().reset_index(), key="chart_heatmap")
 hidden_note(grid.note)
+if grid.note:
+    st.caption("In the chart, a hidden number is a grey cell marked 'hidden'; a 0 is the palest blue.")
 if across == "abuse type":
     st.caption("An incident of several types is counted once under each, so rows can add up to more than the total.")
 

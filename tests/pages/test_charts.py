@@ -30,3 +30,35 @@ def test_a_councils_few_wards_are_all_drawn():
     figure = charts.ward_rates(rates)
     assert len(figure.data[0].y) == 23
     assert figure.layout.title.text == "Incidents per councillor in each ward"
+
+
+def test_a_hidden_heatmap_cell_is_grey_and_says_hidden_where_a_zero_is_pale_blue():
+    grid = pd.DataFrame(
+        {"email": pd.array([12, None], dtype="Int64"), "letter": pd.array([0, 7], dtype="Int64")},
+        index=pd.Index(["Abbey", "Brook"], name="ward"),
+    )
+    figure = charts.heatmap(grid, "channel")
+    cells = dict(zip(figure.data[0].y, figure.data[0].text, strict=True))
+    assert list(cells["Brook"]) == ["hidden", "7"] and list(cells["Abbey"]) == ["12", "0"]
+    assert figure.layout.plot_bgcolor == charts.HIDDEN
+    assert "%{text}" in figure.data[0].hovertemplate
+
+
+def test_characteristic_bars_are_one_colour():
+    table = pd.DataFrame({"characteristic": ["race", "sex", "age"], "incidents": [5, 9, 12]})
+    figure = charts.characteristics(table)
+    assert {trace.marker.color for trace in figure.data} == {charts.PRIMARY}
+
+
+def test_a_long_title_wraps_at_spaces_instead_of_running_off_the_chart():
+    question = "How often in the last twelve months have you felt unsafe at a ward surgery or a public meeting?"
+    figure = charts.answer_shares(pd.DataFrame({"answer": ["Often"], "count": [12], "percent": [40.0]}), question, "%")
+    lines = figure.layout.title.text.split("<br>")
+    assert len(lines) == 2 and all(len(line) <= charts.TITLE_WIDTH for line in lines)
+    assert " ".join(lines) == question
+
+
+def test_a_split_by_many_wards_gives_each_line_its_own_palette_colour():
+    colours = charts.colours_for_split(pd.Series([*wards(6), charts.OTHERS]))
+    assert len(set(colours.values())) == 7 and set(colours.values()) <= {*charts.TOL_MUTED, charts.GREY}
+    assert colours[charts.OTHERS] == charts.GREY

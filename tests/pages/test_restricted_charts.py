@@ -71,3 +71,12 @@ def test_every_split_is_drawn_in_the_dashboard_palette(sample, split):
     assert len(lines) >= 3
     assert {trace["line"]["color"] for trace in lines} <= {*TOL_MUTED, GREY}
     assert len({trace["line"]["color"] for trace in lines}) == len(lines)
+
+
+def test_a_viewer_tells_a_hidden_heatmap_cell_from_a_zero(sample):
+    app = open_app("pages/patterns.py", VIEWER)
+    [heatmap] = [figure for figure in figures(app) if figure["layout"]["title"]["text"].startswith("Incidents by ward")]
+    cells = [cell for row in heatmap["data"][0]["text"] for cell in row]
+    assert "hidden" in cells and "0" in cells
+    notes = [caption.value for caption in app.caption]
+    assert "In the chart, a hidden number is a grey cell marked 'hidden'; a 0 is the palest blue." in notes
