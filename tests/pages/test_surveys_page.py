@@ -40,8 +40,9 @@ def choose(app, questions: dict[str, str], text: str):
 
 
 def charts(app) -> dict[str, dict]:
+    """Each chart by its title as read, a long one's lines joined."""
     figures = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-    return {figure["layout"]["title"]["text"]: figure for figure in figures}
+    return {figure["layout"]["title"]["text"].replace("<br>", " "): figure for figure in figures}
 
 
 def lead(app) -> str:
