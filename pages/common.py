@@ -292,6 +292,16 @@ def table(frame: pd.DataFrame, column_config: dict, **options):
     return st.dataframe(frame.drop(columns=hidden, errors="ignore"), column_config=shown, **options)
 
 
+WRAPPING_ROW = 66  # pixels: Streamlit wraps a cell's text onto more lines only in rows taller than 4rem (64px)
+
+
+def whole_table(frame: pd.DataFrame, column_config: dict | None = None, *, wrapping: bool = False, **options):
+    """A `table` a meeting can read without scrolling inside it: every row shown (pages keep long ones short by
+    paging) and, with `wrapping`, long text on up to three lines in taller rows rather than cut off at the right."""
+    row_height = WRAPPING_ROW if wrapping else None
+    return table(frame, column_config or {}, height="content", row_height=row_height, hide_index=True, **options)
+
+
 def link_to(page: str, label: str, icon: str | None = None) -> None:
     """A link to another page, drawn only for a user who may open it (the navigation holds only those pages)."""
     if current_user().may_open(page):

@@ -32,12 +32,34 @@ from analytics.incidents.risk import (
 )
 from analytics.ingest.dates import display
 from analytics.text import SENTENCE
-from pages.common import AnalysisPage, as_written, link_to, open_analysis_page
+from pages.common import AnalysisPage, as_written, link_to, open_analysis_page, whole_table
 
 PEOPLE_A_PAGE = 25  # people listed, each with their incidents, at a time
 TIMELINE_ROWS = 50  # of one person's incidents shown under their name, the latest
 ESCALATIONS_A_PAGE = 50  # councillors needing escalation listed at a time, most urgent first
 COUNCILLORS_A_PAGE = 100  # councillors of the register listed at a time, by name
+
+# Column widths that fit each table across the page: short choices narrow, the reasons wide (and wrapped).
+_NARROW, _WIDE = st.column_config.TextColumn(width="small"), st.column_config.TextColumn(width="large")
+ESCALATION_WIDTHS = {
+    "Suggested": _NARROW,
+    "Recorded": _NARROW,
+    "Why escalate": _WIDE,
+    "Why this suggested level": _WIDE,
+}
+REGISTER_WIDTHS = {
+    "Role": _NARROW,
+    "Suggested": _NARROW,
+    "Recorded": _NARROW,
+    "Incidents in the last 12 months": st.column_config.NumberColumn(width="small"),
+    "Needs escalating": _NARROW,
+}
+PEOPLE_WIDTHS = {
+    "Incidents": st.column_config.NumberColumn(width="small"),
+    "Councillors targeted": st.column_config.NumberColumn(width="small"),
+    "Threat rising": _NARROW,
+    "Why listed": _WIDE,
+}
 
 
 @st.cache_data(show_spinner=False)
@@ -174,14 +196,16 @@ def _show_risks(page: AnalysisPage, counts: RiskCounts, as_of: date) -> None:
         skip = _chosen_page(
             counts.escalations, ESCALATIONS_A_PAGE, "councillors needing escalation", "escalations_page"
         )
-        st.dataframe(_escalation_table(_escalated(page.con, page.version, as_of, skip)), hide_index=True)
+        whole_table(
+            _escalation_table(_escalated(page.con, page.version, as_of, skip)), ESCALATION_WIDTHS, wrapping=True
+        )
     _show_rules()
 
 
 def _show_register(page: AnalysisPage, counts: RiskCounts, as_of: date) -> None:
     st.subheader("Every councillor's suggested and recorded risk")
     skip = _chosen_page(counts.councillors, COUNCILLORS_A_PAGE, "councillors, by name", "register_page")
-    st.dataframe(_register_table(_register(page.con, page.version, as_of, skip)), hide_index=True)
+    whole_table(_register_table(_register(page.con, page.version, as_of, skip)), REGISTER_WIDTHS)
 
 
 def _period(chosen: IncidentFilter) -> str:
@@ -209,7 +233,7 @@ def _show_people(page: AnalysisPage, log_is_empty: bool, as_of: date) -> None:
     )
     skip = _chosen_page(listed.people, PEOPLE_A_PAGE, "people, highest priority first", "people_page")
     people = _people(page.con, page.version, page.chosen, as_of, page.user, skip)
-    st.dataframe(_people_table(people, page.user.may(IDENTITIES)), hide_index=True)
+    whole_table(_people_table(people, page.user.may(IDENTITIES)), PEOPLE_WIDTHS, wrapping=True)
     _show_listing_rules()
     timelines = _timelines(page.con, page.version, [person.perpetrator_key for person in people])
     for person in people:
@@ -219,7 +243,7 @@ def _show_people(page: AnalysisPage, log_is_empty: bool, as_of: date) -> None:
             st.markdown(as_written(person.sentence, SENTENCE))
             if person.incidents > TIMELINE_ROWS:
                 st.caption(f"Their latest {TIMELINE_ROWS} incidents of {person.incidents:,}.")
-            st.dataframe(_timeline_table(timelines[person.perpetrator_key]), hide_index=True)
+            whole_table(_timeline_table(timelines[person.perpetrator_key]))
 
 
 def _chosen_page(total: int, a_page: int, what: str, key: str) -> int:

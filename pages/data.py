@@ -8,7 +8,7 @@ from analytics.governance.access import IMPORTS
 from analytics.ingest.batches import list_batches, rejected_rows
 from analytics.sample import demo
 from analytics.text import cut
-from pages.common import EXCEL, current_user, download, open_page
+from pages.common import EXCEL, current_user, download, open_page, whole_table
 
 con = open_page("data")
 st.title("What has been imported?")
@@ -44,7 +44,7 @@ shown = batches.assign(
     imported_at=batches["imported_at"].dt.strftime("%d/%m/%Y %H:%M"),
     sheet=batches["sheet"].fillna(""),
 )
-st.dataframe(
+whole_table(
     shown.drop(columns=["warnings"]).rename(
         columns={
             "batch_id": "Batch",
@@ -59,7 +59,15 @@ st.dataframe(
             "rejected": "Kept aside",
         }
     ),
-    hide_index=True,
+    {
+        "Batch": st.column_config.TextColumn(width="small"),
+        "File": st.column_config.TextColumn(width="large"),
+        **{
+            count: st.column_config.NumberColumn(width="small")
+            for count in ("Rows read", "New", "Updated", "Unchanged", "Kept aside")
+        },
+    },
+    wrapping=True,
 )
 
 with_rejections = batches[batches["rejected"] > 0]

@@ -174,6 +174,7 @@ def _browse(version: str, user: User, chosen: IncidentFilter, total: int) -> Non
         selection_mode="single-row",
         key=_table_key(chosen, sort, page),
         placeholder="",
+        height="content",
     )
     if not chosen_row.selection.rows:
         st.caption("Select a row to see that incident in full.")

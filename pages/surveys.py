@@ -19,6 +19,7 @@ from pages.common import (
     link_to,
     open_page,
     refusals_shown,
+    whole_table,
 )
 
 IMPORT_HINT = (
@@ -185,22 +186,22 @@ def _draw_national(con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -
         measure=table["measure"].str.replace("_", " ").str.capitalize(),
         council_pct=table["council_pct"].round(0),
     )
-    st.dataframe(
+    whole_table(
         shown[
             ["measure", "group", "council_pct", "council_n", "national_pct", "national_base_n", "source", "year", "url"]
         ],
-        hide_index=True,
-        column_config={
-            "measure": "Measure",
-            "group": "Councillors",
-            "council_pct": st.column_config.NumberColumn("Ours (%)", format="%.0f"),
-            "council_n": "Ours: answered (n)",
-            "national_pct": st.column_config.NumberColumn("National (%)", format="%.0f"),
-            "national_base_n": "National: answered (n)",
-            "source": "Source",
-            "year": st.column_config.NumberColumn("Year", format="%d"),
-            "url": st.column_config.LinkColumn("Published at"),
+        {
+            "measure": st.column_config.TextColumn("Measure", width="medium"),
+            "group": st.column_config.TextColumn("Councillors", width="small"),
+            "council_pct": st.column_config.NumberColumn("Ours (%)", format="%.0f", width="small"),
+            "council_n": st.column_config.NumberColumn("Ours: answered (n)", width="small"),
+            "national_pct": st.column_config.NumberColumn("National (%)", format="%.0f", width="small"),
+            "national_base_n": st.column_config.NumberColumn("National: answered (n)", width="small"),
+            "source": st.column_config.TextColumn("Source", width="medium"),
+            "year": st.column_config.NumberColumn("Year", format="%d", width="small"),
+            "url": st.column_config.LinkColumn("Published at", width="small"),
         },
+        wrapping=True,
     )
     st.caption(
         "A blank share is hidden: fewer than 10 answered (then how many answered is blank too), or fewer than 5 "
