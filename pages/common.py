@@ -292,14 +292,31 @@ def table(frame: pd.DataFrame, column_config: dict, **options):
     return st.dataframe(frame.drop(columns=hidden, errors="ignore"), column_config=shown, **options)
 
 
-WRAPPING_ROW = 66  # pixels: Streamlit wraps a cell's text onto more lines only in rows taller than 4rem (64px)
+WRAPPING_ROW = 86  # pixels: four lines; Streamlit wraps a cell's text only in rows taller than 4rem (64px)
 
 
-def whole_table(frame: pd.DataFrame, column_config: dict | None = None, *, wrapping: bool = False, **options):
+def whole_table(
+    frame: pd.DataFrame,
+    widths: dict[str, int] | None = None,
+    *,
+    wrapping: bool = False,
+    config: dict | None = None,
+    **options,
+):
     """A `table` a meeting can read without scrolling inside it: every row shown (pages keep long ones short by
-    paging) and, with `wrapping`, long text on up to three lines in taller rows rather than cut off at the right."""
+    paging), columns `widths` pixels wide (by name) so that they fit across the page, and with `wrapping` long text
+    on up to four lines in taller rows rather than cut off at the right. `config` is the columns' `column_config`."""
+    config = config or {}
+    sized = {name: _sized(config.get(name), width) for name, width in (widths or {}).items()}
     row_height = WRAPPING_ROW if wrapping else None
-    return table(frame, column_config or {}, height="content", row_height=row_height, hide_index=True, **options)
+    return table(frame, config | sized, height="content", row_height=row_height, hide_index=True, **options)
+
+
+def _sized(column, width: int):
+    """A column's configuration (its label, a column_config, or none) with its width."""
+    if column is None or isinstance(column, str):
+        return st.column_config.Column(column, width=width)
+    return {**column, "width": width}
 
 
 def link_to(page: str, label: str, icon: str | None = None) -> None:

@@ -39,26 +39,39 @@ TIMELINE_ROWS = 50  # of one person's incidents shown under their name, the late
 ESCALATIONS_A_PAGE = 50  # councillors needing escalation listed at a time, most urgent first
 COUNCILLORS_A_PAGE = 100  # councillors of the register listed at a time, by name
 
-# Column widths that fit each table across the page: short choices narrow, the reasons wide (and wrapped).
-_NARROW, _WIDE = st.column_config.TextColumn(width="small"), st.column_config.TextColumn(width="large")
+# Column widths in pixels that fit each table across the page beside the sidebar (about 930 on a laptop's screen):
+# short choices and counts narrow, the reasons wrapped (pages.common.whole_table) rather than cut off at the right.
 ESCALATION_WIDTHS = {
-    "Suggested": _NARROW,
-    "Recorded": _NARROW,
-    "Why escalate": _WIDE,
-    "Why this suggested level": _WIDE,
+    "Councillor": 130,
+    "Ward": 100,
+    "Suggested": 75,
+    "Recorded": 80,
+    "Last assessed": 105,
+    "Why escalate": 175,
+    "Why this suggested level": 260,
 }
 REGISTER_WIDTHS = {
-    "Role": _NARROW,
-    "Suggested": _NARROW,
-    "Recorded": _NARROW,
-    "Incidents in the last 12 months": st.column_config.NumberColumn(width="small"),
-    "Needs escalating": _NARROW,
+    "Councillor": 140,
+    "Ward": 110,
+    "Role": 90,
+    "Suggested": 75,
+    "Recorded": 85,
+    "Last assessed": 115,
+    "Own risk assessment": 145,
+    "Incidents in the last 12 months": 90,
+    "Needs escalating": 75,
 }
 PEOPLE_WIDTHS = {
-    "Incidents": st.column_config.NumberColumn(width="small"),
-    "Councillors targeted": st.column_config.NumberColumn(width="small"),
-    "Threat rising": _NARROW,
-    "Why listed": _WIDE,
+    "Person": 110,
+    "Written as": 110,
+    "Incidents": 70,
+    "Councillors targeted": 80,
+    "First seen": 95,
+    "Last seen": 95,
+    "Highest threat": 75,
+    "Threat rising": 65,
+    "Reported to the police": 75,
+    "Why listed": 155,
 }
 
 

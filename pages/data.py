@@ -60,13 +60,17 @@ whole_table(
         }
     ),
     {
-        "Batch": st.column_config.TextColumn(width="small"),
-        "File": st.column_config.TextColumn(width="large"),
-        **{
-            count: st.column_config.NumberColumn(width="small")
-            for count in ("Rows read", "New", "Updated", "Unchanged", "Kept aside")
-        },
-    },
+        "Batch": 90,
+        "What": 110,
+        "File": 160,
+        "Sheet": 90,
+        "Imported": 130,
+        "Rows read": 70,
+        "New": 60,
+        "Updated": 70,
+        "Unchanged": 80,
+        "Kept aside": 70,
+    },  # fmt: skip
     wrapping=True,
 )
 

@@ -32,7 +32,7 @@ from pages.common import (
     open_analysis_page,
     record_incident_viewed,
     show_incident_fields,
-    table,
+    whole_table,
 )
 
 PAGE_SIZE = 50
@@ -47,6 +47,11 @@ TABLE_COLUMNS = {
     "status": FIELD_LABELS["status"],
     "incident_key": None,
 }
+
+# Pixels: the columns fit across the page beside the sidebar; a long list is cut, and shown whole below when its row is
+# chosen.
+TABLE_WIDTHS = {"ref": 70, "date": 90, "councillor": 115, "ward": 100, "channel": 95, "abuse_types": 120,
+                "characteristics": 95, "threat": 70, "reported_to_police": 70, "status": 70}  # fmt: skip
 
 
 @st.cache_data(show_spinner=False)
@@ -166,15 +171,14 @@ def _browse(version: str, user: User, chosen: IncidentFilter, total: int) -> Non
     con = cursor()
     sort, page = _paging(total)
     rows = _page(con, version, chosen, page, sort)
-    chosen_row = table(
+    chosen_row = whole_table(
         rows,
-        TABLE_COLUMNS,
-        hide_index=True,
+        TABLE_WIDTHS,
+        config=TABLE_COLUMNS,
         on_select="rerun",
         selection_mode="single-row",
         key=_table_key(chosen, sort, page),
         placeholder="",
-        height="content",
     )
     if not chosen_row.selection.rows:
         st.caption("Select a row to see that incident in full.")

@@ -190,16 +190,16 @@ def _draw_national(con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -
         shown[
             ["measure", "group", "council_pct", "council_n", "national_pct", "national_base_n", "source", "year", "url"]
         ],
-        {
-            "measure": st.column_config.TextColumn("Measure", width="medium"),
-            "group": st.column_config.TextColumn("Councillors", width="small"),
-            "council_pct": st.column_config.NumberColumn("Ours (%)", format="%.0f", width="small"),
-            "council_n": st.column_config.NumberColumn("Ours: answered (n)", width="small"),
-            "national_pct": st.column_config.NumberColumn("National (%)", format="%.0f", width="small"),
-            "national_base_n": st.column_config.NumberColumn("National: answered (n)", width="small"),
-            "source": st.column_config.TextColumn("Source", width="medium"),
-            "year": st.column_config.NumberColumn("Year", format="%d", width="small"),
-            "url": st.column_config.LinkColumn("Published at", width="small"),
+        config={
+            "measure": st.column_config.TextColumn("Measure", width=170),
+            "group": st.column_config.TextColumn("Councillors", width=110),
+            "council_pct": st.column_config.NumberColumn("Ours (%)", format="%.0f", width=75),
+            "council_n": st.column_config.NumberColumn("Ours: answered (n)", width=90),
+            "national_pct": st.column_config.NumberColumn("National (%)", format="%.0f", width=85),
+            "national_base_n": st.column_config.NumberColumn("National: answered (n)", width=100),
+            "source": st.column_config.TextColumn("Source", width=170),
+            "year": st.column_config.NumberColumn("Year", format="%d", width=60),
+            "url": st.column_config.LinkColumn("Published at", width=70),
         },
         wrapping=True,
     )
