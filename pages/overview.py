@@ -35,6 +35,7 @@ def _overview(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFil
 
 @st.cache_data(show_spinner=False)
 def _getting_worse(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFilter, today: date):
+    """`today` keys the cache: the months compared move on when a month ends, with no import to change `version`."""
     return getting_worse(_con, chosen)
 
 
