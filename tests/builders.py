@@ -80,8 +80,8 @@ def ons_boundaries(codes: dict[str, str], *, year: str = "23", grid: str = "lon/
             geometry = {"type": "MultiPolygon", "coordinates": [[square(index, 0)], [square(index, 1), hole]]}
         properties = {"FID": index + 1, f"WD{year}CD": code, f"WD{year}NM": name, "GlobalID": f"{{{index:08d}}}"}
         features.append({"type": "Feature", "properties": properties, "geometry": geometry})
-    collection = {"type": "FeatureCollection", "name": f"Wards_December_20{year}_Boundaries_UK_BGC", "features": features}
-    return json.dumps(collection).encode()
+    name = f"Wards_December_20{year}_Boundaries_UK_BGC"
+    return json.dumps({"type": "FeatureCollection", "name": name, "features": features}).encode()
 
 
 def hex_map(codes: dict[str, str], layout: str = "odd-r") -> bytes:

@@ -66,7 +66,8 @@ def test_a_detailed_outline_is_simplified_to_a_bounded_number_of_points(con):
         [-1.5 + 0.01 * math.cos(2 * math.pi * i / 5000), 52.4 + 0.01 * math.sin(2 * math.pi * i / 5000)]
         for i in range(5000)
     ]
-    feature = {"type": "Feature", "properties": {"WD24CD": codes["Abbey"]}, "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]}}
+    geometry = {"type": "Polygon", "coordinates": [ring + ring[:1]]}
+    feature = {"type": "Feature", "properties": {"WD24CD": codes["Abbey"]}, "geometry": geometry}
     data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
     boundaries.import_boundaries(con, data, "detailed.geojson")
     [(x, _)] = stored(con).values()
