@@ -130,11 +130,13 @@ def test_load_sample_fills_an_empty_database_once(capsys, db_path):
         "wards.csv",
         "councillor_register.csv",
         "incident_log.xlsx",
+        "ward_boundaries.geojson",
         "councillor_survey_2025.xlsx",
         "councillor_survey_2026.csv",
     ]
     assert lines[2]["inserted"] > 1000 and lines[2]["rejected"] == 5
-    assert [line["respondents"] for line in lines[3:]] == [38, 41]
+    assert lines[3]["stored"] == 20
+    assert [line["respondents"] for line in lines[4:]] == [38, 41]
     assert run(capsys, "load-sample", "--db", db_path)[1] == []
 
 
