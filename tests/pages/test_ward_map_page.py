@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from analytics import store
+from analytics import audit, store
 from analytics.governance.access import SAFETY_OFFICER, VIEWER
 from analytics.ingest.boundaries import import_boundaries
 from tests.builders import councillor, incident, load_councillors, load_incidents, load_wards, ons_boundaries
-from tests.pages.helpers import open_app, text_of
+from tests.pages.helpers import as_read, open_app, text_of
 
 MAP_TITLE = "Incidents per councillor in each ward, on a map"
 PLANE_TRACES = {"scatter"}  # a shape a ward on plain axes: no geo or map trace, which would fetch from the internet
@@ -83,3 +83,39 @@ def test_without_boundaries_the_page_says_how_to_add_them_and_draws_no_empty_map
     app = open_app("pages/patterns.py", SAFETY_OFFICER)
     assert "ward boundaries on the Import page" in text_of(app)
     assert not [chart for chart in app.get("plotly_chart") if MAP_TITLE in chart.proto.spec]
+
+
+@pytest.fixture
+def registered(database):
+    con = store.connect(database)
+    codes = load_wards(con, {"Abbey": 1, "Brook": 1, "Castle": 1})
+    con.close()
+    return codes
+
+
+def import_from_the_page(data: bytes, file_name: str):
+    app = open_app("pages/import_data.py", SAFETY_OFFICER)
+    app.segmented_control(key="kind").set_value("boundaries")
+    app.run()
+    app.file_uploader(key="boundaries_upload").upload(file_name, data, "application/geo+json")
+    app.run()
+    app.button(key="import_boundaries").click()
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_ward_boundaries_are_imported_from_the_import_page_and_audited(registered):
+    app = import_from_the_page(ons_boundaries(registered | {"Elsewhere": "E05999999"}), "Wards_BGC.geojson")
+    assert "Stored the boundaries of 3 wards from Wards_BGC.geojson" in as_read(app.success[0].value)
+    assert "1 ward in the file is not in your ward register" in text_of(app)
+    con = store.connect()
+    assert con.execute("SELECT count(*) FROM ward_boundaries").fetchone()[0] == 3
+    assert audit.entries(con, actions=(audit.IMPORTED,))["Detail"].tolist() == [
+        "ward boundaries: 4 wards in file, 3 stored, 1 not in register"
+    ]
+
+
+def test_a_file_that_is_not_boundaries_is_refused_on_the_import_page_in_one_sentence(registered):
+    app = import_from_the_page(b"WD24CD,WD24NM\n", "wards.json")
+    assert len(app.error) == 1 and "is not GeoJSON" in app.error[0].value
