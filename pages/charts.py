@@ -198,6 +198,8 @@ def ward_map(figures: pd.DataFrame) -> go.Figure:
             go.Scatter(x=x, y=y, fill="toself", mode="lines", line=BORDER, name=label, meta=for_chart(ward.ward),
                        hoveron="fills", hoverinfo="name", showlegend=False, **fill)
         )  # fmt: skip
+    if len(figures) <= MOST_WARDS:
+        figure.add_trace(_names(figures, rates / highest))
     figure.add_trace(_colour_bar(figures, highest))
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
@@ -211,6 +213,25 @@ def _outline(parts: list) -> list:
     for part in parts:
         line += [*part, part[0], None]
     return line[:-1]
+
+
+def _names(figures: pd.DataFrame, darkness: pd.Series) -> go.Scatter:
+    """Each ward's name in the middle of its largest part: white on the darker blues, dark on the rest."""
+    middles = [_middle(x, y) for x, y in zip(figures["x"], figures["y"], strict=True)]
+    return go.Scatter(
+        x=[x for x, _ in middles],
+        y=[y for _, y in middles],
+        mode="text",
+        text=[for_chart(ward) for ward in figures["ward"]],
+        textfont={"size": 11, "color": ["#FFFFFF" if dark > 0.6 else "#222222" for dark in darkness.fillna(0)]},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _middle(x_parts: list, y_parts: list) -> tuple[float, float]:
+    largest = max(range(len(x_parts)), key=lambda index: len(x_parts[index]))
+    return sum(x_parts[largest]) / len(x_parts[largest]), sum(y_parts[largest]) / len(y_parts[largest])
 
 
 def _colour_bar(figures: pd.DataFrame, highest: float) -> go.Scatter:

@@ -28,7 +28,7 @@ LAYOUT = (
 )
 WEST, NORTH = -2.12, 52.98  # the patch's north-west corner, in degrees
 CELL = (0.034, 0.021)  # a ward's usual width and height in degrees (about 2.3 km each way)
-WAVES = 5  # points along each border
+WAVES = 8  # points along each border between its corners
 
 
 def write_boundaries(out_dir: Path) -> Path:
@@ -76,10 +76,11 @@ def _border(rng, corners: np.ndarray, borders: dict, start: tuple, end: tuple) -
     edge = tuple(sorted([start, end]))
     if edge not in borders:
         a, b = corners[edge[0]], corners[edge[1]]
-        steps = np.linspace(0, 1, WAVES + 2)[:, None]
+        steps = np.linspace(0, 1, WAVES + 2)
         normal = np.array([-(b - a)[1], (b - a)[0]])
-        wobble = np.r_[0, rng.uniform(-0.08, 0.08, WAVES), 0][:, None]
-        points = a + steps * (b - a) + wobble * normal
+        bends = rng.uniform(-0.07, 0.07, 3)  # a gentle curve: three waves along the border, none at its ends
+        wobble = sum(bend * np.sin((k + 1) * np.pi * steps) for k, bend in enumerate(bends))
+        points = a + steps[:, None] * (b - a) + wobble[:, None] * normal
         borders[edge] = [(round(float(x), 6), round(float(y), 6)) for x, y in points]
     points = borders[edge]
     return points if edge[0] == start else points[::-1]
