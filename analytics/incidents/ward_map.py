@@ -23,7 +23,8 @@ def ward_outlines(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def map_figures(outlines: pd.DataFrame, rates: Shown) -> pd.DataFrame:
     """Each outlined ward with its figures from privacy.ward_rates_shown: ward_code, ward, x, y, councillors,
-    incidents, per_councillor (<NA> when hidden, or when the ward has no councillor), hidden; the largest ward
+    incidents, per_councillor (<NA> when hidden, or when the ward has no councillor; 0 for a ward with councillors
+    but no incident in the selection), hidden; the largest ward
     first, so that one drawn inside another is drawn over it."""
     hidden = rates.hidden["per_councillor"].set_axis(rates.frame["ward"]).rename("hidden")
     figures = outlines.merge(rates.frame[["ward", *FIGURES]], on="ward", how="left").merge(
@@ -33,6 +34,8 @@ def map_figures(outlines: pd.DataFrame, rates: Shown) -> pd.DataFrame:
     figures["incidents"] = figures["incidents"].astype("Int64").mask(unlisted, 0)
     figures["per_councillor"] = figures["per_councillor"].astype("Float64")
     figures = figures.fillna({"councillors": 0, "hidden": False}).astype({"councillors": int, "hidden": bool})
+    none_here = (~figures["hidden"] & figures["councillors"].gt(0) & figures["incidents"].eq(0)).fillna(False)
+    figures["per_councillor"] = figures["per_councillor"].mask(none_here.astype(bool), 0.0)
     extent = figures.apply(lambda ward: _extent(ward["x"]) * _extent(ward["y"]), axis=1)
     return figures.iloc[extent.argsort()[::-1]].reset_index(drop=True)
 

@@ -25,6 +25,7 @@ from analytics.ingest.registers import council_wards
 from analytics.store import transaction
 
 MAX_BYTES = 100 * 1024 * 1024  # the whole UK's generalised ward boundaries are about 60 MB
+MAX_WARDS = 500  # more than any council has (Birmingham has 69, Cornwall 87): a page draws one shape a ward
 MAX_POINTS = 160  # a ward's outline once thinned, over all its parts
 MAX_PARTS = 8  # a ward's largest parts kept (islands beyond them are left out)
 MIN_RING = 4  # points a thinned part keeps at least
@@ -205,6 +206,11 @@ def store_outlines(con: duckdb.DuckDBPyConnection, outlines: list[Outline], file
         raise ImportRefused(
             f"None of the {len(outlines):,} wards in the file is in your ward register; check the file covers your "
             "council and its codes are of the same year as the register's (WD24CD and WD24CD, say)."
+        )
+    if len(matched) > MAX_WARDS:
+        raise ImportRefused(
+            f"The file matches {len(matched):,} wards of your ward register, more than one council has; choose your "
+            "council under 'Which council are you?' on the Import page (Ward register), then import the boundaries."
         )
     batch_id = f"boundaries-{clock.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     rows = [

@@ -119,3 +119,12 @@ def test_ward_boundaries_are_imported_from_the_import_page_and_audited(registere
 def test_a_file_that_is_not_boundaries_is_refused_on_the_import_page_in_one_sentence(registered):
     app = import_from_the_page(b"WD24CD,WD24NM\n", "wards.json")
     assert len(app.error) == 1 and "is not GeoJSON" in app.error[0].value
+
+
+def test_the_map_follows_the_sidebars_filters(small_council):
+    app = open_app("pages/patterns.py", SAFETY_OFFICER)
+    app.multiselect(key="wards").set_value(["Abbey"])
+    app.run()
+    shapes = ward_shapes(the_map(app))
+    assert "16.0 incidents per councillor" in shapes["Abbey"]["name"]
+    assert "(0 incidents)" in shapes["Castle"]["name"]

@@ -70,3 +70,11 @@ def test_a_ward_with_no_councillor_registered_has_no_rate_and_is_not_called_hidd
     figures = ward_map.map_figures(outlines_of(con), privacy.ward_rates_shown(VIEWING, RATES, CELLS))
     empty = figures.set_index("ward").loc["Empty"]
     assert empty["councillors"] == 0 and pd.isna(empty["per_councillor"]) and not empty["hidden"]
+
+
+def test_a_ward_with_councillors_but_no_incident_in_the_selection_reads_as_0_per_councillor(con):
+    rates = RATES.assign(
+        incidents=[16, 12, 10, 0], per_councillor=[16.0, 6.0, 5.0, None]
+    )  # as patterns.ward_rates gives a ward the filter leaves without incidents
+    figures = ward_map.map_figures(outlines_of(con), privacy.ward_rates_shown(CHAMPION, rates, CELLS.iloc[:3]))
+    assert figures.set_index("ward").loc["Dale", "per_councillor"] == 0.0

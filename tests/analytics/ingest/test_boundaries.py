@@ -135,3 +135,10 @@ def test_an_import_of_boundaries_is_audited_with_what_it_stored(con):
         "wards.geojson",
         "ward boundaries: 3 wards in file, 3 stored, 0 not in register",
     )
+
+
+def test_more_wards_than_a_council_has_are_refused_so_a_page_never_draws_thousands(con, monkeypatch):
+    codes = load_wards(con, WARDS)
+    monkeypatch.setattr(boundaries, "MAX_WARDS", 2)
+    with pytest.raises(ImportRefused, match="choose your council"):
+        boundaries.import_boundaries(con, ons_boundaries(codes), "wards.geojson")
