@@ -49,6 +49,14 @@ class Outline:
 
 
 @dataclass(frozen=True)
+class InFile:
+    """The wards a boundaries file holds: how many, and the outlines of those asked for."""
+
+    wards: int
+    outlines: list[Outline]
+
+
+@dataclass(frozen=True)
 class BoundariesImport:
     """What an import of ward boundaries did."""
 
@@ -69,11 +77,18 @@ class BoundariesImport:
 def import_boundaries(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> BoundariesImport:
     """Read a boundaries file and store the shapes of the register's wards in it, replacing any held before: all of
     it, or (when refused) none of it."""
-    return store_outlines(con, read_outlines(data), file_name)
+    register = council_wards(con)
+    if register.empty:
+        raise ImportRefused(
+            "Import your ward register first (the ONS ward lookup, on the Import page), then the ward boundaries."
+        )
+    return store_outlines(con, read_outlines(data, frozenset(register["ward_code"])), file_name)
 
 
-def read_outlines(data: bytes) -> list[Outline]:
-    """The wards' outlines in a GeoJSON FeatureCollection or a HexJSON hex map, on the plane and thinned."""
+def read_outlines(data: bytes, wanted: frozenset[str] | None = None) -> InFile:
+    """The outlines of the wards in a GeoJSON FeatureCollection or a HexJSON hex map, on the plane and thinned: of
+    every ward, or only of those `wanted` (a file of the whole country holds thousands the council has no use for,
+    so only its own are converted)."""
     if len(data) > MAX_BYTES:
         raise ImportRefused(
             f"The file is too big to be ward boundaries ({len(data) / 1e6:,.0f} MB); download the boundaries of "
@@ -84,35 +99,41 @@ def read_outlines(data: bytes) -> list[Outline]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ImportRefused(f"The file is not GeoJSON or HexJSON; {_WHAT_TO_GIVE}") from exc
     if isinstance(document, dict) and "hexes" in document:
-        return _hexes(document)
+        return _hexes(document, wanted)
     if not (isinstance(document, dict) and isinstance(document.get("features"), list)):
         raise ImportRefused(f"The file is not GeoJSON ward boundaries (a FeatureCollection); {_WHAT_TO_GIVE}")
-    return _features(document["features"])
+    return _features(document["features"], wanted)
 
 
-def _features(features: list) -> list[Outline]:
-    wards: dict[str, tuple[str | None, list[Part]]] = {}
+def _features(features: list, wanted: frozenset[str] | None) -> InFile:
+    wards: dict[str, tuple[str | None, list]] = {}  # each ward's geometries, as they are until it is known wanted
     for feature in features:
         properties = (feature.get("properties") if isinstance(feature, dict) else None) or {}
         code = next((str(value) for name, value in properties.items() if _CODE.match(name) and value), None)
         if code is None:
             continue
         name = next((str(value) for key, value in properties.items() if _NAME.match(key) and value), None)
-        wards.setdefault(code.strip().upper(), (name, []))[1].extend(_exterior_rings(feature.get("geometry")))
+        wards.setdefault(code.strip().upper(), (name, []))[1].append(feature.get("geometry"))
     if not wards:
         raise ImportRefused(
             "The file has no ward codes: each ward needs its code in a property named like WD24CD (with WD24NM for its "
             "name), as in the ONS's ward boundaries."
         )
-    points = [point for _, parts in wards.values() for part in parts for point in part]
-    if not points:
+    rings = {
+        code: (name, [ring for geometry in geometries for ring in _exterior_rings(geometry)])
+        for code, (name, geometries) in wards.items()
+        if wanted is None or code in wanted
+    }
+    points = [point for _, parts in rings.values() for part in parts for point in part]
+    if rings and not points:
         raise ImportRefused(f"The file's wards have no outlines (Polygon or MultiPolygon); {_WHAT_TO_GIVE}")
-    to_plane = _lon_lat_projection(points) if _in_degrees(points) else (lambda x, y: (x, y))
-    return [
+    to_plane = _lon_lat_projection(points) if points and _in_degrees(points) else (lambda x, y: (x, y))
+    outlines = [
         Outline(code, name, _thinned([[to_plane(x, y) for x, y in part] for part in parts]))
-        for code, (name, parts) in wards.items()
+        for code, (name, parts) in rings.items()
         if parts
     ]
+    return InFile(len(wards), outlines)
 
 
 def _exterior_rings(geometry) -> list[Part]:
@@ -138,7 +159,7 @@ def _lon_lat_projection(points: list[tuple[float, float]]):
     return lambda x, y: (x * scale, y)
 
 
-def _hexes(document: dict) -> list[Outline]:
+def _hexes(document: dict, wanted: frozenset[str] | None) -> InFile:
     layout, hexes = document.get("layout"), document.get("hexes")
     if layout not in HEX_LAYOUTS:
         raise ImportRefused(
@@ -148,12 +169,14 @@ def _hexes(document: dict) -> list[Outline]:
     if not isinstance(hexes, dict) or not hexes:
         raise ImportRefused("The hex map has no hexes; give a HexJSON file with a hex for each ward by its code.")
     try:
-        return [
+        outlines = [
             Outline(str(code).strip().upper(), cell.get("n"), [_hexagon(layout, int(cell["q"]), int(cell["r"]))])
             for code, cell in hexes.items()
+            if wanted is None or str(code).strip().upper() in wanted
         ]
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise ImportRefused("The hex map is damaged: each hex needs whole numbers q and r.") from exc
+    return InFile(len(hexes), outlines)
 
 
 def _hexagon(layout: str, q: int, r: int) -> Part:
@@ -194,18 +217,13 @@ def _thinned(parts: list[Part]) -> list[Part]:
     return thinned
 
 
-def store_outlines(con: duckdb.DuckDBPyConnection, outlines: list[Outline], file_name: str) -> BoundariesImport:
-    register = council_wards(con)
-    if register.empty:
-        raise ImportRefused(
-            "Import your ward register first (the ONS ward lookup, on the Import page), then the ward boundaries."
-        )
-    codes = set(register["ward_code"])
-    matched = [outline for outline in outlines if outline.code in codes]
+def store_outlines(con: duckdb.DuckDBPyConnection, in_file: InFile, file_name: str) -> BoundariesImport:
+    """Store the outlines read of the register's wards in place of those held before, in one transaction."""
+    matched = in_file.outlines
     if not matched:
         raise ImportRefused(
-            f"None of the {len(outlines):,} wards in the file is in your ward register; check the file covers your "
-            "council and its codes are of the same year as the register's (WD24CD and WD24CD, say)."
+            f"None of the {in_file.wards:,} wards in the file is in your ward register; check the file covers your "
+            "council and is of the same year as the register (WD24CD codes for a 2024 register)."
         )
     if len(matched) > MAX_WARDS:
         raise ImportRefused(
@@ -228,4 +246,4 @@ def store_outlines(con: duckdb.DuckDBPyConnection, outlines: list[Outline], file
     with transaction(con):
         con.execute("DELETE FROM ward_boundaries")
         con.executemany("INSERT INTO ward_boundaries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-    return BoundariesImport(batch_id, file_name, len(outlines), len(matched), len(outlines) - len(matched))
+    return BoundariesImport(batch_id, file_name, in_file.wards, len(matched), in_file.wards - len(matched))
