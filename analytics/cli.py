@@ -2,6 +2,7 @@
 
 python -m analytics import incidents|councillors|wards FILE [--db PATH] [--sheet NAME] [--mapping FILE]
 python -m analytics import survey FILE --wave LABEL [--tool NAME] [--db PATH] [--sheet NAME]
+python -m analytics import-boundaries FILE [--db PATH]   (the wards' ONS GeoJSON boundaries, or a HexJSON hex map)
 python -m analytics summary [--db PATH]
 python -m analytics batches [--db PATH]
 python -m analytics rejected --batch ID --out FILE [--db PATH]
@@ -44,6 +45,7 @@ from analytics.governance import accounts
 from analytics.incidents.alerts import current_alerts
 from analytics.ingest import registers
 from analytics.ingest.batches import batch_exists, list_batches, rejected_rows
+from analytics.ingest.boundaries import import_boundaries
 from analytics.ingest.importing import import_file, load_mapping_file
 from analytics.sample.demo import load_sample
 from analytics.sample.sample import MIN_INCIDENTS, write_sample
@@ -95,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--wave", help='for survey: the label of this survey wave, e.g. "2025"')
     importing.add_argument("--tool", choices=list(TOOLS), help="for survey: default recognised from the file")
 
+    boundaries = commands.add_parser(
+        "import-boundaries", help="import the wards' boundaries for the map (ONS GeoJSON or a HexJSON hex map)"
+    )
+    boundaries.add_argument("file", type=Path)
+    boundaries.add_argument("--db", help="database file (default: $SAFETY_DASHBOARD_DB or data/safety.duckdb)")
+
     summary = commands.add_parser("summary", help="print the number of rows in each table as JSON")
     summary.add_argument("--db")
 
@@ -145,6 +153,14 @@ def _import(args) -> dict:
             registers.choose_authority(con, args.authority)
         except Refusal as exc:
             raise ImportRefused(f"{exc} The wards were imported; choose the authority on the Import page.") from exc
+    return result.summary()
+
+
+def _import_boundaries(args) -> dict:
+    data = _read_file(args.file)
+    con = _connect(args.db)
+    result = import_boundaries(con, data, args.file.name)
+    audit.record_import(con, audit.command_line_actor(), "ward boundaries", result.file_name, result.summary())
     return result.summary()
 
 
@@ -290,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {
         "import": _import,
+        "import-boundaries": _import_boundaries,
         "summary": _summary,
         "batches": _batches,
         "rejected": _rejected,

@@ -349,6 +349,17 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
         recorded_at TIMESTAMP NOT NULL
     );
     """,
+    """
+    CREATE TABLE IF NOT EXISTS ward_boundaries (  -- the map's ward shapes (analytics.ingest.boundaries)
+        ward_code VARCHAR PRIMARY KEY,  -- the ward register's
+        name_in_file VARCHAR,
+        x DOUBLE[][] NOT NULL,  -- each part's outline on the plane, projected once on import
+        y DOUBLE[][] NOT NULL,
+        batch_id VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,
+        imported_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 

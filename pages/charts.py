@@ -228,6 +228,83 @@ def ward_rates(rates: pd.DataFrame) -> go.Figure:
     return _layout(figure)
 
 
+WARD_MAP_TITLE = "Incidents per councillor in each ward, on a map"
+HATCH = {"shape": "/", "fgcolor": "#555555", "bgcolor": "#FFFFFF", "size": 8, "solidity": 0.25}
+BORDER = {"color": "#555555", "width": 0.8}
+
+
+def ward_map(figures: pd.DataFrame) -> go.Figure:
+    """Each ward a filled shape on plain axes, darker for more incidents per councillor; a ward whose figure is
+    hidden hatched, one with no councillor grey, each said on hover. Plain shapes, not a geo or map trace, so nothing
+    (no tiles, no outlines) is fetched from the internet to draw it."""
+    rates = figures["per_councillor"].astype("float64")
+    highest = max(float(rates.max()), 1.0) if rates.notna().any() else 1.0
+    figure = go.Figure()
+    for ward in figures.itertuples():
+        x, y = _outline(ward.x), _outline(ward.y)
+        rate = rates[ward.Index]
+        if ward.hidden:
+            fill, said = {"fillcolor": "#FFFFFF", "fillpattern": HATCH}, "figure hidden for your role"
+        elif ward.councillors == 0:
+            fill, said = {"fillcolor": GREY}, "no councillor registered"
+        else:
+            colour = px.colors.sample_colorscale(SEQUENTIAL, [rate / highest])[0]
+            fill, said = {"fillcolor": colour}, f"{rate:,.1f} incidents per councillor ({ward.incidents:,} incidents)"
+        label = f"{for_chart(ward.ward)}: {said}"
+        figure.add_trace(
+            go.Scatter(x=x, y=y, fill="toself", mode="lines", line=BORDER, name=label, meta=for_chart(ward.ward),
+                       hoveron="fills", hoverinfo="name", showlegend=False, **fill)
+        )  # fmt: skip
+    if len(figures) <= MOST_WARDS:
+        figure.add_trace(_names(figures, rates / highest))
+    figure.add_trace(_colour_bar(figures, highest))
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    figure.update_layout(title=WARD_MAP_TITLE, height=560, plot_bgcolor="#FFFFFF", hoverlabel={"namelength": -1})
+    return _layout(figure)
+
+
+def _outline(parts: list) -> list:
+    """A ward's parts as one line for Plotly: each part closed, the parts apart (None between them)."""
+    line = []
+    for part in parts:
+        line += [*part, part[0], None]
+    return line[:-1]
+
+
+def _names(figures: pd.DataFrame, darkness: pd.Series) -> go.Scatter:
+    """Each ward's name in the middle of its largest part: white on the darker blues, dark on the rest."""
+    middles = [_middle(x, y) for x, y in zip(figures["x"], figures["y"], strict=True)]
+    return go.Scatter(
+        x=[x for x, _ in middles],
+        y=[y for _, y in middles],
+        mode="text",
+        text=[for_chart(ward) for ward in figures["ward"]],
+        textfont={"size": 11, "color": ["#FFFFFF" if dark > 0.6 else "#222222" for dark in darkness.fillna(0)]},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _middle(x_parts: list, y_parts: list) -> tuple[float, float]:
+    largest = max(range(len(x_parts)), key=lambda index: len(x_parts[index]))
+    return sum(x_parts[largest]) / len(x_parts[largest]), sum(y_parts[largest]) / len(y_parts[largest])
+
+
+def _colour_bar(figures: pd.DataFrame, highest: float) -> go.Scatter:
+    """The map's key: an invisible point whose colour scale is the one the wards are filled from."""
+    first = figures.iloc[0]
+    return go.Scatter(
+        x=[first.x[0][0]],
+        y=[first.y[0][0]],
+        mode="markers",
+        marker={"size": 0, "opacity": 0, "color": [0], "cmin": 0, "cmax": highest, "colorscale": SEQUENTIAL,
+                "showscale": True, "colorbar": {"title": {"text": "Incidents per councillor"}}},
+        hoverinfo="skip",
+        showlegend=False,
+    )  # fmt: skip
+
+
 def characteristics(table: pd.DataFrame) -> go.Figure:
     """Incidents targeting each protected characteristic, most first."""
     shown = labelled(_with_gaps(table, "incidents").sort_values("incidents"), "characteristic")

@@ -1,4 +1,5 @@
-"""Import: bring in an incident log, councillor register or ward register, check it, then store it."""
+"""Import: bring in an incident log, councillor register, ward register, survey export or the wards' boundaries,
+check it, then store it."""
 
 import duckdb
 import pandas as pd
@@ -7,6 +8,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from analytics import audit
 from analytics.ingest import registers
+from analytics.ingest.boundaries import import_boundaries
 from analytics.ingest.datasets import DATASETS
 from analytics.ingest.importing import IGNORE, Upload, check, commit, read_upload
 from analytics.ingest.reading import sheet_names
@@ -20,6 +22,7 @@ KINDS = {
     "councillors": "Councillor register",
     "wards": "Ward register (ONS lookup)",
     "survey": "Councillor survey export",
+    "boundaries": "Ward boundaries (for the map)",
 }
 RECOGNISE_TOOL = "Recognise it from the file"
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"]
@@ -55,6 +58,35 @@ def _import_survey(con: duckdb.DuckDBPyConnection) -> None:
     )
     for warning in result.warnings:
         st.warning(as_written(warning, SENTENCE))
+
+
+def _import_boundaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Ward boundaries go in whole, replacing any held before: one file is the map of the council's wards."""
+    st.markdown(
+        "Upload your wards' boundaries as the ONS publishes them on the Open Geography Portal (GeoJSON, with codes "
+        "such as WD24CD, in the generalised or super generalised resolution), or a HexJSON hex map of your wards. "
+        "Wards are matched to your ward register by their codes, so import the ward register first."
+    )
+    upload = st.file_uploader("Your ward boundaries", type=["geojson", "json", "hexjson"], key="boundaries_upload")
+    if upload is None or not st.button("Import the boundaries", type="primary", key="import_boundaries"):
+        return
+    with refusals_shown() as attempt, st.spinner(f"Reading {as_written(upload.name)}"):
+        result = import_boundaries(con, upload.getvalue(), upload.name)
+    if attempt.refused:
+        return
+    audit.record_import(con, current_user().username, "ward boundaries", result.file_name, result.summary())
+    st.cache_data.clear()
+    st.success(
+        f"Stored the boundaries of {result.stored:,} wards from {as_written(result.file_name)}: the map is on "
+        "**Where is abuse concentrated?**"
+    )
+    if result.not_in_register:
+        left_out = (
+            "1 ward in the file is"
+            if result.not_in_register == 1
+            else f"{result.not_in_register:,} wards in the file are"
+        )
+        st.info(f"{left_out} not in your ward register, so not on the map.")
 
 
 def _read(
@@ -95,6 +127,9 @@ dataset_name = st.segmented_control(
 
 if dataset_name == "survey":
     _import_survey(con)
+    st.stop()
+if dataset_name == "boundaries":
+    _import_boundaries(con)
     st.stop()
 dataset = DATASETS[dataset_name]
 upload_file = st.file_uploader(

@@ -4,6 +4,7 @@ import duckdb
 import streamlit as st
 
 from analytics.governance import privacy
+from analytics.incidents import ward_map
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.patterns import characteristic_breakdown, group_rates, heatmap, ward_rates
 from pages import charts
@@ -32,20 +33,29 @@ rates = privacy.ward_rates_shown(user, found["wards"], found["channel"])
 st.markdown(privacy.concentration_sentence(user, found["wards"], found["channel"], rates))
 
 st.subheader("Wards")
-chart_with_numbers(
-    charts.ward_rates(rates.frame),
-    rates.marked().rename(
-        columns={
-            "ward": "Ward",
-            "councillors": "Councillors",
-            "incidents": "Incidents",
-            "per_councillor": "Incidents per councillor",
-        }
-    ),
-    key="chart_ward_rates",
+rate_numbers = rates.marked().rename(
+    columns={
+        "ward": "Ward",
+        "councillors": "Councillors",
+        "incidents": "Incidents",
+        "per_councillor": "Incidents per councillor",
+    }
 )
+chart_with_numbers(charts.ward_rates(rates.frame), rate_numbers, key="chart_ward_rates")
 hidden_note(rates.note)
 st.caption("A rate per councillor lets a ward with three councillors be compared with a ward with one.")
+outlines = ward_map.ward_outlines(con)
+if outlines.empty:
+    st.info(
+        "To see the wards on a map, add your ward boundaries on the Import page: the ONS's ward boundaries "
+        "(GeoJSON) or a HexJSON hex map.",
+        icon=":material/map:",
+    )
+else:
+    mapped = ward_map.map_figures(outlines, rates)
+    chart_with_numbers(charts.ward_map(mapped), rate_numbers, key="chart_ward_map")
+    if mapped["hidden"].any():
+        st.caption("Hatched wards have their figure hidden for your role, so that no one can be identified from it.")
 
 across = st.segmented_control(
     "Wards against", ["channel", "abuse type"], default="channel", required=True, key="across", bind="query-params"

@@ -8,6 +8,8 @@ load_incidents(con, [incident("2026-01-05", "Ann Abbot", "Abbey", "email", "verb
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from analytics.ingest import registers
@@ -58,3 +60,31 @@ def incident(occurred_on: str, councillor_name: str, ward: str, channel: str, ab
 
 def load_incidents(con, incidents: list[dict]) -> ImportResult:
     return _import(con, "incidents", incidents)
+
+
+def ons_boundaries(codes: dict[str, str], *, year: str = "23", grid: str = "lon/lat") -> bytes:
+    """Ward boundaries as the ONS publishes them: a GeoJSON FeatureCollection with WDyyCD and WDyyNM properties, a
+    ward a square in a row of squares (the last ward a MultiPolygon of two squares, one with a hole), in WGS84
+    lon/lat ("BGC" files) or British National Grid metres (`grid="BNG"`)."""
+    origin, step = ((-1.50, 52.40), 0.01) if grid == "lon/lat" else ((430_000.0, 280_000.0), 1000.0)
+
+    def square(column: float, row: float, size: float = 1.0) -> list[list[float]]:
+        x, y = origin[0] + column * step, origin[1] + row * step
+        return [[x, y], [x + size * step, y], [x + size * step, y + size * step], [x, y + size * step], [x, y]]
+
+    features = []
+    for index, (name, code) in enumerate(codes.items()):
+        geometry = {"type": "Polygon", "coordinates": [square(index, 0)]}
+        if index == len(codes) - 1:
+            hole = square(index + 0.25, 1.25, 0.5)[::-1]
+            geometry = {"type": "MultiPolygon", "coordinates": [[square(index, 0)], [square(index, 1), hole]]}
+        properties = {"FID": index + 1, f"WD{year}CD": code, f"WD{year}NM": name, "GlobalID": f"{{{index:08d}}}"}
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    name = f"Wards_December_20{year}_Boundaries_UK_BGC"
+    return json.dumps({"type": "FeatureCollection", "name": name, "features": features}).encode()
+
+
+def hex_map(codes: dict[str, str], layout: str = "odd-r") -> bytes:
+    """A HexJSON hex map of the wards: a hex each, in a row."""
+    hexes = {code: {"q": index, "r": index % 2, "n": name} for index, (name, code) in enumerate(codes.items())}
+    return json.dumps({"layout": layout, "hexes": hexes}).encode()

@@ -1,8 +1,8 @@
 """The fictional sample council: loading it into an empty database, and knowing when it is what is shown.
 
 One setting, `sample_data_loaded`, records every id the sample brought in, comma-separated: the import batches
-of its three files, then each of its survey waves as "wave:<wave_id>". Removing the sample deletes exactly
-those batches and waves, so a council's own imports and survey waves are never touched.
+of its three files and of its wards' boundaries, then each of its survey waves as "wave:<wave_id>". Removing the
+sample deletes exactly those batches and waves, so a council's own imports and survey waves are never touched.
 
 The sample always looks recent: it is loaded moved by whole months (analytics.sample.sample) so that its log ends in the
 latest complete month as of the clock's today, where its unusual rise then stands. When that month is the one it
@@ -21,8 +21,10 @@ import duckdb
 from analytics import clock
 from analytics.incidents.rises import latest_complete
 from analytics.ingest import registers
+from analytics.ingest.boundaries import BoundariesImport, import_boundaries
 from analytics.ingest.importing import ImportResult, import_file
 from analytics.sample.sample import DESIGNED_LAST_MONTH, write_sample
+from analytics.sample.sample_boundaries import FILE_NAME as BOUNDARIES_FILE
 from analytics.sample.sample_individual_risk import load_individual_assessments, remove_individual_assessments
 from analytics.sample.sample_own_risk import load_own_assessments, remove_own_assessments
 from analytics.sample.sample_requests import raise_sample_requests, remove_sample_requests
@@ -66,9 +68,10 @@ def months_to_move(today: date) -> int:
     return (latest.year - DESIGNED_LAST_MONTH.year) * 12 + latest.month - DESIGNED_LAST_MONTH.month
 
 
-def load_sample(con: duckdb.DuckDBPyConnection) -> list[ImportResult | SurveyImportResult]:
-    """Import the sample files, then its two survey waves, but only into a database that holds no incidents yet,
-    moved to end in the latest complete month as of the clock's today (see the module docstring).
+def load_sample(con: duckdb.DuckDBPyConnection) -> list[ImportResult | BoundariesImport | SurveyImportResult]:
+    """Import the sample files and its wards' boundaries, then its two survey waves, but only into a database
+    that holds no incidents yet, moved to end in the latest complete month as of the clock's today (see the module
+    docstring).
 
     Returns every import (what `python -m analytics load-sample` prints); the waves' ids are recorded with the
     batches' (sample_waves). A wave whose label the council already uses is left out rather than merged into the
@@ -88,13 +91,15 @@ def load_sample(con: duckdb.DuckDBPyConnection) -> list[ImportResult | SurveyImp
 
 def _load_files(
     con: duckdb.DuckDBPyConnection, folder: Path, waves: list[tuple[str, str]]
-) -> list[ImportResult | SurveyImportResult]:
+) -> list[ImportResult | BoundariesImport | SurveyImportResult]:
     results = []
     for dataset, name in _FILES:
         path = folder / name
         results.append(import_file(con, dataset, path.read_bytes(), path.name))
         if dataset == "wards":
             registers.choose_authority(con, SAMPLE_AUTHORITY)
+    boundaries = SAMPLE_DIR / BOUNDARIES_FILE  # undated, so never moved
+    results.append(import_boundaries(con, boundaries.read_bytes(), boundaries.name))
     ids = [result.batch_id for result in results]
     with transaction(con):
         set_setting(con, _SETTING, ",".join(ids))
@@ -118,6 +123,7 @@ _SAMPLE_TABLES = [
     "councillors",
     "councillor_versions",
     "wards",
+    "ward_boundaries",
     "quarantine",
     "import_batches",
 ]

@@ -292,7 +292,7 @@ def write_sample(
     register = _councillors(rng, months_later)
     log = _incident_log(rng, register, incidents, months_later, excel=incident_format == "xlsx")
     paths = [out_dir / "wards.csv", out_dir / "councillor_register.csv", out_dir / f"incident_log.{incident_format}"]
-    _wards().to_csv(paths[0], index=False, lineterminator="\n")
+    ward_register().to_csv(paths[0], index=False, lineterminator="\n")
     register[list(REGISTER_HEADERS)].to_csv(paths[1], index=False, encoding="cp1252", lineterminator="\r\n")
     if incident_format == "xlsx":
         _write_xlsx(log, paths[2], later(_STAMP, months_later))
@@ -304,7 +304,7 @@ def write_sample(
 # --- registers ---------------------------------------------------------------------------------------------------
 
 
-def _wards() -> pd.DataFrame:
+def ward_register() -> pd.DataFrame:
     """The ONS lookup's four columns for Fernwick and a few wards of a neighbouring authority."""
     other_code, other_name, other_wards = _OTHER_LAD
     names = [name for name, _ in _WARDS] + list(other_wards)

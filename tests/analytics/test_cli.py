@@ -18,6 +18,7 @@ from analytics import audit, cli, clock, snapshot, store
 from analytics.cli import main
 from analytics.governance import accounts
 from tests.analytics.ingest.helpers import ROWS, csv_bytes
+from tests.builders import load_wards, ons_boundaries
 from tests.conftest import REPO
 
 SUMMARY_KEYS = {"batch_id", "rows_read", "inserted", "updated", "unchanged", "rejected", "warnings"}
@@ -130,11 +131,13 @@ def test_load_sample_fills_an_empty_database_once(capsys, db_path):
         "wards.csv",
         "councillor_register.csv",
         "incident_log.xlsx",
+        "ward_boundaries.geojson",
         "councillor_survey_2025.xlsx",
         "councillor_survey_2026.csv",
     ]
     assert lines[2]["inserted"] > 1000 and lines[2]["rejected"] == 5
-    assert [line["respondents"] for line in lines[3:]] == [38, 41]
+    assert lines[3]["stored"] == 20
+    assert [line["respondents"] for line in lines[4:]] == [38, 41]
     assert run(capsys, "load-sample", "--db", db_path)[1] == []
 
 
@@ -456,3 +459,20 @@ def test_an_endless_device_is_refused_without_reading_it_all(capsys, db_path):
     code, _, err = run(capsys, "import", "incidents", "/dev/zero", "--db", db_path)
     assert code == 2
     one_sentence(err)
+
+
+def test_import_boundaries_stores_the_wards_shapes_and_audits_it(capsys, db_path, tmp_path):
+    con = store.connect(db_path)
+    codes = load_wards(con, {"Abbey": 1, "Brook": 1})
+    con.close()
+    path = tmp_path / "Wards_BGC.geojson"
+    path.write_bytes(ons_boundaries(codes))
+    code, lines, err = run(capsys, "import-boundaries", path, "--db", db_path)
+    assert code == 0 and err == ""
+    assert lines == [{"wards_in_file": 2, "stored": 2, "not_in_register": 0}]
+    con = store.connect(db_path)
+    assert audit.entries(con, actions=(audit.IMPORTED,))["Which"].tolist()[0] == "Wards_BGC.geojson"
+    con.close()
+    path.write_text("not a map")
+    code, _, err = run(capsys, "import-boundaries", path, "--db", db_path)
+    assert code == 2 and err.startswith("error: The file is not GeoJSON or HexJSON")

@@ -81,11 +81,12 @@ def test_patterns_lead_with_the_ward_and_channel_that_carry_most(sample, expecte
     titles = [figure(app, index)["layout"]["title"]["text"] for index in range(len(app.get("plotly_chart")))]
     assert titles == [
         "Incidents per councillor in each ward",
+        "Incidents per councillor in each ward, on a map",
         "Incidents by ward and channel",
         "Incidents targeting a protected characteristic",
         "Incidents per councillor, by group of councillors",
     ]
-    assert sum(chart_values(figure(app, 1)["data"][0]["z"])) == expected["total"]
+    assert sum(chart_values(figure(app, 2)["data"][0]["z"])) == expected["total"]
     assert "fictional sample data" in text_of(app)
 
 

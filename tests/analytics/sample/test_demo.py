@@ -17,7 +17,7 @@ from tests.analytics.surveys.helpers import PLAIN as PLAIN_SURVEY
 
 def test_the_sample_council_loads_linked_and_labelled(con):
     results = demo.load_sample(con)
-    assert [result.rejected for result in results] == [0, 0, 5, 0, 0]
+    assert [getattr(result, "rejected", None) for result in results] == [0, 0, 5, None, 0, 0]  # None: the boundaries
     assert demo.sample_loaded(con)
     assert registers.chosen_authority(con) == "E07999901"
     unlinked = con.execute(
@@ -54,13 +54,14 @@ def test_the_sample_brings_two_survey_waves(con):
         "wards.csv",
         "councillor_register.csv",
         "incident_log.xlsx",
+        "ward_boundaries.geojson",
         "councillor_survey_2025.xlsx",
         "councillor_survey_2026.csv",
     ]
     assert survey_waves(con) == [("2025", "microsoft_forms", 38, 15), ("2026", "surveymonkey", 41, 15)]
     waves = {wave_id for (wave_id,) in con.execute("SELECT wave_id FROM survey_waves").fetchall()}
     assert set(demo.sample_waves(con)) == waves and not waves & set(demo.sample_batches(con))
-    assert len(demo.sample_batches(con)) == 3
+    assert len(demo.sample_batches(con)) == 4  # its three files and its wards' boundaries
     counts = store.table_counts(con)
     assert counts["survey_questions"] == 30 and counts["survey_answers"] > 79 * 10
 
@@ -90,7 +91,7 @@ def test_a_wave_label_the_council_already_uses_is_left_to_the_council(con):
 def test_the_sample_ends_in_the_latest_complete_month_with_its_rise_there(con, monkeypatch, today, latest_month):
     monkeypatch.setenv(clock.CLOCK_ENV, today)
     results = demo.load_sample(con)
-    assert [result.rejected for result in results] == [0, 0, 5, 0, 0]
+    assert [getattr(result, "rejected", None) for result in results] == [0, 0, 5, None, 0, 0]  # None: the boundaries
     last = con.execute("SELECT max(occurred_on) FROM incidents").fetchone()[0]
     assert f"{last:%B %Y}" == latest_month
     rises = {alert.concerns: alert for alert in current_alerts(con, clock.today()) if alert.kind == "unusual rise"}
@@ -126,3 +127,11 @@ def test_loaded_on_any_day_the_sample_reads_as_it_did_on_the_day_it_was_designed
     assert moved == designed
     assert [indicator.value for indicator in designed[0]][:1] != [None]  # statement 1 has councillors to count
     assert any(escalation for *_, escalation in designed[1])
+
+
+def test_the_sample_brings_a_boundary_for_each_of_its_wards_and_takes_them_when_removed(con):
+    demo.load_sample(con)
+    with_boundary = "SELECT count(*) FROM ward_boundaries JOIN wards USING (ward_code) WHERE authority_code = ?"
+    assert con.execute(with_boundary, ["E07999901"]).fetchone()[0] == 20
+    demo.remove_sample(con)
+    assert con.execute("SELECT count(*) FROM ward_boundaries").fetchone()[0] == 0
