@@ -29,6 +29,7 @@ from analytics.incidents.facts import RESPONSES
 from analytics.incidents.filters import IncidentFilter
 from analytics.ingest.datasets import INCIDENTS
 from analytics.ingest.dates import display
+from analytics.ingest.labels import labelled_columns
 
 SORTS = {
     "newest first": "occurred_on DESC, incident_key",
@@ -187,24 +188,25 @@ def incident_detail_for(con: duckdb.DuckDBPyConnection, user: User, incident_key
 
 
 def _export_column(name: str, kind: str) -> str:
-    """A stored field written as the import reads it back."""
-    if kind == "date":
-        return f"strftime({name}, '%d/%m/%Y') AS {name}"
+    """A stored field written as the import reads it back: dates stay dates (a date cell in a workbook)."""
     if kind == "several":
-        return f"nullif(array_to_string({name}, '; '), '') AS {name}"
+        return f"nullif(array_to_string(list_transform({name}, lambda v: upper(v[1]) || v[2:]), '; '), '') AS {name}"
     if kind == "yes_no":
-        return f"{_YES_NO.format(name)} AS {name}"
+        return f"CASE WHEN {name} THEN 'Yes' WHEN NOT {name} THEN 'No' END AS {name}"
+    if kind == "one":
+        return f"upper({name}[1]) || {name}[2:] AS {name}"
     return name
 
 
 def export_rows(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> pd.DataFrame:
-    """Every filtered incident in the data contract's columns, ready to download and to import again unchanged.
+    """Every filtered incident in the data contract's columns, headed in the council's words, ready to download and
+    to import again unchanged.
 
-    threat_level is the level the council recorded (blank when none was); threat_derived is the level the
-    triage rules give an incident with none recorded (blank otherwise). The import does not read threat_derived,
+    Threat level is the level the council recorded (blank when none was); Threat level (derived) is the level the
+    triage rules give an incident with none recorded (blank otherwise). The import does not read the derived one,
     so a derived level never comes back as a recorded one.
     """
-    return _export(con, incident_filter).drop(columns=list(_EXPORT_KEYS))
+    return labelled_columns(_export(con, incident_filter).drop(columns=list(_EXPORT_KEYS)))
 
 
 _EXPORT_KEYS = ("perpetrator_key", "councillor_key")  # read to shape an export for a user, never written out
@@ -214,7 +216,7 @@ def _export(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> 
     columns = ", ".join(_export_column(field.name, field.kind) for field in INCIDENTS.fields)
     condition, parameters = incident_filter.where()
     return con.execute(
-        f"""SELECT {columns}, CASE WHEN threat_derived THEN threat END AS threat_derived, {", ".join(_EXPORT_KEYS)}
+        f"""SELECT {columns}, CASE WHEN threat_derived THEN upper(threat[1]) || threat[2:] END AS threat_derived, {", ".join(_EXPORT_KEYS)}
             FROM incident_facts WHERE {condition} ORDER BY {_EXPORT_ORDER}""",
         parameters,
     ).df()
@@ -235,7 +237,7 @@ def export_rows_for(con: duckdb.DuckDBPyConnection, user: User, incident_filter:
         rows["perpetrator_ref"] = perpetrators_shown(con, user, rows["perpetrator_key"])
     if not user.may(DESCRIPTIONS):
         rows = _own_descriptions(user, rows)
-    return rows.drop(columns=list(_EXPORT_KEYS))
+    return labelled_columns(rows.drop(columns=list(_EXPORT_KEYS)))
 
 
 def _own_descriptions(user: User, rows: pd.DataFrame) -> pd.DataFrame:

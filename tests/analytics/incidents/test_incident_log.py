@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date
 
 import openpyxl
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -233,21 +234,29 @@ def test_detail_of_an_unknown_incident_is_none(council):
     assert incident_detail(council, "ref:NOPE") is None
 
 
-def test_export_uses_the_contract_names_and_the_import_forms(council):
+def test_export_is_headed_in_the_councils_words_with_real_dates_and_sentence_case(council):
     rows = export_rows(council, IncidentFilter())
-    assert list(rows.columns) == [field.name for field in INCIDENTS.fields] + ["threat_derived"]
+    assert list(rows.columns) == [field.label for field in INCIDENTS.fields] + ["Threat level (derived)"]
     assert len(rows) == 6
-    by_ref = rows.set_index("incident_ref")
-    assert by_ref.loc["INC-3", "occurred_on"] == "20/09/2025"
-    assert by_ref.loc["INC-3", "reported_to_police"] == "yes" and by_ref.loc["INC-1", "reported_to_police"] == "no"
-    assert by_ref.loc["INC-4", "abuse_types"] == "verbal abuse; misinformation or defamation"
-    assert by_ref.loc["INC-2", "council_action"] == "warning letter; security provided"
-    assert by_ref.loc["INC-1", "threat_level"] == "high" and by_ref.isna().loc["INC-1", "threat_derived"]
-    assert by_ref.isna().loc["INC-2", "threat_level"] and by_ref.loc["INC-2", "threat_derived"] == "critical"
+    by_ref = rows.set_index("Reference")
+    assert by_ref.loc["INC-3", "Date of incident"] == pd.Timestamp(2025, 9, 20)
+    assert by_ref.loc["INC-3", "Reported to police"] == "Yes" and by_ref.loc["INC-1", "Reported to police"] == "No"
+    assert by_ref.loc["INC-4", "Type of abuse"] == "Verbal abuse; Misinformation or defamation"
+    assert by_ref.loc["INC-2", "Action taken"] == "Warning letter; Security provided"
+    assert by_ref.loc["INC-1", "Threat level"] == "High" and by_ref.isna().loc["INC-1", "Threat level (derived)"]
+    assert by_ref.isna().loc["INC-2", "Threat level"] and by_ref.loc["INC-2", "Threat level (derived)"] == "Critical"
+
+
+def test_an_exported_workbook_holds_real_dates(council):
+    sheet = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(export_rows(council, IncidentFilter())))).active
+    headers = [cell.value for cell in sheet[1]]
+    day = sheet.cell(row=2, column=headers.index("Date of incident") + 1)
+    assert day.is_date and day.number_format == "dd/mm/yyyy"
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", f"A1:R{sheet.max_row}")
 
 
 def test_export_follows_the_filter(council):
-    assert export_rows(council, IncidentFilter(channels=("email",)))["incident_ref"].tolist() == ["INC-1", "INC-4"]
+    assert export_rows(council, IncidentFilter(channels=("email",)))["Reference"].tolist() == ["INC-1", "INC-4"]
 
 
 @pytest.mark.parametrize(("write", "name"), [(to_csv_bytes, "log.csv"), (to_excel_bytes, "log.xlsx")])
@@ -272,7 +281,7 @@ def test_a_description_that_looks_like_a_formula_is_exported_as_text(council):
     rows = export_rows(council, IncidentFilter(abuse_types=("other",)))
     assert to_csv_bytes(rows).decode("utf-8-sig").count("\"'=HYPERLINK") == 1
     sheet = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(rows))).active
-    description = [cell.value for cell in sheet[1]].index("description") + 1
+    description = [cell.value for cell in sheet[1]].index("Description") + 1
     cell = sheet.cell(row=2, column=description)
     assert cell.data_type == "s" and cell.quotePrefix and cell.value == formula
 
