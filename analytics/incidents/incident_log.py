@@ -216,7 +216,9 @@ def _export(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> 
     columns = ", ".join(_export_column(field.name, field.kind) for field in INCIDENTS.fields)
     condition, parameters = incident_filter.where()
     return con.execute(
-        f"""SELECT {columns}, CASE WHEN threat_derived THEN upper(threat[1]) || threat[2:] END AS threat_derived, {", ".join(_EXPORT_KEYS)}
+        f"""SELECT {columns},
+                   CASE WHEN threat_derived THEN upper(threat[1]) || threat[2:] END AS threat_derived,
+                   {", ".join(_EXPORT_KEYS)}
             FROM incident_facts WHERE {condition} ORDER BY {_EXPORT_ORDER}""",
         parameters,
     ).df()
