@@ -471,9 +471,7 @@ def export_excel(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: l
             ["Improvement actions"],
             ["Action", "Owner", "Due date", "Statement"],
         ]
-        rows += [
-            [action, owner or "", due, statement or "Whole section"] for action, owner, due, statement in actions
-        ]
+        rows += [[action, owner or "", due, statement or "Whole section"] for action, owner, due, statement in actions]
         rows += [[], ["Scale"]] + [[f"{p.score}: {p.label}", p.description] for p in section.scale]
         for number, row in enumerate(rows, start=1):
             for column, value in enumerate(row, start=1):
