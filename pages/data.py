@@ -5,10 +5,11 @@ import streamlit as st
 from analytics import audit
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.governance.access import IMPORTS
+from analytics.ingest import labels
 from analytics.ingest.batches import list_batches, rejected_rows
 from analytics.sample import demo
 from analytics.text import cut
-from pages.common import EXCEL, current_user, download, open_page
+from pages.common import EXCEL, current_user, download, open_page, table
 
 con = open_page("data")
 st.title("What has been imported?")
@@ -43,8 +44,9 @@ st.markdown(
 shown = batches.assign(
     imported_at=batches["imported_at"].dt.strftime("%d/%m/%Y %H:%M"),
     sheet=batches["sheet"].fillna(""),
+    dataset=batches["dataset"].map(labels.category),
 )
-st.dataframe(
+table(
     shown.drop(columns=["warnings"]).rename(
         columns={
             "batch_id": "Batch",
@@ -59,6 +61,7 @@ st.dataframe(
             "rejected": "Kept aside",
         }
     ),
+    {},
     hide_index=True,
 )
 
@@ -74,7 +77,7 @@ labels = {
 }
 batch_id = st.selectbox("Import", list(labels), format_func=lambda batch: cut(labels[batch]), key="batch")
 rows = rejected_rows(con, batch_id)
-st.dataframe(rows, hide_index=True)
+table(rows, {}, hide_index=True)
 stem = f"rejected-rows-{batch_id}"
 what = f"rejected rows of {labels[batch_id]}"
 left, right = st.columns(2)

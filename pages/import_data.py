@@ -13,7 +13,7 @@ from analytics.ingest.reading import sheet_names
 from analytics.sample import demo
 from analytics.surveys.surveys import TOOLS, import_survey
 from analytics.text import SENTENCE, cut
-from pages.common import as_written, current_user, open_page, refusals_shown
+from pages.common import as_written, current_user, open_page, refusals_shown, table
 
 KINDS = {
     "incidents": "Incident log",
@@ -176,10 +176,11 @@ if rejected:
         f"These {rejected:,} rows will be kept aside with the reason, so nothing is lost: after importing you can "
         "download them from **Imports and rejected rows**, correct them and import them again."
     )
-    st.dataframe(
+    table(
         prepared.rejected.head(PREVIEW_ROWS).rename(
             columns={"reasons": "Why it cannot be imported", "source_row": "Row"}
         ),
+        {},
         hide_index=True,
     )
 

@@ -6,6 +6,8 @@ import streamlit as st
 from analytics.governance import privacy
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.trends import SPLITS, biggest_rises, counts_over_time, latest_year_on_previous
+from analytics.ingest import labels
+from analytics.ingest.labels import labelled_columns
 from pages import charts
 from pages.common import chart_with_numbers, hidden_note, no_match_notice, open_analysis_page, stop_while_log_empty
 
@@ -37,9 +39,17 @@ st.markdown(privacy.year_on_year_sentence(user, *lead))
 
 left, right = st.columns(2)
 period = left.segmented_control(
-    "Count by", ["month", "quarter"], default="month", required=True, key="period_size", bind="query-params"
+    "Count by",
+    ["month", "quarter"],
+    default="month",
+    required=True,
+    format_func=labels.category,
+    key="period_size",
+    bind="query-params",
 )
-split_choice = right.selectbox("Split by", [NO_SPLIT, *SPLITS], key="split", bind="query-params")
+split_choice = right.selectbox(
+    "Split by", [NO_SPLIT, *SPLITS], format_func=labels.category, key="split", bind="query-params"
+)
 split = None if split_choice == NO_SPLIT else split_choice
 frame = _trend(con, version, chosen, period, split)
 if frame.empty:
@@ -51,17 +61,8 @@ chart_with_numbers(
     charts.trend(shown.frame, period, split),
     shown.marked()
     .assign(period=frame["period"].dt.strftime("%B %Y" if period == "month" else "%m/%Y"))
-    .rename(
-        columns={
-            "period": period.capitalize(),
-            "category": split or "",
-            "incidents": "Incidents",
-            "rolling_average": "Rolling average",
-            "year_before": "A year before",
-            "change_on_year_pct": "Change on a year (%)",
-            "complete": "Complete",
-        }
-    ),
+    .pipe(labelled_columns)
+    .rename(columns={"Period": period.capitalize(), "Category": labels.category(split or "")}),
     key="chart_trend",
 )
 hidden_note(shown.note)
@@ -69,5 +70,5 @@ if not frame["complete"].all():
     st.caption(f"The latest {period} is still under way, so its count will rise.")
 st.caption(
     "The line is the average of the last 3 months (or 4 quarters). 'A year before' is the same period a year "
-    "earlier; the change is shown where there were incidents then."
+    f"earlier; the change is shown where there were incidents then. {labels.GLOSSES['Complete']}"
 )

@@ -29,7 +29,7 @@ from analytics.incidents.facts import RESPONSES
 from analytics.incidents.filters import IncidentFilter
 from analytics.ingest.datasets import INCIDENTS
 from analytics.ingest.dates import display
-from analytics.ingest.labels import labelled_columns
+from analytics.ingest.labels import DERIVED, labelled_columns
 
 SORTS = {
     "newest first": "occurred_on DESC, incident_key",
@@ -39,19 +39,30 @@ SORTS = {
 EXCEL_MAX_ROWS = 1_048_575  # a worksheet's rows, less the header
 RELATED_MONTHS = 12  # how far back "related incidents" look
 
-_YES_NO = "CASE WHEN {0} THEN 'yes' WHEN NOT {0} THEN 'no' END"
+_YES_NO = "CASE WHEN {0} THEN 'Yes' WHEN NOT {0} THEN 'No' END"
+
+
+def _sentence_case(value: str) -> str:
+    """SQL for a value list's word in sentence case, as analytics.ingest.labels.category writes it."""
+    return f"upper({value}[1]) || {value}[2:]"
+
+
+def _each_in_sentence_case(values: str) -> str:
+    """SQL for several of a value list's words, each in sentence case, joined with '; '."""
+    return f"array_to_string(list_transform({values}, lambda v: {_sentence_case('v')}), '; ')"
+
 
 _PAGE_COLUMNS = f"""
     incident_ref AS ref,
     occurred_on AS date,
     councillor,
     ward,
-    channel,
-    array_to_string(abuse_types, '; ') AS abuse_types,
-    array_to_string(protected_characteristics, '; ') AS characteristics,
-    threat || CASE WHEN threat_derived THEN ' (derived)' ELSE '' END AS threat,
-    coalesce({_YES_NO.format("reported_to_police")}, 'not recorded') AS reported_to_police,
-    status,
+    {_sentence_case("channel")} AS channel,
+    {_each_in_sentence_case("abuse_types")} AS abuse_types,
+    {_each_in_sentence_case("protected_characteristics")} AS characteristics,
+    {_sentence_case("threat")} || CASE WHEN threat_derived THEN ' {DERIVED}' ELSE '' END AS threat,
+    coalesce({_YES_NO.format("reported_to_police")}, 'Not recorded') AS reported_to_police,
+    {_sentence_case("status")} AS status,
     incident_key
 """
 
@@ -190,11 +201,11 @@ def incident_detail_for(con: duckdb.DuckDBPyConnection, user: User, incident_key
 def _export_column(name: str, kind: str) -> str:
     """A stored field written as the import reads it back: dates stay dates (a date cell in a workbook)."""
     if kind == "several":
-        return f"nullif(array_to_string(list_transform({name}, lambda v: upper(v[1]) || v[2:]), '; '), '') AS {name}"
+        return f"nullif({_each_in_sentence_case(name)}, '') AS {name}"
     if kind == "yes_no":
-        return f"CASE WHEN {name} THEN 'Yes' WHEN NOT {name} THEN 'No' END AS {name}"
+        return f"{_YES_NO.format(name)} AS {name}"
     if kind == "one":
-        return f"upper({name}[1]) || {name}[2:] AS {name}"
+        return f"{_sentence_case(name)} AS {name}"
     return name
 
 
@@ -217,7 +228,7 @@ def _export(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> 
     condition, parameters = incident_filter.where()
     return con.execute(
         f"""SELECT {columns},
-                   CASE WHEN threat_derived THEN upper(threat[1]) || threat[2:] END AS threat_derived,
+                   CASE WHEN threat_derived THEN {_sentence_case("threat")} END AS threat_derived,
                    {", ".join(_EXPORT_KEYS)}
             FROM incident_facts WHERE {condition} ORDER BY {_EXPORT_ORDER}""",
         parameters,

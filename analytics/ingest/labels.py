@@ -15,8 +15,8 @@ from analytics.ingest.datasets import DATASETS
 
 DERIVED = "(derived)"
 GLOSSES = {
-    DERIVED: "(derived): no threat level was recorded, so the triage rules gave this one",
-    "Complete": "Complete: every indicator in the section has a score",
+    DERIVED: "'(derived)': no threat level was recorded, so the level shown is the one the triage rules give.",
+    "Complete": "'Complete' says whether the month or quarter is over: the latest is still under way.",
 }
 
 _FIELDS = {field.name: field.label for dataset in DATASETS.values() for field in dataset.fields}
@@ -28,6 +28,9 @@ _WORKED_OUT = {
     "abuse_type": "Type of abuse",
     "characteristic": "Protected characteristic",
     "rolling_average": "Rolling average",
+    "year_before": "A year before",
+    "change_on_year_pct": "Change on a year (%)",
+    "complete": "Complete",
     "locked_until": "Locked until",
     "last_signed_in": "Last signed in",
 }
@@ -87,6 +90,13 @@ def category(value: object) -> str:
         return ""
     text = str(value)
     return text[:1].upper() + text[1:]
+
+
+def categories(value: object) -> str:
+    """Several of a value list's words, written "a; b" or as a list, each in sentence case."""
+    if isinstance(value, list | tuple):
+        return "; ".join(category(item) for item in value)
+    return "; ".join(category(item) for item in category(value).split("; ")) if category(value) else ""
 
 
 def yes_no(value: object) -> str:

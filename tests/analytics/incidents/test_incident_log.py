@@ -178,14 +178,14 @@ def test_page_count():
     assert [page_count(total, 50) for total in (0, 1, 50, 51, 412)] == [1, 1, 1, 2, 9]
 
 
-def test_page_shows_the_log_as_read(council):
+def test_page_shows_the_log_as_read_in_sentence_case(council):
     row = incident_page(council, IncidentFilter(characteristics=("race",)), page=1).iloc[0]
     assert row["date"].date() == date(2025, 9, 20)
-    assert (row["councillor"], row["ward"], row["channel"]) == ("Bob Brook", "Brook", "in person")
-    assert (row["characteristics"], row["threat"], row["reported_to_police"]) == ("race", "medium (derived)", "yes")
+    assert (row["councillor"], row["ward"], row["channel"]) == ("Bob Brook", "Brook", "In person")
+    assert (row["characteristics"], row["threat"], row["reported_to_police"]) == ("Race", "Medium (derived)", "Yes")
     many = incident_page(council, IncidentFilter(start=date(2026, 1, 15), end=date(2026, 1, 15)), page=1).iloc[0]
-    assert (many["abuse_types"], many["threat"]) == ("verbal abuse; misinformation or defamation", "medium")
-    assert many["reported_to_police"] == "not recorded"
+    assert (many["abuse_types"], many["threat"]) == ("Verbal abuse; Misinformation or defamation", "Medium")
+    assert many["reported_to_police"] == "Not recorded"
 
 
 @pytest.mark.parametrize(

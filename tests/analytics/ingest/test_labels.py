@@ -36,10 +36,20 @@ def test_every_category_reads_in_sentence_case():
     assert [labels.category(value) for value in CHANNELS][:2] == ["In person", "Ward surgery"]
 
 
+def test_several_categories_each_read_in_sentence_case():
+    assert labels.categories("verbal abuse; intimidation") == "Verbal abuse; Intimidation"
+    assert labels.categories(["email", "phone"]) == "Email; Phone"
+    assert labels.categories(None) == ""
+
+
+def test_the_survey_measures_read_as_different_words():
+    assert len({labels.label(name) for name in SUGGESTION_ORDER}) == len(SUGGESTION_ORDER)
+
+
 def test_yes_or_no_reads_as_a_person_writes_it():
     assert [labels.yes_no(value) for value in (True, False, None, pd.NA, "yes")] == ["Yes", "No", "", "", "Yes"]
 
 
 def test_a_word_that_needs_one_has_a_gloss():
-    assert labels.GLOSSES["Complete"].startswith("Complete: ")
-    assert labels.GLOSSES["(derived)"].startswith("(derived): ")
+    assert labels.GLOSSES["Complete"].startswith("'Complete' says whether the month or quarter is over")
+    assert labels.GLOSSES["(derived)"].startswith("'(derived)': no threat level was recorded")
