@@ -1,6 +1,7 @@
 """Trends: is abuse getting worse?"""
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from analytics.governance import privacy
@@ -26,6 +27,15 @@ def _year_on_year(_con: duckdb.DuckDBPyConnection, version: str, chosen: Inciden
         return None
     rises = {split: biggest_rises(_con, chosen, comparison, split, top=1) for split in ("channel", "ward")}
     return comparison, rises["channel"], rises["ward"]
+
+
+def _month(start) -> str:
+    return f"{start:%B %Y}"
+
+
+def _quarter(start) -> str:
+    """A quarter as a person says it: January to March 2025."""
+    return f"{start:%B} to {start + pd.DateOffset(months=2):%B %Y}"
 
 
 page = open_analysis_page("trends", "Is abuse getting worse?")
@@ -57,12 +67,12 @@ if frame.empty:
     st.stop()
 shown = privacy.trend_shown(user, frame, _trend(con, version, chosen.over_all_dates(), period, split), split)
 
+numbers = shown.marked().assign(period=frame["period"].map(_month if period == "month" else _quarter))
 chart_with_numbers(
     charts.trend(shown.frame, period, split),
-    shown.marked()
-    .assign(period=frame["period"].dt.strftime("%B %Y" if period == "month" else "%m/%Y"))
-    .pipe(labelled_columns)
-    .rename(columns={"Period": period.capitalize(), "Category": labels.category(split or "")}),
+    labelled_columns(numbers if split else numbers.drop(columns="category")).rename(
+        columns={"Period": period.capitalize(), "Category": labels.category(split or "")}
+    ),
     key="chart_trend",
 )
 hidden_note(shown.note)
