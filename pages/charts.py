@@ -9,6 +9,8 @@ is always pale blue); counts on a grid use one sequential blue scale; anything g
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -23,6 +25,8 @@ SEQUENTIAL = "Blues"
 OTHERS = "all others"
 MOST_SHOWN = 6  # categories drawn by name in a split chart; the rest are added up as 'all others'
 _MARGIN = {"t": 60, "l": 10, "r": 10, "b": 10}
+TITLE_LINE = 70  # characters of a title on one line: a chart in the page's width holds about this many
+_TITLE_LINE_HEIGHT = 22  # pixels each further line of a title takes
 
 
 def _colours_for(values: list[str]) -> dict[str, str]:
@@ -60,7 +64,11 @@ def labelled(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 
 def _layout(figure: go.Figure) -> go.Figure:
-    figure.update_layout(margin=_MARGIN, legend_title_text="")
+    """The app's margins, and a title longer than a line wrapped, with room above the plot for each line, so no
+    title is cut off at the chart's edge."""
+    lines = textwrap.wrap(figure.layout.title.text or "", TITLE_LINE, break_long_words=False) or [""]
+    margin = _MARGIN | {"t": _MARGIN["t"] + _TITLE_LINE_HEIGHT * (len(lines) - 1)}
+    figure.update_layout(margin=margin, legend_title_text="", title_text="<br>".join(lines))
     return figure
 
 

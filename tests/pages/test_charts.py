@@ -30,3 +30,13 @@ def test_a_councils_few_wards_are_all_drawn():
     figure = charts.ward_rates(rates)
     assert len(figure.data[0].y) == 23
     assert figure.layout.title.text == "Incidents per councillor in each ward"
+
+
+def test_a_long_question_as_a_title_is_wrapped_onto_lines_a_chart_can_hold():
+    question = "How often, in the last twelve months, have you felt at risk of harm in your role as a councillor?"
+    counts = pd.DataFrame({"answer": ["Never", "Often"], "count": [3, 7], "percent": [30.0, 70.0]})
+    figure = charts.answer_shares(counts, question, "% of respondents")
+    lines = figure.layout.title.text.split("<br>")
+    assert len(lines) == 2 and all(len(line) <= charts.TITLE_LINE for line in lines)
+    assert " ".join(lines) == question
+    assert figure.layout.margin.t > 60  # room above the plot for the second line

@@ -40,8 +40,9 @@ def choose(app, questions: dict[str, str], text: str):
 
 
 def charts(app) -> dict[str, dict]:
+    """The page's charts by their titles as a person reads them (a long title is wrapped onto lines)."""
     figures = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-    return {figure["layout"]["title"]["text"]: figure for figure in figures}
+    return {figure["layout"]["title"]["text"].replace("<br>", " "): figure for figure in figures}
 
 
 def lead(app) -> str:
