@@ -152,7 +152,7 @@ def write_frame(sheet: Worksheet, frame: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"
     if len(frame.columns):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
-    for column, cells in enumerate(sheet.iter_cols(max_row=_MEASURED_ROWS + 1), start=1):
+    for column, cells in enumerate(sheet.iter_cols(max_row=min(sheet.max_row, _MEASURED_ROWS + 1)), start=1):
         widest = max((_shown_width(cell.value) for cell in cells if cell.value is not None), default=0)
         sheet.column_dimensions[get_column_letter(column)].width = min(max(widest + 2, NARROWEST), WIDEST)
 

@@ -29,7 +29,7 @@ from analytics.incidents.facts import RESPONSES
 from analytics.incidents.filters import IncidentFilter
 from analytics.ingest.datasets import INCIDENTS
 from analytics.ingest.dates import display
-from analytics.ingest.labels import DERIVED, labelled_columns
+from analytics.ingest.labels import DERIVED, categories, labelled_columns, yes_no
 
 SORTS = {
     "newest first": "occurred_on DESC, incident_key",
@@ -267,13 +267,14 @@ FIELD_LABELS = {
 
 
 def as_text(value) -> str | None:
-    """A field as the pages and the meeting pack write it: UK dates, lists joined, yes/no; None when not recorded."""
+    """A field as the pages and the meeting pack write it: UK dates, a list's words joined in sentence case, Yes or
+    No; None when not recorded."""
     if value is None:
         return None
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no(value)
     if isinstance(value, (date, pd.Timestamp)):
         return display(value)
     if isinstance(value, list):
-        return "; ".join(value) or None
+        return categories(value) or None
     return str(value)

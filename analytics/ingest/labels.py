@@ -9,11 +9,14 @@ and the columns the dashboard works out take theirs here. Categories are the val
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analytics.ingest.datasets import DATASETS
 
 DERIVED = "(derived)"
+_ACRONYM = re.compile(r"\b(cctv|pvp)\b")  # the value lists' abbreviations, written in capitals
 GLOSSES = {
     DERIVED: "'(derived)': no threat level was recorded, so the level shown is the one the triage rules give.",
     "Complete": "'Complete' says whether the month or quarter is over: the latest is still under way.",
@@ -85,10 +88,11 @@ def labelled_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def category(value: object) -> str:
-    """A value list's word in sentence case ("social media" is "Social media"); a missing one is blank."""
+    """A value list's word in sentence case ("social media" is "Social media", "cctv" is "CCTV"); a missing one is
+    blank."""
     if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
         return ""
-    text = str(value)
+    text = _ACRONYM.sub(lambda word: word.group().upper(), str(value))
     return text[:1].upper() + text[1:]
 
 

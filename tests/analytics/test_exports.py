@@ -249,3 +249,8 @@ def test_a_workbook_opens_with_its_header_frozen_and_filtered_and_its_columns_fi
     assert widths[0] >= len("Castle Hill and Riverside")
     assert widths[1] == 60  # a long text wraps in a bounded column rather than running off the screen
     assert 8 <= widths[2] < widths[0]
+
+
+def test_a_workbook_holds_only_the_rows_written():
+    sheet = _workbook(pd.DataFrame({"Ward": ["Abbey"]}))
+    assert sheet.max_row == 2

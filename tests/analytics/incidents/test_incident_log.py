@@ -15,6 +15,7 @@ from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import (
     SORTS,
+    as_text,
     count_derived_threats,
     count_incidents,
     export_rows,
@@ -335,3 +336,9 @@ def test_another_condition_never_adds_incidents(shared_council, data, incident_f
     tighter = data.draw(narrower(incident_filter))
     assert count_incidents(shared_council, tighter) <= count_incidents(shared_council, incident_filter)
     assert len(export_rows(shared_council, tighter)) == count_incidents(shared_council, tighter)
+
+
+def test_a_field_is_written_as_the_screen_and_the_meeting_pack_write_it():
+    assert [as_text(True), as_text(False), as_text(None)] == ["Yes", "No", None]
+    assert as_text(["verbal abuse", "intimidation"]) == "Verbal abuse; Intimidation"
+    assert as_text([]) is None and as_text(date(2025, 4, 3)) == "3 April 2025"

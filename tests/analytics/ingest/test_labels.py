@@ -31,6 +31,7 @@ def test_columns_are_renamed_and_a_name_it_does_not_know_reads_in_sentence_case(
 def test_every_category_reads_in_sentence_case():
     assert labels.category("social media") == "Social media"
     assert labels.category("at home / doorstep") == "At home / doorstep"
+    assert labels.category("cctv or video doorbell") == "CCTV or video doorbell"
     assert all(labels.category(value)[0].isupper() for values in VALUE_LISTS.values() for value in values)
     assert labels.category(None) == "" and labels.category(float("nan")) == ""
     assert [labels.category(value) for value in CHANNELS][:2] == ["In person", "Ward surgery"]
