@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Control and format characters, spaces and separators (Unicode categories Cc, Cf, Zs, Zl, Zp) and the blank
@@ -34,6 +35,10 @@ _FORMULA = re.compile(f"'*(?:[\t\r]|[{_INVISIBLE}]*[{_SIGNS}])")
 # Characters a workbook cannot hold as they are, and text Excel would read as one of its _xHHHH_ escapes.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 EXCEL_CELL_LIMIT = 32_767  # characters Excel holds in one cell
+DATE_FORMAT = "dd/mm/yyyy"  # a date cell as a UK reader writes it: 03/04/2025
+DATE_TIME_FORMAT = "dd/mm/yyyy hh:mm"
+WIDEST, NARROWEST = 60, 8  # a column's width in characters, fitted to what it holds between these
+_MEASURED_ROWS = 1_000  # a column's width is fitted to its header and this many cells
 
 
 def looks_like_formula(text: str) -> bool:
@@ -93,7 +98,8 @@ def _excel_text(text: str) -> str:
 
 
 def write_cell(sheet: Worksheet, row: int, column: int, value: object):
-    """Write one value: text always as text (quote-prefixed when it looks like a formula), anything else as is.
+    """Write one value: text always as text (quote-prefixed when it looks like a formula), a date as a date cell
+    shown the UK way (with its time when it has one), yes/no as Yes or No, a number as a number.
 
     An apostrophe of the text's own in front of a formula is doubled, so the import (which takes one off, as it
     must for a CSV file) gives back what was written.
@@ -102,9 +108,11 @@ def write_cell(sheet: Worksheet, row: int, column: int, value: object):
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return cell
     if isinstance(value, pd.Timestamp | datetime | date):
-        cell.value = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+        _write_date(cell, value)
         return cell
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool):
+        value = "Yes" if value else "No"
+    if isinstance(value, int | float):
         cell.value = value
         return cell
     text = str(value)
@@ -116,13 +124,37 @@ def write_cell(sheet: Worksheet, row: int, column: int, value: object):
     return cell
 
 
+def _write_date(cell, value: pd.Timestamp | datetime | date) -> None:
+    moment = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+    if isinstance(moment, datetime) and moment.time() == datetime.min.time():
+        moment = moment.date()  # a day read from the database as midnight is still a day
+    cell.value = moment
+    cell.number_format = DATE_TIME_FORMAT if isinstance(moment, datetime) else DATE_FORMAT
+
+
+def _shown_width(value: object) -> int:
+    if isinstance(value, datetime):
+        return len("00/00/0000 00:00")
+    if isinstance(value, date):
+        return len("00/00/0000")
+    longest_line = max(str(value).splitlines() or [""], key=len)
+    return len(longest_line)
+
+
 def write_frame(sheet: Worksheet, frame: pd.DataFrame) -> None:
-    """The header row, then a row a record, every cell through `write_cell`."""
+    """The header row, bold, frozen and filtered, then a row a record, every cell through `write_cell`; each
+    column as wide as what it holds, within bounds, so the sheet opens readable in a meeting."""
     for column, header in enumerate(frame.columns, start=1):
         write_cell(sheet, 1, column, str(header)).font = Font(bold=True)
     for row, record in enumerate(frame.itertuples(index=False), start=2):
         for column, value in enumerate(record, start=1):
             write_cell(sheet, row, column, value.item() if isinstance(value, np.generic) else value)
+    sheet.freeze_panes = "A2"
+    if len(frame.columns):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    for column, cells in enumerate(sheet.iter_cols(max_row=min(sheet.max_row, _MEASURED_ROWS + 1)), start=1):
+        widest = max((_shown_width(cell.value) for cell in cells if cell.value is not None), default=0)
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(widest + 2, NARROWEST), WIDEST)
 
 
 def to_excel_bytes(frame: pd.DataFrame, sheet: str = "Data") -> bytes:

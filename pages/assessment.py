@@ -22,6 +22,7 @@ from pages.common import (
     mark_done_form,
     open_page,
     refusals_shown,
+    table,
 )
 
 _SAVED_KEY = "assessment_saved_message"
@@ -152,11 +153,11 @@ def _history(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section])
             key="chart_assessment_history",
         )
     statements = assessment.statement_history(con)
-    table = statements.assign(date=statements["assessed_on"].map(lambda day: f"{day:%d/%m/%Y}")).pivot_table(
+    scores = statements.assign(date=statements["assessed_on"].map(lambda day: f"{day:%d/%m/%Y}")).pivot_table(
         index="statement", columns="date", values="score", aggfunc="last", sort=False
     )
     st.markdown("Each statement's score at each assessment (0 not addressed, 1 partial, 2 comprehensive)")
-    st.dataframe(table.reset_index().rename(columns={"statement": "Statement"}), hide_index=True)
+    st.dataframe(scores.reset_index().rename(columns={"statement": "Statement"}), hide_index=True)
 
     st.subheader("What changed since the previous assessment")
     latest = history["assessment_id"].iloc[-1]
@@ -184,7 +185,7 @@ def _actions(con: duckdb.DuckDBPyConnection) -> None:
             "From the assessment of": actions["assessed_on"].map(display),
         }
     )
-    st.dataframe(shown, hide_index=True)
+    table(shown, {}, hide_index=True)
     labels = {
         row.action_id: f"{cut(row.action, SENTENCE)}"
         + (f" (due {display(row.due_on)})" if pd.notna(row.due_on) else "")

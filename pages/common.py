@@ -20,7 +20,7 @@ from analytics.governance.access import User
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import FIELD_LABELS, as_text
 from analytics.incidents.incidents import date_extent, log_has_incidents, ward_names
-from analytics.ingest import batches
+from analytics.ingest import batches, labels
 from analytics.ingest.vocabulary import ABUSE_TYPES, CHANNELS, PROTECTED_CHARACTERISTICS
 from analytics.sample import demo
 from pages import charts
@@ -281,15 +281,55 @@ def chart_with_numbers(figure, numbers, key: str) -> None:
         return
     st.plotly_chart(figure, key=key)
     with st.expander("Show the numbers behind this chart"):
-        st.dataframe(numbers, hide_index=True)
+        table(numbers, {}, hide_index=True)
 
 
 def table(frame: pd.DataFrame, column_config: dict, **options):
-    """`st.dataframe` of only what the user may see. Streamlit sends a column hidden by `column_config` to the browser
-    all the same, so a column configured as None (a key the page needs, not the user) is dropped here instead."""
+    """`st.dataframe` of only what the user may see, written as the screen writes it (`_as_on_screen`). Streamlit
+    sends a column hidden by `column_config` to the browser all the same, so a column configured as None (a key the
+    page needs, not the user) is dropped here instead. A value not recorded is a blank cell, never "None"."""
     hidden = [name for name, config in column_config.items() if config is None]
     shown = {name: config for name, config in column_config.items() if config is not None}
-    return st.dataframe(frame.drop(columns=hidden, errors="ignore"), column_config=shown, **options)
+    frame, formats = _as_on_screen(frame.drop(columns=hidden, errors="ignore"), shown)
+    return st.dataframe(frame, column_config=shown | formats, **{"placeholder": ""} | options)
+
+
+def _places(column: str) -> int:
+    """A percentage to a whole number, any other figure (a rate, an average) to one decimal place."""
+    return 0 if "%" in column or "pct" in column.lower() or "share" in column.lower() else 1
+
+
+def _rounded(value: object, places: int) -> object:
+    return round(value, places) if isinstance(value, float) and not pd.isna(value) else value
+
+
+def _as_on_screen(frame: pd.DataFrame, configured: dict) -> tuple[pd.DataFrame, dict]:
+    """The table in the page's words and formats: yes/no as Yes or No, decimals rounded as the sentences round them
+    (a screen reader reads what the cell holds, so the numbers are rounded, not only drawn so), dates as 3 April
+    2025. A column the page gave a type of its own (a NumberColumn, a DateColumn) is left as it said; a label or a
+    width it gave is kept."""
+    frame, formats = frame.copy(), {}
+    for name in frame.columns:
+        cells, setting = frame[name], configured.get(name)
+        if isinstance(setting, dict) and setting.get("type_config"):
+            continue
+        if pd.api.types.is_bool_dtype(cells) or (len(cells.dropna()) and cells.dropna().map(type).eq(bool).all()):
+            frame[name] = cells.map(labels.yes_no)
+        elif pd.api.types.is_datetime64_any_dtype(cells):
+            formats[name] = _keeping(setting, st.column_config.DateColumn(format="D MMMM YYYY"))
+        elif pd.api.types.is_float_dtype(cells) or cells.dtype == object:
+            places = _places(str(name))
+            frame[name] = cells.map(partial(_rounded, places=places))
+            if pd.api.types.is_float_dtype(cells):
+                formats[name] = _keeping(setting, st.column_config.NumberColumn(format=f"%.{places}f"))
+    return frame, formats
+
+
+def _keeping(setting: str | dict | None, column: dict) -> dict:
+    """`column` with the label, or the label and width, the page set for it."""
+    if isinstance(setting, str):
+        return column | {"label": setting}
+    return column | {key: setting[key] for key in ("label", "width") if setting and setting.get(key) is not None}
 
 
 WRAPPING_ROW = 86  # pixels: four lines; Streamlit wraps a cell's text only in rows taller than 4rem (64px)

@@ -31,6 +31,7 @@ from analytics.incidents.risk import (
     rules_in_words,
 )
 from analytics.ingest.dates import display
+from analytics.ingest.labels import DERIVED, GLOSSES, category, yes_no
 from analytics.text import SENTENCE
 from pages.common import AnalysisPage, as_written, link_to, open_analysis_page, whole_table
 
@@ -127,8 +128,8 @@ def _escalation_table(escalated: list[CouncillorRisk]) -> pd.DataFrame:
         {
             "Councillor": [risk.name for risk in escalated],
             "Ward": [risk.ward for risk in escalated],
-            "Suggested": [risk.suggested for risk in escalated],
-            "Recorded": [risk.recorded or "none recorded" for risk in escalated],
+            "Suggested": [category(risk.suggested) for risk in escalated],
+            "Recorded": [category(risk.recorded or "none recorded") for risk in escalated],
             "Last assessed": [_assessed(risk.assessed_on) for risk in escalated],
             "Why escalate": ["; ".join(risk.escalation_reasons) for risk in escalated],
             "Why this suggested level": ["; ".join(risk.reasons) for risk in escalated],
@@ -142,12 +143,12 @@ def _register_table(risks: list[CouncillorRisk]) -> pd.DataFrame:
             "Councillor": [risk.name for risk in risks],
             "Ward": [risk.ward for risk in risks],
             "Role": [risk.role or "" for risk in risks],
-            "Suggested": [risk.suggested for risk in risks],
-            "Recorded": [risk.recorded or "none recorded" for risk in risks],
+            "Suggested": [category(risk.suggested) for risk in risks],
+            "Recorded": [category(risk.recorded or "none recorded") for risk in risks],
             "Last assessed": [_assessed(risk.assessed_on) for risk in risks],
             "Own risk assessment": [_own_assessment(risk) for risk in risks],
             "Incidents in the last 12 months": [risk.incidents_12_months for risk in risks],
-            "Needs escalating": ["yes" if risk.needs_escalation else "no" for risk in risks],
+            "Needs escalating": [yes_no(risk.needs_escalation) for risk in risks],
         }
     )
 
@@ -162,8 +163,8 @@ def _people_table(people: list[RepeatPerpetrator], identified: bool) -> pd.DataF
             "Councillors targeted": [person.councillors for person in people],
             "First seen": [display(person.first_seen) for person in people],
             "Last seen": [display(person.last_seen) for person in people],
-            "Highest threat": [person.highest_threat for person in people],
-            "Threat rising": ["yes" if person.threat_rising else "no" for person in people],
+            "Highest threat": [category(person.highest_threat) for person in people],
+            "Threat rising": [yes_no(person.threat_rising) for person in people],
             "Reported to the police": [person.reported_to_police for person in people],
             "Why listed": ["; ".join(person.reasons) for person in people],
         }
@@ -171,17 +172,22 @@ def _people_table(people: list[RepeatPerpetrator], identified: bool) -> pd.DataF
     return table if identified else table.drop(columns="Written as")
 
 
+def _derived(derived: bool) -> str:
+    return f" {DERIVED}" if derived else ""
+
+
 def _timeline_table(timeline: pd.DataFrame) -> pd.DataFrame:
-    police = {True: "yes", False: "no"}
+    police = {True: "Yes", False: "No"}
     return pd.DataFrame(
         {
             "Date": timeline["occurred_on"].map(display),
             "Councillor": timeline["councillor"],
             "Ward": timeline["ward"],
-            "How": timeline["channel"],
-            "Type of abuse": timeline["abuse_types"],
-            "Threat": timeline["threat"] + timeline["threat_derived"].map({True: " (derived)", False: ""}),
-            "Reported to the police": timeline["reported_to_police"].map(lambda told: police.get(told, "not known")),
+            "How": timeline["channel"].map(category),
+            "Type of abuse": timeline["abuse_types"].map(category),
+            "Threat": timeline["threat"].map(category)
+            + timeline["threat_derived"].map({True: f" {DERIVED}", False: ""}),
+            "Reported to the police": timeline["reported_to_police"].map(lambda told: police.get(told, "Not known")),
         }
     )
 
@@ -257,6 +263,7 @@ def _show_people(page: AnalysisPage, log_is_empty: bool, as_of: date) -> None:
             if person.incidents > TIMELINE_ROWS:
                 st.caption(f"Their latest {TIMELINE_ROWS} incidents of {person.incidents:,}.")
             whole_table(_timeline_table(timelines[person.perpetrator_key]))
+            st.caption(GLOSSES[DERIVED])
 
 
 def _chosen_page(total: int, a_page: int, what: str, key: str) -> int:

@@ -5,10 +5,11 @@ import streamlit as st
 from analytics import audit
 from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.governance.access import IMPORTS
+from analytics.ingest import labels
 from analytics.ingest.batches import list_batches, rejected_rows
 from analytics.sample import demo
 from analytics.text import cut
-from pages.common import EXCEL, current_user, download, open_page, whole_table
+from pages.common import EXCEL, current_user, download, open_page, table, whole_table
 
 con = open_page("data")
 st.title("What has been imported?")
@@ -43,6 +44,7 @@ st.markdown(
 shown = batches.assign(
     imported_at=batches["imported_at"].dt.strftime("%d/%m/%Y %H:%M"),
     sheet=batches["sheet"].fillna(""),
+    dataset=batches["dataset"].map(labels.category),
 )
 whole_table(
     shown.drop(columns=["warnings"]).rename(
@@ -80,15 +82,15 @@ if with_rejections.empty:
     st.stop()
 
 st.subheader("Rows that could not be imported")
-labels = {
+imports_named = {
     row.batch_id: f"{row.file_name}, imported {row.imported_at:%d/%m/%Y %H:%M} ({row.rejected} rows)"
     for row in with_rejections.itertuples()
 }
-batch_id = st.selectbox("Import", list(labels), format_func=lambda batch: cut(labels[batch]), key="batch")
+batch_id = st.selectbox("Import", list(imports_named), format_func=lambda batch: cut(imports_named[batch]), key="batch")
 rows = rejected_rows(con, batch_id)
-st.dataframe(rows, hide_index=True)
+table(rows, {}, hide_index=True)
 stem = f"rejected-rows-{batch_id}"
-what = f"rejected rows of {labels[batch_id]}"
+what = f"rejected rows of {imports_named[batch_id]}"
 left, right = st.columns(2)
 with left:
     download(

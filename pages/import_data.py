@@ -11,11 +11,12 @@ from analytics.ingest import registers
 from analytics.ingest.boundaries import import_boundaries
 from analytics.ingest.datasets import DATASETS
 from analytics.ingest.importing import IGNORE, Upload, check, commit, read_upload
+from analytics.ingest.labels import label
 from analytics.ingest.reading import sheet_names
 from analytics.sample import demo
 from analytics.surveys.surveys import TOOLS, import_survey
 from analytics.text import SENTENCE, cut
-from pages.common import as_written, current_user, open_page, refusals_shown
+from pages.common import as_written, current_user, open_page, refusals_shown, table
 
 KINDS = {
     "incidents": "Incident log",
@@ -163,7 +164,7 @@ if reading.refused:
 st.subheader("1. How your columns were understood")
 where = f"sheet '{as_written(upload.raw.sheet)}', " if upload.raw.sheet else ""
 st.caption(f"Headers found on {where}row {upload.raw.header_row}; {len(upload.raw.frame):,} rows of data below them.")
-labels = {spec.name: spec.label for spec in dataset.fields}
+labels = {spec.name: label(spec.name) for spec in dataset.fields}  # the council's words, never a field's name
 fields_by_label = {label: name for name, label in labels.items()}
 examples = upload.raw.frame.head(3)
 mapping_table = pd.DataFrame(
@@ -187,7 +188,7 @@ chosen = {
     row["Column in your file"]: fields_by_label.get(row["Imports as"], IGNORE)
     for row in edited.to_dict(orient="records")
 }
-required = ", ".join(dataset.labels(dataset.required))
+required = ", ".join(labels[name] for name in dataset.required)
 st.caption(
     f"Required: {required}. 'How sure' says how well a column's header and values fit what it imports as; "
     "check any marked 'a guess'. Your choices are remembered for the next file like this one."
@@ -211,10 +212,11 @@ if rejected:
         f"These {rejected:,} rows will be kept aside with the reason, so nothing is lost: after importing you can "
         "download them from **Imports and rejected rows**, correct them and import them again."
     )
-    st.dataframe(
+    table(
         prepared.rejected.head(PREVIEW_ROWS).rename(
             columns={"reasons": "Why it cannot be imported", "source_row": "Row"}
         ),
+        {},
         hide_index=True,
     )
 

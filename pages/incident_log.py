@@ -21,6 +21,7 @@ from analytics.incidents.incident_log import (
     incident_page,
     page_count,
 )
+from analytics.ingest import labels
 from analytics.ingest.dates import display
 from pages.common import (
     EXCEL,
@@ -82,7 +83,10 @@ def _answer(chosen: IncidentFilter, total: int, derived: int) -> str:
     period = f" between {display(chosen.start)} and {display(chosen.end)}" if chosen.start and chosen.end else ""
     matches = _plural(total, "incident matches", "incidents match")
     worked_out = _plural(derived, "has a threat level", "have a threat level")
-    return f"**{matches}** your filters{period}; {worked_out} worked out from the triage rules."
+    return (
+        f"**{matches}** your filters{period}; {worked_out} worked out from the triage rules, marked "
+        f"'{labels.DERIVED}' in the table."
+    )
 
 
 def _downloads(user: User, chosen: IncidentFilter, total: int) -> None:
@@ -206,7 +210,7 @@ def _show_incident(detail: dict | None) -> None:
     reference = as_written(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
     st.subheader(f"{reference}, {display(detail['occurred_on'])}")
     worked_out = " (worked out from the triage rules)" if detail["threat_derived"] else ""
-    st.markdown(f"**Threat: {detail['threat']}**{worked_out}. **Response:** {detail['response']}.")
+    st.markdown(f"**Threat: {labels.category(detail['threat'])}**{worked_out}. **Response:** {detail['response']}.")
     st.markdown(_related(detail["related"]))
     show_incident_fields(detail)
 

@@ -1,12 +1,14 @@
 """Patterns: where is abuse concentrated, and who is targeted?"""
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from analytics.governance import privacy
 from analytics.incidents import ward_map
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.patterns import characteristic_breakdown, group_rates, heatmap, ward_rates
+from analytics.ingest.labels import category
 from pages import charts
 from pages.common import chart_with_numbers, hidden_note, no_match_notice, open_analysis_page, stop_while_log_empty
 
@@ -20,6 +22,10 @@ def _patterns(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFil
         "characteristics": characteristic_breakdown(_con, chosen),
         "groups": group_rates(_con, chosen),
     }
+
+
+def _in_sentence_case(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    return frame.assign(**{column: frame[column].map(category) for column in columns})
 
 
 page = open_analysis_page("patterns", "Where is abuse concentrated?")
@@ -58,10 +64,20 @@ else:
         st.caption("Hatched wards have their figure hidden for your role, so that no one can be identified from it.")
 
 across = st.segmented_control(
-    "Wards against", ["channel", "abuse type"], default="channel", required=True, key="across", bind="query-params"
+    "Wards against",
+    ["channel", "abuse type"],
+    default="channel",
+    required=True,
+    format_func=category,
+    key="across",
+    bind="query-params",
 )
 grid = privacy.heatmap_shown(user, found[across])
-chart_with_numbers(charts.heatmap(grid.frame, across), grid.marked().reset_index(), key="chart_heatmap")
+chart_with_numbers(
+    charts.heatmap(grid.frame, across),
+    grid.marked().reset_index().rename(columns=category),
+    key="chart_heatmap",
+)
 hidden_note(grid.note)
 if grid.note:
     st.caption("In the chart, a hidden number is a grey cell marked 'hidden'; a 0 is the palest blue.")
@@ -77,7 +93,7 @@ else:
     targeted = privacy.characteristics_shown(user, table, total)
     chart_with_numbers(
         charts.characteristics(targeted.frame),
-        targeted.marked().rename(
+        _in_sentence_case(targeted.marked(), "characteristic").rename(
             columns={
                 "characteristic": "Protected characteristic",
                 "incidents": "Incidents",
@@ -99,7 +115,12 @@ else:
     compared = privacy.group_rates_shown(user, groups)
     chart_with_numbers(
         charts.group_rates(compared.frame),
-        compared.marked().rename(
+        compared.marked()
+        .assign(
+            dimension=lambda shown: shown["dimension"].map(category),
+            group_name=lambda shown: shown["group_name"].map(category),
+        )
+        .rename(
             columns={
                 "dimension": "Compared by",
                 "group_name": "Group",

@@ -193,6 +193,7 @@ def _review_form(incident_key: str, councillor: dict) -> None:
                 "effectiveness": st.column_config.SelectboxColumn("How well it worked", options=EFFECTIVENESS),
             },
             hide_index=True,
+            placeholder="",
             key=f"mitigations_{form}",
         )
         st.markdown("Actions agreed: one a row, with who will do it and by when.")
@@ -211,6 +212,7 @@ def _review_form(incident_key: str, councillor: dict) -> None:
             },
             num_rows="dynamic",
             hide_index=True,
+            placeholder="",
             key=f"actions_{form}",
         )
         submitted = st.form_submit_button("Save the review", type="primary")

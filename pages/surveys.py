@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.governance.access import IMPORTS, SURVEY_COMMENTS
+from analytics.ingest import labels
 from analytics.surveys import survey_results
 from analytics.surveys.benchmarks import shown_against_national
 from analytics.surveys.survey_measures import MEASURES, save_measures, suggest_measures
@@ -19,6 +20,7 @@ from pages.common import (
     link_to,
     open_page,
     refusals_shown,
+    table,
     whole_table,
 )
 
@@ -174,17 +176,18 @@ def _national(_con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -> pd
 
 def _draw_national(con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -> None:
     st.subheader("How do we compare with councillors nationally?")
-    table = _national(con, version, wave_id)
-    if table.empty:
+    compared = _national(con, version, wave_id)
+    if compared.empty:
         st.info("Say which questions are which measures (below) to set this wave beside the national figures.")
         return
     st.markdown(
         "Where a question matches a national survey of councillors, the share of this wave's respondents sits "
         "beside the latest national figure."
     )
-    shown = table.assign(
-        measure=table["measure"].str.replace("_", " ").str.capitalize(),
-        council_pct=table["council_pct"].round(0),
+    shown = compared.assign(
+        measure=compared["measure"].map(labels.label),
+        group=compared["group"].map(labels.category),
+        council_pct=compared["council_pct"].round(0),
     )
     whole_table(
         shown[
@@ -216,10 +219,14 @@ def _draw_measure_mapping(con: duckdb.DuckDBPyConnection, version: str, wave_id:
             "the wording; correct them and save, and the next wave with the same questions maps itself."
         )
         suggested = _measures(con, version, wave_id)
+        by_label = {labels.label(measure): measure for measure in MEASURES}  # the council's words for each measure
         table = pd.DataFrame(
             {
                 "Question": [f"{row.position}. {row.text}" for row in listed.itertuples()],
-                "Measure": [suggested.get(row.question_id) or NOT_A_MEASURE for row in listed.itertuples()],
+                "Measure": [
+                    labels.label(suggested[row.question_id]) if suggested.get(row.question_id) else NOT_A_MEASURE
+                    for row in listed.itertuples()
+                ],
             }
         )
         edited = st.data_editor(
@@ -227,12 +234,12 @@ def _draw_measure_mapping(con: duckdb.DuckDBPyConnection, version: str, wave_id:
             hide_index=True,
             disabled=["Question"],
             column_config={
-                "Measure": st.column_config.SelectboxColumn(options=[NOT_A_MEASURE, *MEASURES], required=True)
+                "Measure": st.column_config.SelectboxColumn(options=[NOT_A_MEASURE, *by_label], required=True)
             },
             key=f"measures-{wave_id}",
         )
         if st.button("Save these measures", key="save_measures"):
-            chosen = [None if measure == NOT_A_MEASURE else measure for measure in edited["Measure"]]
+            chosen = [by_label.get(measure) for measure in edited["Measure"]]
             with refusals_shown() as attempt:
                 mapping = dict(zip(listed["question_id"], chosen, strict=True))
                 save_measures(con, wave_id, mapping, actor=current_user().username)
@@ -285,7 +292,7 @@ if summary.kind == "text":
     elif summary.answered:
         st.caption("Free-text answers are shown as written, in alphabetical order; they are never split by group.")
         written = pd.DataFrame({"What councillors wrote": _free_text(con, version, wave_id, question_id)})
-        st.dataframe(written, hide_index=True)
+        table(written, {}, hide_index=True)
 else:
     _draw_summary(summary)
     if summary.answered:

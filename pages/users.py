@@ -9,9 +9,9 @@ import streamlit as st
 from analytics import clock
 from analytics.governance import accounts
 from analytics.governance.access import COUNCILLOR, ROLES, VIEWER
-from analytics.ingest import registers
+from analytics.ingest import labels, registers
 from analytics.text import SENTENCE, cut
-from pages.common import as_written, current_user, cursor, open_page
+from pages.common import as_written, current_user, cursor, open_page, table
 from pages.sign_in import council_sign_in_offered
 
 NOTICE = "users_notice"
@@ -33,12 +33,12 @@ def _show_notice() -> None:
 
 def _accounts_table(accounts_held: pd.DataFrame, councillors: dict[str, str]) -> None:
     locked = accounts_held["locked_until"].where(accounts_held["locked_until"] > clock.now())
-    st.dataframe(
+    table(
         pd.DataFrame(
             {
                 "User name": accounts_held["username"],
                 "Name": accounts_held["display_name"],
-                "Role": accounts_held["role"],
+                "Role": accounts_held["role"].map(labels.category),
                 "Councillor": accounts_held["councillor_key"].map(lambda key: councillors.get(key, "")),
                 "Has a password": accounts_held["has_password"],
                 "Switched on": accounts_held["active"],
@@ -46,11 +46,11 @@ def _accounts_table(accounts_held: pd.DataFrame, councillors: dict[str, str]) ->
                 "Added": accounts_held["created_at"],
             }
         ),
-        hide_index=True,
-        column_config={
+        {
             "Locked until": st.column_config.DatetimeColumn(format=SHOWN_TIME),
             "Added": st.column_config.DatetimeColumn(format=SHOWN_TIME),
         },
+        hide_index=True,
     )
 
 
@@ -99,7 +99,7 @@ def _add_account(councillors: dict[str, str]) -> None:
             help="Someone who signs in with the council's own account needs their e-mail address here.",
         )
         st.text_input("Name as shown", key="new_display_name", help="Leave empty to show the user name.")
-        st.selectbox("Role", ROLES, index=ROLES.index(VIEWER), key="new_role")
+        st.selectbox("Role", ROLES, index=ROLES.index(VIEWER), format_func=labels.category, key="new_role")
         _choose_councillor("new_councillor", councillors, label="Which councillor (for a councillor's account)")
         optional = " Leave empty for someone who signs in only with the council's own account."
         st.text_input(
@@ -160,7 +160,9 @@ def _change_account(accounts_held: pd.DataFrame, councillors: dict[str, str]) ->
     chosen = st.selectbox("Account", accounts_held["username"], format_func=cut, key="chosen_account")
     account = accounts_held.set_index("username").loc[chosen]
     councillor_key = account["councillor_key"] if isinstance(account["councillor_key"], str) else None
-    role = st.selectbox("Role", ROLES, index=ROLES.index(account["role"]), key=f"role_{chosen}")
+    role = st.selectbox(
+        "Role", ROLES, index=ROLES.index(account["role"]), format_func=labels.category, key=f"role_{chosen}"
+    )
     if role == COUNCILLOR:
         _choose_councillor(f"councillor_{chosen}", councillors, councillor_key)
     st.toggle("Switched on: the account can sign in", value=bool(account["active"]), key=f"active_{chosen}")

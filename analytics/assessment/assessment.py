@@ -409,7 +409,8 @@ def _assessment_rows(con: duckdb.DuckDBPyConnection, assessment_id: str):
 
 
 def export_csv(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: list[Section] | None = None) -> bytes:
-    """A row a statement: date, section, statement, its wording, score, label, evidence (formula-safe)."""
+    """A row a statement, headed in the council's words: date, section, statement, its wording, score, what the score
+    means, evidence (formula-safe)."""
     sections = sections if sections is not None else load_framework()
     (assessed_on, _), scores = _assessment_rows(con, assessment_id)
     rows = []
@@ -418,13 +419,13 @@ def export_csv(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: lis
             score, text = scores.get((section.section_id, statement.id), (None, None))
             rows.append(
                 {
-                    "assessed_on": _uk(assessed_on),
-                    "section": section.section_id,
-                    "statement": statement.id,
-                    "statement_text": statement.text,
-                    "score": "" if score is None else str(score),
-                    "label": "" if score is None else section.point(score).label,
-                    "evidence": text or "",
+                    "Assessed on": _uk(assessed_on),
+                    "Section": section.section_id,
+                    "Statement": statement.id,
+                    "Wording": statement.text,
+                    "Score": "" if score is None else str(score),
+                    "What the score means": "" if score is None else section.point(score).label,
+                    "Evidence": text or "",
                 }
             )
     return to_csv_bytes(pd.DataFrame(rows, dtype="str"))
@@ -432,7 +433,8 @@ def export_csv(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: lis
 
 def export_excel(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: list[Section] | None = None) -> bytes:
     """The toolkit's own layout, a sheet a section: theme and aim, the statements with the chosen score marked X,
-    the total, the section's evidence and its improvement actions. Every cell is written as text."""
+    the total, the section's evidence and its improvement actions. Every cell is written as text but an action's due
+    date, a date cell."""
     sections = sections if sections is not None else load_framework()
     (assessed_on, assessed_by), scores = _assessment_rows(con, assessment_id)
     workbook = Workbook()
@@ -469,14 +471,13 @@ def export_excel(con: duckdb.DuckDBPyConnection, assessment_id: str, sections: l
             ["Improvement actions"],
             ["Action", "Owner", "Due date", "Statement"],
         ]
-        rows += [
-            [action, owner or "", _uk(due), statement or "Whole section"] for action, owner, due, statement in actions
-        ]
+        rows += [[action, owner or "", due, statement or "Whole section"] for action, owner, due, statement in actions]
         rows += [[], ["Scale"]] + [[f"{p.score}: {p.label}", p.description] for p in section.scale]
         for number, row in enumerate(rows, start=1):
             for column, value in enumerate(row, start=1):
                 if value is not None and value != "":
-                    write_cell(sheet, number, column, str(value)).alignment = Alignment(wrap_text=True, vertical="top")
+                    written = value if isinstance(value, date) else str(value)  # a due date stays a date cell
+                    write_cell(sheet, number, column, written).alignment = Alignment(wrap_text=True, vertical="top")
         for number in (1, 7, *(len(section.statements) + offset for offset in (8, 11, 12))):
             for cell in sheet[number]:
                 cell.font = Font(bold=True)

@@ -29,6 +29,7 @@ from analytics.incidents.facts import RESPONSES
 from analytics.incidents.filters import IncidentFilter
 from analytics.ingest.datasets import INCIDENTS
 from analytics.ingest.dates import display
+from analytics.ingest.labels import DERIVED, categories, labelled_columns, yes_no
 
 SORTS = {
     "newest first": "occurred_on DESC, incident_key",
@@ -38,19 +39,30 @@ SORTS = {
 EXCEL_MAX_ROWS = 1_048_575  # a worksheet's rows, less the header
 RELATED_MONTHS = 12  # how far back "related incidents" look
 
-_YES_NO = "CASE WHEN {0} THEN 'yes' WHEN NOT {0} THEN 'no' END"
+_YES_NO = "CASE WHEN {0} THEN 'Yes' WHEN NOT {0} THEN 'No' END"
+
+
+def _sentence_case(value: str) -> str:
+    """SQL for a value list's word in sentence case, as analytics.ingest.labels.category writes it."""
+    return f"upper({value}[1]) || {value}[2:]"
+
+
+def _each_in_sentence_case(values: str) -> str:
+    """SQL for several of a value list's words, each in sentence case, joined with '; '."""
+    return f"array_to_string(list_transform({values}, lambda v: {_sentence_case('v')}), '; ')"
+
 
 _PAGE_COLUMNS = f"""
     incident_ref AS ref,
     occurred_on AS date,
     councillor,
     ward,
-    channel,
-    array_to_string(abuse_types, '; ') AS abuse_types,
-    array_to_string(protected_characteristics, '; ') AS characteristics,
-    threat || CASE WHEN threat_derived THEN ' (derived)' ELSE '' END AS threat,
-    coalesce({_YES_NO.format("reported_to_police")}, 'not recorded') AS reported_to_police,
-    status,
+    {_sentence_case("channel")} AS channel,
+    {_each_in_sentence_case("abuse_types")} AS abuse_types,
+    {_each_in_sentence_case("protected_characteristics")} AS characteristics,
+    {_sentence_case("threat")} || CASE WHEN threat_derived THEN ' {DERIVED}' ELSE '' END AS threat,
+    coalesce({_YES_NO.format("reported_to_police")}, 'Not recorded') AS reported_to_police,
+    {_sentence_case("status")} AS status,
     incident_key
 """
 
@@ -187,24 +199,25 @@ def incident_detail_for(con: duckdb.DuckDBPyConnection, user: User, incident_key
 
 
 def _export_column(name: str, kind: str) -> str:
-    """A stored field written as the import reads it back."""
-    if kind == "date":
-        return f"strftime({name}, '%d/%m/%Y') AS {name}"
+    """A stored field written as the import reads it back: dates stay dates (a date cell in a workbook)."""
     if kind == "several":
-        return f"nullif(array_to_string({name}, '; '), '') AS {name}"
+        return f"nullif({_each_in_sentence_case(name)}, '') AS {name}"
     if kind == "yes_no":
         return f"{_YES_NO.format(name)} AS {name}"
+    if kind == "one":
+        return f"{_sentence_case(name)} AS {name}"
     return name
 
 
 def export_rows(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> pd.DataFrame:
-    """Every filtered incident in the data contract's columns, ready to download and to import again unchanged.
+    """Every filtered incident in the data contract's columns, headed in the council's words, ready to download and
+    to import again unchanged.
 
-    threat_level is the level the council recorded (blank when none was); threat_derived is the level the
-    triage rules give an incident with none recorded (blank otherwise). The import does not read threat_derived,
+    Threat level is the level the council recorded (blank when none was); Threat level (derived) is the level the
+    triage rules give an incident with none recorded (blank otherwise). The import does not read the derived one,
     so a derived level never comes back as a recorded one.
     """
-    return _export(con, incident_filter).drop(columns=list(_EXPORT_KEYS))
+    return labelled_columns(_export(con, incident_filter).drop(columns=list(_EXPORT_KEYS)))
 
 
 _EXPORT_KEYS = ("perpetrator_key", "councillor_key")  # read to shape an export for a user, never written out
@@ -214,7 +227,9 @@ def _export(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter) -> 
     columns = ", ".join(_export_column(field.name, field.kind) for field in INCIDENTS.fields)
     condition, parameters = incident_filter.where()
     return con.execute(
-        f"""SELECT {columns}, CASE WHEN threat_derived THEN threat END AS threat_derived, {", ".join(_EXPORT_KEYS)}
+        f"""SELECT {columns},
+                   CASE WHEN threat_derived THEN {_sentence_case("threat")} END AS threat_derived,
+                   {", ".join(_EXPORT_KEYS)}
             FROM incident_facts WHERE {condition} ORDER BY {_EXPORT_ORDER}""",
         parameters,
     ).df()
@@ -235,7 +250,7 @@ def export_rows_for(con: duckdb.DuckDBPyConnection, user: User, incident_filter:
         rows["perpetrator_ref"] = perpetrators_shown(con, user, rows["perpetrator_key"])
     if not user.may(DESCRIPTIONS):
         rows = _own_descriptions(user, rows)
-    return rows.drop(columns=list(_EXPORT_KEYS))
+    return labelled_columns(rows.drop(columns=list(_EXPORT_KEYS)))
 
 
 def _own_descriptions(user: User, rows: pd.DataFrame) -> pd.DataFrame:
@@ -252,13 +267,14 @@ FIELD_LABELS = {
 
 
 def as_text(value) -> str | None:
-    """A field as the pages and the meeting pack write it: UK dates, lists joined, yes/no; None when not recorded."""
+    """A field as the pages and the meeting pack write it: UK dates, a list's words joined in sentence case, Yes or
+    No; None when not recorded."""
     if value is None:
         return None
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no(value)
     if isinstance(value, (date, pd.Timestamp)):
         return display(value)
     if isinstance(value, list):
-        return "; ".join(value) or None
+        return categories(value) or None
     return str(value)

@@ -11,6 +11,7 @@ from analytics.store import FACTS_BUILT
 
 ROW_COLUMN = "Row in original file"
 REASONS_COLUMN = "Why it was not imported"
+_READ_AS_ISO = r"^(\d{4})-(\d{2})-(\d{2})$"  # how the reader writes a workbook's date cell as text
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -45,6 +46,7 @@ def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame
     ).df()
     cells = pd.DataFrame([json.loads(row) for row in rows["cells"]], dtype=object)
     cells = cells.drop(columns=[ROW_COLUMN, REASONS_COLUMN], errors="ignore")  # from a rejected-rows file imported
+    cells = cells.replace(_READ_AS_ISO, r"\3/\2/\1", regex=True)  # a date cell, as the council's spreadsheet showed it
     cells.insert(0, REASONS_COLUMN, rows["reasons"])
     cells.insert(0, ROW_COLUMN, rows["source_row"])
     return cells

@@ -226,8 +226,9 @@ _TOPICS = ("the local plan", "bin collections", "a planning application", "parki
            "a school closure", "traffic calming", "housing allocations", "the leisure centre",
            "a licensing decision", "potholes", "the town centre regeneration")  # fmt: skip
 _ACTIONS = {  # by true threat level: (what staff wrote, probability)
-    1: (("None", "Advice given", ""), (0.5, 0.35, 0.15)),
-    2: (("Advice given", "None", "Warning letter", "Advice given; Warning letter", ""), (0.4, 0.2, 0.15, 0.1, 0.15)),
+    1: (("No action", "Advice given", ""), (0.5, 0.35, 0.15)),
+    2: (("Advice given", "No action", "Warning letter", "Advice given; Warning letter", ""),
+        (0.4, 0.2, 0.15, 0.1, 0.15)),
     3: (("Warning letter", "Advice given; Warning letter", "Security provided", "Added to PVP register",
          "Warning letter; Added to PVP register", ""), (0.25, 0.2, 0.15, 0.15, 0.15, 0.1)),
     4: (("Security provided", "Security provided; Added to PVP register", "Injunction sought; Added to PVP register",

@@ -213,3 +213,44 @@ def test_the_self_assessment_exports_hold_text(con):
     )
     assert assert_workbook_holds_text(assessment.export_excel(con, saved)) >= 6
     assert assert_csv_holds_text(assessment.export_csv(con, saved)) >= 3
+
+
+def _workbook(frame: pd.DataFrame):
+    return openpyxl.load_workbook(io.BytesIO(to_excel_bytes(frame, "Incidents"))).active
+
+
+def test_a_workbook_holds_real_dates_numbers_and_yes_or_no():
+    sheet = _workbook(
+        pd.DataFrame(
+            {
+                "Date of incident": [date(2025, 4, 3)],
+                "Recorded": [pd.Timestamp("2025-04-03 14:30")],
+                "Incidents": [3],
+                "Share": [0.25],
+                "Reported to police": [True],
+            }
+        )
+    )
+    day, moment, count, share, police = sheet[2]
+    assert day.is_date and day.number_format == "dd/mm/yyyy" and day.value.date() == date(2025, 4, 3)
+    assert moment.is_date and moment.number_format == "dd/mm/yyyy hh:mm" and moment.value.hour == 14
+    assert (count.data_type, count.value, share.data_type, share.value) == ("n", 3, "n", 0.25)
+    assert police.value == "Yes"
+
+
+def test_a_workbook_opens_with_its_header_frozen_and_filtered_and_its_columns_fitted():
+    frame = pd.DataFrame(
+        {"Ward": ["Abbey", "Castle Hill and Riverside"], "Description": ["x" * 500, "short"], "N": [1, 2]}
+    )
+    sheet = _workbook(frame)
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:C3"
+    widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
+    assert widths[0] >= len("Castle Hill and Riverside")
+    assert widths[1] == 60  # a long text wraps in a bounded column rather than running off the screen
+    assert 8 <= widths[2] < widths[0]
+
+
+def test_a_workbook_holds_only_the_rows_written():
+    sheet = _workbook(pd.DataFrame({"Ward": ["Abbey"]}))
+    assert sheet.max_row == 2

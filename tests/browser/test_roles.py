@@ -9,11 +9,11 @@ from playwright.sync_api import expect
 from analytics.governance import access
 from analytics.governance.access import ROLES
 from tests.browser.conftest import WAIT, open_from_navigation, open_signed_in, screenshot, settled, signed_in
-from tests.browser.helpers import HEADINGS, NO_ACCESS
+from tests.browser.helpers import HEADINGS, NO_ACCESS, unreadable_words
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_role_walked_through_every_page(cold_dashboard, browser_context, page, role):
+def test_a_role_walked_through_every_page(cold_dashboard, browser_context, page, received, role):
     open_signed_in(page, cold_dashboard, "?channels=email", role)
     settled(page)
     page.reload()
@@ -36,3 +36,4 @@ def test_a_role_walked_through_every_page(cold_dashboard, browser_context, page,
         settled(page)
         expect(page.get_by_test_id("stException")).to_have_count(0)
         screenshot(page, role, name)
+        assert unreadable_words(page, received) == [], f"{name} reads like a database"

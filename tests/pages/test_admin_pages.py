@@ -36,7 +36,7 @@ def test_an_administrator_adds_an_account_and_it_is_listed_and_audited(database)
     assert not app.exception, app.exception
     assert "Added clerk@council.gov.uk as safety champion." in text_of(app)
     listed = table_with(app, "User name").set_index("User name")
-    assert listed.loc["clerk@council.gov.uk", "Role"] == "safety champion"
+    assert listed.loc["clerk@council.gov.uk", "Role"] == "Safety champion"
     assert audit_rows(database, audit.USER_CHANGED)[-1] == (
         ADMIN,
         "clerk@council.gov.uk",
@@ -70,7 +70,7 @@ def test_the_only_administrator_cannot_switch_themselves_off(database):
     assert [as_read(error.value) for error in app.error] == [
         "This is the only administrator: make another account an administrator first."
     ]
-    assert table_with(app, "User name")["Switched on"].tolist() == [True]
+    assert table_with(app, "User name")["Switched on"].tolist() == ["Yes"]
 
 
 def test_an_administrator_sets_a_new_password(database):

@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from analytics import clock, store
@@ -10,7 +11,7 @@ from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import count_incidents
 from analytics.incidents.patterns import describe_concentration, heatmap, ward_rates
 from analytics.incidents.trends import biggest_rises, describe_year_on_year, latest_year_on_previous
-from tests.pages.helpers import as_read, chart_values, open_app, text_of
+from tests.pages.helpers import as_read, chart_values, open_app, table_with, text_of
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +73,28 @@ def test_trends_split_by_channel_draws_a_line_for_social_media(sample, expected)
     names = [trace["name"] for trace in figure(app)["data"]]
     assert "social media" in names and "email" in names
     assert figure(app)["layout"]["title"]["text"] == "Incidents each month by channel"
+
+
+def rounded_to(values, places: int) -> bool:
+    present = [value for value in values if pd.notna(value)]
+    return bool(present) and all(round(value, places) == value for value in present)
+
+
+def test_the_numbers_behind_the_trend_read_as_the_chart_and_its_sentences_do(sample, expected):
+    app = open_app("pages/trends.py")
+    numbers = table_with(app, "Rolling average")
+    assert sorted(numbers.columns) == sorted(
+        ["Month", "Incidents", "Rolling average", "A year before", "Change on a year (%)", "Complete"]
+    )
+    assert set(numbers["Complete"]) <= {"Yes", "No"} and len(numbers["Complete"])
+    assert rounded_to(numbers["Rolling average"], 1) and rounded_to(numbers["Change on a year (%)"], 0)
+    assert numbers["Month"].iloc[-1] == "October 2026"
+
+
+def test_the_numbers_behind_the_ward_rates_are_rounded(sample, expected):
+    app = open_app("pages/patterns.py")
+    assert rounded_to(table_with(app, "Share of all incidents (%)")["Share of all incidents (%)"], 0)
+    assert rounded_to(table_with(app, "Ward")["Incidents per councillor"], 1)
 
 
 def test_patterns_lead_with_the_ward_and_channel_that_carry_most(sample, expected):

@@ -44,7 +44,7 @@ def test_the_escalation_table_lists_the_same_councillors_in_order(sample_page):
     table = table_with(app, "Why escalate")
     assert table["Councillor"].tolist() == [risk.name for risk in escalated]
     stale = table[table["Councillor"] == "Amara Okonkwo-Hale"].iloc[0]
-    assert (stale["Recorded"], stale["Last assessed"]) == ("low", "9 May 2023")
+    assert (stale["Recorded"], stale["Last assessed"]) == ("Low", "9 May 2023")
 
 
 def test_the_repeat_perpetrators_include_fernwicktruth_with_their_timeline(sample_page):
@@ -63,7 +63,7 @@ def test_every_councillor_is_listed_with_suggested_and_recorded_levels(sample_pa
     app, _, _ = sample_page
     register = table_with(app, "Own risk assessment")
     assert len(register) == 50
-    assert set(register["Suggested"]) <= {"low", "medium", "high"}
+    assert set(register["Suggested"]) <= {"Low", "Medium", "High"}
     assert "How the suggested level is worked out" in [expander.label for expander in app.expander]
 
 

@@ -50,7 +50,7 @@ def test_the_log_answers_with_its_count_and_shows_one_page(sample):
 def test_filters_in_the_link_narrow_the_log(sample):
     app = open_log(channels="email")
     assert matched(app) == counted(sample, IncidentFilter(channels=("email",)))
-    assert set(app.dataframe[0].value["channel"]) == {"email"}
+    assert set(app.dataframe[0].value["channel"]) == {"Email"}
 
 
 def test_next_shows_the_second_page(sample):
@@ -71,7 +71,7 @@ def test_changing_the_order_goes_back_to_the_first_page(sample):
     app.selectbox(key="sort").select("highest threat first")
     app.run()
     assert "Page 1 of 30" in text_of(app)
-    assert app.dataframe[0].value["threat"].iloc[0].startswith("critical")
+    assert app.dataframe[0].value["threat"].iloc[0].startswith("Critical")
 
 
 def test_choosing_a_row_opens_the_incident_in_full(sample):
@@ -82,9 +82,9 @@ def test_choosing_a_row_opens_the_incident_in_full(sample):
     app.run()
     assert not app.exception, app.exception
     chosen = rows.iloc[position]
-    threat = chosen["threat"].removesuffix(" (derived)")
+    threat = chosen["threat"].removesuffix(" (derived)").lower()
     assert chosen["ref"].replace("-", "\\-") in app.subheader[0].value
-    assert f"**Threat: {threat}** (worked out from the triage rules)" in text_of(app)
+    assert f"**Threat: {threat.capitalize()}** (worked out from the triage rules)" in text_of(app)
     assert f"**Response:** {RESPONSES[threat]}." in text_of(app)
     assert "against the same councillor" in text_of(app)
 

@@ -108,7 +108,7 @@ def test_a_champion_sees_the_log_its_detail_and_its_export_without_descriptions_
 
     exported = csv_export(downloads)
     header = exported.splitlines()[0].split(",")
-    assert "description" not in header and "perpetrator_ref" in header
+    assert "Description" not in header and "Perpetrator" in header
     assert fernwicktruth in exported
     assert not any(name in exported.lower() for name in REPEAT_PERPETRATORS)
     assert not any(text in exported for text in all_descriptions(council))
@@ -141,7 +141,7 @@ def test_an_officer_sees_descriptions_and_who_the_perpetrators_are(council, down
     assert written in shown and cut(description, PASSAGE) in shown
     assert "pseudonym" not in everything_shown(app)
     exported = csv_export(downloads)
-    assert "description" in exported.splitlines()[0].split(",")
+    assert "Description" in exported.splitlines()[0].split(",")
     assert "@FernwickTruth" in exported and description in exported
 
 

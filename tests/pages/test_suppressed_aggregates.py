@@ -180,8 +180,8 @@ def test_a_viewer_reads_the_note_and_dashes_where_numbers_are_hidden(small_counc
     patterns = open_as(VIEWER, "pages/patterns.py")
     notes = "\n".join(caption.value for caption in patterns.caption)
     assert "Numbers from 1 to 4 are hidden" in notes and "A dash (–) marks a hidden number." in notes
-    grid = table_with(patterns, "ward").set_index("ward")
-    assert grid.loc["Abbey", "email"] == "–" and str(grid.loc["Abbey", "social media"]) == "16"
+    grid = table_with(patterns, "Email").set_index("Ward")
+    assert grid.loc["Abbey", "Email"] == "–" and str(grid.loc["Abbey", "Social media"]) == "16"
 
 
 def test_a_viewer_sees_no_alert_about_people_and_a_champion_sees_pseudonyms(sample):

@@ -165,7 +165,7 @@ def test_the_sample_survey_sits_beside_the_national_figures(sample):
     expected = shown_against_national(con, wave_id)
     table = next(frame.value for frame in app.dataframe if "national_pct" in frame.value.columns)
     assert len(table) == len(expected) > 0
-    abuse = table[(table["measure"] == "Experienced abuse last 12 months") & (table["group"] == "all")].iloc[0]
+    abuse = table[(table["measure"] == "Experienced abuse in the last 12 months") & (table["group"] == "All")].iloc[0]
     row = expected[(expected["measure"] == "experienced_abuse_last_12_months") & (expected["group"] == "all")].iloc[0]
     assert (abuse["council_pct"], abuse["council_n"]) == (round(row["council_pct"]), row["council_n"])
     assert (abuse["national_pct"], abuse["source"]) == (72, "LGA Debate Not Hate survey")

@@ -187,22 +187,23 @@ def test_the_excel_export_is_the_toolkits_layout_cell_by_cell(con, saved, framew
     assert (sheet["A14"].value, sheet["B14"].value) == ("Evidence", "Reviewed at the member safety group.")
     assert sheet["A16"].value == "Improvement actions"
     assert [cell.value for cell in sheet[17]][:4] == ["Action", "Owner", "Due date", "Statement"]
-    assert [cell.value for cell in sheet[18]][:4] == [
+    action, owner, due, statement = sheet[18][:4]
+    assert [action.value, owner.value, statement.value] == [
         "Publish the lone working guidance",
         "Safety champion",
-        "30/06/2025",
         "Whole section",
     ]
+    assert due.is_date and due.value.date() == date(2025, 6, 30) and due.number_format == "dd/mm/yyyy"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
 def test_the_csv_export_has_a_formula_safe_row_per_statement(con, saved):
     frame = pd.read_csv(io.BytesIO(assessment.export_csv(con, saved)), encoding="utf-8-sig", dtype=str)
-    assert frame["statement"].tolist() == IDS
-    assert frame["score"].tolist() == ["2", "1", "1", "2", "1"]
-    assert frame["label"].tolist()[:2] == ["Comprehensive Implementation", "Partial Implementation"]
-    assert frame["evidence"].tolist()[1] == '\'=HYPERLINK("http://x")'
-    assert set(frame["section"]) == {"2"} and set(frame["assessed_on"]) == {"03/04/2025"}
+    assert frame["Statement"].tolist() == IDS
+    assert frame["Score"].tolist() == ["2", "1", "1", "2", "1"]
+    assert frame["What the score means"].tolist()[:2] == ["Comprehensive Implementation", "Partial Implementation"]
+    assert frame["Evidence"].tolist()[1] == '\'=HYPERLINK("http://x")'
+    assert set(frame["Section"]) == {"2"} and set(frame["Assessed on"]) == {"03/04/2025"}
 
 
 def test_the_same_assessment_sent_twice_is_stored_once(con, framework):

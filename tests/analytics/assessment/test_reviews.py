@@ -168,7 +168,7 @@ def test_meeting_pack_holds_the_incident_timeline_councillor_and_earlier_reviews
     assert fields["Date"] == "10 June 2025"
     assert fields["Threat"] == "critical"
     assert fields["Response the threat calls for"] == "Report to the police"
-    assert fields["Type of abuse"] == "threat of violence"
+    assert fields["Type of abuse"] == "Threat of violence"
     assert fields["What happened"] == "@jdoe posted her address"
     assert book["Incident"]["B" + str(list(fields).index("What happened") + 2)].quotePrefix
 
@@ -188,7 +188,7 @@ def test_meeting_pack_holds_the_incident_timeline_councillor_and_earlier_reviews
         "Ward": "Abbey",
         "Risk level": "high",
         "Risk assessed on": "15 January 2025",
-        "Mitigations": "personal safety alarm; cctv or video doorbell",
+        "Mitigations": "Personal safety alarm; CCTV or video doorbell",
     }
 
     earlier = book["Earlier reviews"]

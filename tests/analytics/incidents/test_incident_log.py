@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date
 
 import openpyxl
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from analytics.exports import to_csv_bytes, to_excel_bytes
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import (
     SORTS,
+    as_text,
     count_derived_threats,
     count_incidents,
     export_rows,
@@ -177,14 +179,14 @@ def test_page_count():
     assert [page_count(total, 50) for total in (0, 1, 50, 51, 412)] == [1, 1, 1, 2, 9]
 
 
-def test_page_shows_the_log_as_read(council):
+def test_page_shows_the_log_as_read_in_sentence_case(council):
     row = incident_page(council, IncidentFilter(characteristics=("race",)), page=1).iloc[0]
     assert row["date"].date() == date(2025, 9, 20)
-    assert (row["councillor"], row["ward"], row["channel"]) == ("Bob Brook", "Brook", "in person")
-    assert (row["characteristics"], row["threat"], row["reported_to_police"]) == ("race", "medium (derived)", "yes")
+    assert (row["councillor"], row["ward"], row["channel"]) == ("Bob Brook", "Brook", "In person")
+    assert (row["characteristics"], row["threat"], row["reported_to_police"]) == ("Race", "Medium (derived)", "Yes")
     many = incident_page(council, IncidentFilter(start=date(2026, 1, 15), end=date(2026, 1, 15)), page=1).iloc[0]
-    assert (many["abuse_types"], many["threat"]) == ("verbal abuse; misinformation or defamation", "medium")
-    assert many["reported_to_police"] == "not recorded"
+    assert (many["abuse_types"], many["threat"]) == ("Verbal abuse; Misinformation or defamation", "Medium")
+    assert many["reported_to_police"] == "Not recorded"
 
 
 @pytest.mark.parametrize(
@@ -233,21 +235,29 @@ def test_detail_of_an_unknown_incident_is_none(council):
     assert incident_detail(council, "ref:NOPE") is None
 
 
-def test_export_uses_the_contract_names_and_the_import_forms(council):
+def test_export_is_headed_in_the_councils_words_with_real_dates_and_sentence_case(council):
     rows = export_rows(council, IncidentFilter())
-    assert list(rows.columns) == [field.name for field in INCIDENTS.fields] + ["threat_derived"]
+    assert list(rows.columns) == [field.label for field in INCIDENTS.fields] + ["Threat level (derived)"]
     assert len(rows) == 6
-    by_ref = rows.set_index("incident_ref")
-    assert by_ref.loc["INC-3", "occurred_on"] == "20/09/2025"
-    assert by_ref.loc["INC-3", "reported_to_police"] == "yes" and by_ref.loc["INC-1", "reported_to_police"] == "no"
-    assert by_ref.loc["INC-4", "abuse_types"] == "verbal abuse; misinformation or defamation"
-    assert by_ref.loc["INC-2", "council_action"] == "warning letter; security provided"
-    assert by_ref.loc["INC-1", "threat_level"] == "high" and by_ref.isna().loc["INC-1", "threat_derived"]
-    assert by_ref.isna().loc["INC-2", "threat_level"] and by_ref.loc["INC-2", "threat_derived"] == "critical"
+    by_ref = rows.set_index("Reference")
+    assert by_ref.loc["INC-3", "Date of incident"] == pd.Timestamp(2025, 9, 20)
+    assert by_ref.loc["INC-3", "Reported to police"] == "Yes" and by_ref.loc["INC-1", "Reported to police"] == "No"
+    assert by_ref.loc["INC-4", "Type of abuse"] == "Verbal abuse; Misinformation or defamation"
+    assert by_ref.loc["INC-2", "Action taken"] == "Warning letter; Security provided"
+    assert by_ref.loc["INC-1", "Threat level"] == "High" and by_ref.isna().loc["INC-1", "Threat level (derived)"]
+    assert by_ref.isna().loc["INC-2", "Threat level"] and by_ref.loc["INC-2", "Threat level (derived)"] == "Critical"
+
+
+def test_an_exported_workbook_holds_real_dates(council):
+    sheet = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(export_rows(council, IncidentFilter())))).active
+    headers = [cell.value for cell in sheet[1]]
+    day = sheet.cell(row=2, column=headers.index("Date of incident") + 1)
+    assert day.is_date and day.number_format == "dd/mm/yyyy"
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", f"A1:R{sheet.max_row}")
 
 
 def test_export_follows_the_filter(council):
-    assert export_rows(council, IncidentFilter(channels=("email",)))["incident_ref"].tolist() == ["INC-1", "INC-4"]
+    assert export_rows(council, IncidentFilter(channels=("email",)))["Reference"].tolist() == ["INC-1", "INC-4"]
 
 
 @pytest.mark.parametrize(("write", "name"), [(to_csv_bytes, "log.csv"), (to_excel_bytes, "log.xlsx")])
@@ -272,7 +282,7 @@ def test_a_description_that_looks_like_a_formula_is_exported_as_text(council):
     rows = export_rows(council, IncidentFilter(abuse_types=("other",)))
     assert to_csv_bytes(rows).decode("utf-8-sig").count("\"'=HYPERLINK") == 1
     sheet = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(rows))).active
-    description = [cell.value for cell in sheet[1]].index("description") + 1
+    description = [cell.value for cell in sheet[1]].index("Description") + 1
     cell = sheet.cell(row=2, column=description)
     assert cell.data_type == "s" and cell.quotePrefix and cell.value == formula
 
@@ -326,3 +336,9 @@ def test_another_condition_never_adds_incidents(shared_council, data, incident_f
     tighter = data.draw(narrower(incident_filter))
     assert count_incidents(shared_council, tighter) <= count_incidents(shared_council, incident_filter)
     assert len(export_rows(shared_council, tighter)) == count_incidents(shared_council, tighter)
+
+
+def test_a_field_is_written_as_the_screen_and_the_meeting_pack_write_it():
+    assert [as_text(True), as_text(False), as_text(None)] == ["Yes", "No", None]
+    assert as_text(["verbal abuse", "intimidation"]) == "Verbal abuse; Intimidation"
+    assert as_text([]) is None and as_text(date(2025, 4, 3)) == "3 April 2025"

@@ -81,10 +81,10 @@ def test_a_champion_sees_no_description_and_one_pseudonym_for_every_spelling(cou
 
 def test_a_champions_export_leaves_the_description_out_and_names_no_one(council):
     rows = export_rows_for(council, CHAMPION, IncidentFilter())
-    expected = [column for column in export_rows(council, IncidentFilter()).columns if column != "description"]
+    expected = [column for column in export_rows(council, IncidentFilter()).columns if column != "Description"]
     assert rows.columns.tolist() == expected
-    assert rows["perpetrator_ref"].tolist()[:3] == [perpetrator_shown(council, CHAMPION, "janedoe")] * 3
-    assert rows["perpetrator_ref"].isna().tolist() == [False, False, False, True]
+    assert rows["Perpetrator"].tolist()[:3] == [perpetrator_shown(council, CHAMPION, "janedoe")] * 3
+    assert rows["Perpetrator"].isna().tolist() == [False, False, False, True]
     written = to_csv_bytes(rows).decode("utf-8-sig").lower()
     assert "janedoe" not in written and not any(text.lower() in written for text in DESCRIPTIONS)
 
@@ -92,11 +92,11 @@ def test_a_champions_export_leaves_the_description_out_and_names_no_one(council)
 def test_a_councillor_sees_only_their_own_incidents_with_descriptions_and_pseudonyms(council):
     ann = councillor_user(council, "Ann Abbot")
     rows = export_rows_for(council, ann, IncidentFilter())
-    assert rows["incident_ref"].tolist() == ["INC-1", "INC-2"]
-    assert set(rows["councillor"]) == {"Ann Abbot"}
-    assert rows["description"].tolist() == ["Shouted at the surgery", "Threatening post"]
-    assert set(rows["perpetrator_ref"]) == {perpetrator_shown(council, ann, "janedoe")}
-    assert export_rows_for(council, ann, IncidentFilter(channels=("email",)))["incident_ref"].tolist() == ["INC-1"]
+    assert rows["Reference"].tolist() == ["INC-1", "INC-2"]
+    assert set(rows["Councillor"]) == {"Ann Abbot"}
+    assert rows["Description"].tolist() == ["Shouted at the surgery", "Threatening post"]
+    assert set(rows["Perpetrator"]) == {perpetrator_shown(council, ann, "janedoe")}
+    assert export_rows_for(council, ann, IncidentFilter(channels=("email",)))["Reference"].tolist() == ["INC-1"]
 
 
 def test_a_councillor_opens_only_their_own_incidents_and_counts_related_ones_among_them(council):
@@ -126,4 +126,9 @@ def test_who_may_read_a_description(council):
 
 def test_the_export_is_in_date_order_not_in_the_order_of_its_written_dates(council):
     rows = export_rows_for(council, OFFICER, IncidentFilter())
-    assert rows["occurred_on"].tolist() == ["01/03/2025", "10/06/2025", "20/09/2025", "15/01/2026"]
+    assert rows["Date of incident"].dt.strftime("%d/%m/%Y").tolist() == [
+        "01/03/2025",
+        "10/06/2025",
+        "20/09/2025",
+        "15/01/2026",
+    ]

@@ -107,6 +107,15 @@ def test_rejected_rows_can_be_downloaded_fixed_and_imported_again(con):
     assert fixed_date == date(2026, 2, 28)
 
 
+def test_a_rejected_rows_date_cell_reads_as_the_councils_spreadsheet_showed_it(con):
+    log = pd.DataFrame(
+        {"Date of incident": [pd.Timestamp(2026, 3, 1)], "Councillor": [""], "Ward": ["Castle Hill"]}
+        | {"How (channel)": ["Email"], "Type of abuse": ["Verbal abuse"]}
+    )
+    result = import_file(con, "incidents", to_excel_bytes(log), "log.xlsx")
+    assert rejected_rows(con, result.batch_id).loc[0, "Date of incident"] == "01/03/2026"
+
+
 def test_an_import_that_fails_part_way_leaves_the_database_exactly_as_it_was(con, monkeypatch):
     import_file(con, "incidents", csv_bytes(*ROWS[:2]), "first.csv")
     before = counts(con)
