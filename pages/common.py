@@ -272,7 +272,7 @@ def _filter_widgets(con: duckdb.DuckDBPyConnection) -> IncidentFilter:
 
 def chart_with_numbers(figure, numbers, key: str) -> None:
     """A chart, and the same figures as a table for screen readers and for copying into reports."""
-    st.plotly_chart(figure, key=key)
+    st.plotly_chart(figure, key=key, config={"displayModeBar": False})  # its 7 buttons a chart filled the tab order
     with st.expander("Show the numbers behind this chart"):
         st.dataframe(numbers, hide_index=True)
 

@@ -47,7 +47,7 @@ def _metric(column, label: str, now: int | None, before: int | None, help_text: 
 def _attention(alerts, found: Digest, about_people: bool) -> None:
     """The digest's alerts as this user may read them; `about_people` says whether this user may see the alerts
     about individual people."""
-    st.subheader("What needs attention")
+    st.header("What needs attention")
     kinds = {kind: [alert for alert in alerts if alert.kind == kind] for kind in
              ("unusual rise", "repeat perpetrator", "escalation")}  # fmt: skip
     if not alerts and not about_people:
