@@ -3,11 +3,14 @@ and takes them into the page, a browser tab titled after its page, a focus they 
 page a few Tabs away, and charts that do not fill the tab order with their toolbars. axe-core's check of every page
 is in the roles walk (test_roles.py)."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PAGE_TITLES, WAIT, navigation, open_from_navigation, open_signed_in, settled
 
 MOST_TABS_TO_THE_SECOND_PAGE = 5
+AXIS_TEXT = "g.xtick text, g.ytick text, .xtitle, .ytitle, .gtitle, .legendtext, .colorbar text, .annotation-text"
 DASHBOARD = "Councillor safety dashboard"
 
 _FOCUSED = """() => {
@@ -82,3 +85,24 @@ def test_a_chart_adds_at_most_one_stop_to_the_tab_order(cold_dashboard, page):
         stops_in_charts += where["inChart"]
     print(f"Tab stops in the Overview's {charts.count()} charts: {stops_in_charts}")
     assert stops_in_charts <= charts.count()
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG's contrast ratio of an "rgb(r, g, b)" colour against the white the charts are drawn on."""
+
+    def linear(channel: str) -> float:
+        value = int(channel) / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = map(linear, re.findall(r"\d+", colour)[:3])
+    return 1.05 / (0.2126 * red + 0.7152 * green + 0.0722 * blue + 0.05)
+
+
+def test_chart_titles_axes_and_legends_keep_4_5_to_1(cold_dashboard, page):
+    """axe does not look at a chart's text (SVG), so the colours Plotly draws it in are checked here."""
+    open_signed_in(page, cold_dashboard, "", "administrator")
+    open_from_navigation(page, "patterns")
+    expect(page.locator(AXIS_TEXT).first).to_be_visible(timeout=WAIT)
+    settled(page)
+    colours = set(page.locator(AXIS_TEXT).evaluate_all("texts => texts.map(text => getComputedStyle(text).fill)"))
+    assert {colour: round(contrast_on_white(colour), 2) for colour in colours if contrast_on_white(colour) < 4.5} == {}
