@@ -82,21 +82,22 @@ _RUN = """options => axe.run(document, options).then(results => results.violatio
         if (at.dataset.testid) path.unshift(at.dataset.testid);
     }
     const place = node.element ? [...path, node.element.tagName.toLowerCase()].join(" ") : node.target.join(" ");
-    return [rule.id, rule.impact || "minor", place];
+    return [rule.id, rule.impact || "minor", place, !node.element || node.element.isConnected];
 })))"""
 
 
 def violations(page: Page) -> list[Violation]:
     """Every violation axe finds on the page once it is still, one for each element: the rules of WCAG 2.2 A and AA,
     and axe's best practices (heading order, a main landmark, one h1), which a screen reader's user relies on as much.
-    A run that starts while axe looks (a rerun Streamlit starts by itself) has axe look again once it is over."""
+    A run that starts while axe looks (a rerun Streamlit starts by itself), seen by what it left on the page or took
+    away from it, has axe look again once it is over."""
     options = {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"], "elementRef": True}
     for _ in range(3):
         still(page)
         page.evaluate(Axe().axe_script)
-        found = [Violation(*each) for each in page.evaluate(_RUN, options)]
-        if not _running(page):
-            return found
+        found = page.evaluate(_RUN, options)
+        if all(connected for *_, connected in found) and not _running(page):
+            return [Violation(*violation) for *violation, _ in found]
     raise AssertionError("the page never stood still long enough for axe to look at it")
 
 
