@@ -58,6 +58,13 @@ SECTIONS = {
 }
 
 ICON = Path(__file__).parent / "pages" / "favicon.png"  # served by the dashboard; a :material: icon is Google's
+TITLE = "Councillor safety dashboard"
+STYLE = Path(__file__).parent / "pages" / "accessibility.css"
+
+
+def tab_title(page: str) -> None:
+    """The browser tab says which page it holds, so tabs, history and a screen reader tell them apart (WCAG 2.4.2)."""
+    st.set_page_config(page_title=f"{page} – {TITLE}")
 
 
 def pages_for(may_open) -> dict[str, list[st.Page]]:
@@ -78,14 +85,17 @@ def pages_for(may_open) -> dict[str, list[st.Page]]:
 
 def route() -> None:
     leave_pages_folder_mode()
-    st.set_page_config(page_title="Councillor safety dashboard", page_icon=str(ICON), layout="wide")
+    st.set_page_config(page_title=TITLE, page_icon=str(ICON), layout="wide")
+    st.html(STYLE)
     con = cursor()
     user = current_user(con)
     if user is None:
         st.navigation(pages_for(lambda name: True), position="hidden")  # keeps the address the visitor came by
+        tab_title("Sign in")
         draw_sign_in(con)
         st.stop()
     navigation = st.navigation(pages_for(user.may_open))
+    tab_title(navigation.title)
     draw_account(con, user)
     if navigation.url_path not in PAGES_WITHOUT_FILTERS:
         draw_filters(con)

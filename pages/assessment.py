@@ -58,10 +58,10 @@ def _actions_from(section: assessment.Section, edited: pd.DataFrame) -> list[Act
 
 def _form(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) -> None:
     with st.form("assessment_form"):
-        st.subheader("Score each statement")
+        st.header("Score each statement")
         scores, evidence, section_evidence, edited = {}, {}, {}, {}
         for section in sections:
-            st.markdown(f"#### {section.theme}")
+            st.markdown(f"### {section.theme}")
             st.caption(section.aim_statement)
             with st.expander("The aim of this section"):
                 st.write(section.aim)
@@ -141,7 +141,7 @@ def _history(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section])
     history = assessment.assessment_history(con, sections)
     if history.empty:
         return
-    st.subheader("How our score has changed")
+    st.header("How our score has changed")
     most = assessment.max_score(sections)
     if len(history) < 2:
         st.info("Only one assessment is saved so far: save another to see how the score changes over time.")
@@ -159,14 +159,14 @@ def _history(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section])
     st.markdown("Each statement's score at each assessment (0 not addressed, 1 partial, 2 comprehensive)")
     st.dataframe(scores.reset_index().rename(columns={"statement": "Statement"}), hide_index=True)
 
-    st.subheader("What changed since the previous assessment")
+    st.header("What changed since the previous assessment")
     latest = history["assessment_id"].iloc[-1]
     for sentence in assessment.changes_since_previous(con, latest, sections):
         st.markdown(f"- {sentence}")
 
 
 def _actions(con: duckdb.DuckDBPyConnection) -> None:
-    st.subheader("Open improvement actions")
+    st.header("Open improvement actions")
     today = clock.today()
     actions = assessment.open_actions(con, today)
     if actions.empty:
@@ -198,7 +198,7 @@ def _downloads(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section
     latest = assessment.latest_assessment_id(con)
     if latest is None:
         return
-    st.subheader("Download the latest assessment")
+    st.header("Download the latest assessment")
     what = f"self-assessment {latest}"
     left, right = st.columns(2)
     with left:
@@ -230,7 +230,7 @@ def _indicators(_con: duckdb.DuckDBPyConnection, version: str, as_of: date) -> l
 
 def _what_the_data_says(con: duckdb.DuckDBPyConnection, sections: list[assessment.Section]) -> None:
     """Beside each statement, what the council's own data says, and where it disagrees with the latest score."""
-    st.subheader("What the data says")
+    st.header("What the data says")
     found = _indicators(con, data_version(con) + records_version(con), clock.today())
     latest = assessment.latest_assessment_id(con)
     scores = {statement: score for (_, statement), score in assessment.scores_of(con, latest).items()} if latest else {}

@@ -28,6 +28,7 @@ OTHERS = "all others"
 MOST_SHOWN = 6  # categories drawn by name in a split chart; the rest are added up as 'all others'
 _MARGIN = {"t": 60, "l": 10, "r": 10, "b": 10}
 TITLE_WIDTH = 60  # characters a chart's title line holds before it wraps, at the narrowest a chart is drawn
+AXIS_INK = "#555a66"  # 6.9:1 on white: Streamlit's chart theme draws axes and legends in a grey of 3.7:1 (WCAG 1.4.3)
 
 
 def _colours_for(values: list[str]) -> dict[str, str]:
@@ -80,7 +81,12 @@ def labelled(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 
 def _layout(figure: go.Figure) -> go.Figure:
-    figure.update_layout(margin=_MARGIN, legend_title_text="")
+    figure.update_layout(margin=_MARGIN, legend_title_text="", legend_font_color=AXIS_INK)
+    figure.update_xaxes(tickfont_color=AXIS_INK, title_font_color=AXIS_INK)
+    figure.update_yaxes(tickfont_color=AXIS_INK, title_font_color=AXIS_INK)
+    figure.update_annotations(font_color=AXIS_INK)  # the titles of a chart's panels
+    if figure.layout.coloraxis.colorscale:
+        figure.update_coloraxes(colorbar_tickfont_color=AXIS_INK, colorbar_title_font_color=AXIS_INK)
     if figure.layout.title.text:
         title = wrapped(figure.layout.title.text)
         lines = title.count("<br>") + 1

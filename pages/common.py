@@ -279,7 +279,7 @@ def chart_with_numbers(figure, numbers, key: str) -> None:
         title = as_written(html.unescape(figure.layout.title.text.replace("<br>", " ")), text.SENTENCE)
         st.info(f"{title}: every number is hidden for your role, as each is small enough to identify someone.")
         return
-    st.plotly_chart(figure, key=key)
+    st.plotly_chart(figure, key=key, config={"displayModeBar": False})  # its 7 buttons a chart filled the tab order
     with st.expander("Show the numbers behind this chart"):
         table(numbers, {}, hide_index=True)
 

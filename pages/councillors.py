@@ -222,7 +222,7 @@ def _show_risks(page: AnalysisPage, counts: RiskCounts, as_of: date) -> None:
 
 
 def _show_register(page: AnalysisPage, counts: RiskCounts, as_of: date) -> None:
-    st.subheader("Every councillor's suggested and recorded risk")
+    st.header("Every councillor's suggested and recorded risk")
     skip = _chosen_page(counts.councillors, COUNCILLORS_A_PAGE, "councillors, by name", "register_page")
     whole_table(_register_table(_register(page.con, page.version, as_of, skip)), REGISTER_WIDTHS)
 
@@ -234,7 +234,7 @@ def _period(chosen: IncidentFilter) -> str:
 
 
 def _show_people(page: AnalysisPage, log_is_empty: bool, as_of: date) -> None:
-    st.subheader("People linked to several incidents")
+    st.header("People linked to several incidents")
     if log_is_empty:
         st.info("No incidents yet: import your incident log on the Import page.", icon=":material/upload_file:")
         return

@@ -81,7 +81,7 @@ if with_rejections.empty:
     st.success("Every row of every import was accepted.")
     st.stop()
 
-st.subheader("Rows that could not be imported")
+st.header("Rows that could not be imported")
 imports_named = {
     row.batch_id: f"{row.file_name}, imported {row.imported_at:%d/%m/%Y %H:%M} ({row.rejected} rows)"
     for row in with_rejections.itertuples()

@@ -161,7 +161,7 @@ with refusals_shown() as reading:
 if reading.refused:
     st.stop()
 
-st.subheader("1. How your columns were understood")
+st.header("1. How your columns were understood")
 where = f"sheet '{as_written(upload.raw.sheet)}', " if upload.raw.sheet else ""
 st.caption(f"Headers found on {where}row {upload.raw.header_row}; {len(upload.raw.frame):,} rows of data below them.")
 labels = {spec.name: label(spec.name) for spec in dataset.fields}  # the council's words, never a field's name
@@ -199,7 +199,7 @@ with refusals_shown() as checking, st.spinner(f"Checking {len(upload.raw.frame):
 if checking.refused:
     st.stop()
 
-st.subheader("2. What will be imported")
+st.header("2. What will be imported")
 accepted, rejected = len(prepared.accepted), len(prepared.rejected)
 columns = st.columns(3)
 columns[0].metric("Rows read", f"{len(prepared.raw.frame):,}")
@@ -220,7 +220,7 @@ if rejected:
         hide_index=True,
     )
 
-st.subheader("3. Import")
+st.header("3. Import")
 if st.button(f"Import {len(prepared.raw.frame):,} rows", type="primary", key="import"):
     bar = st.progress(0.0, text="Starting")
     result = commit(con, prepared, progress=lambda fraction, message: bar.progress(fraction, text=message))
@@ -235,7 +235,7 @@ if st.button(f"Import {len(prepared.raw.frame):,} rows", type="primary", key="im
 if dataset_name == "wards":
     choices = registers.authorities(con)
     if len(choices):
-        st.subheader("Which council are you?")
+        st.header("Which council are you?")
         labels = dict(zip(choices["authority_code"], choices["authority_name"], strict=True))
         current = registers.chosen_authority(con)
         codes = list(labels)

@@ -208,7 +208,7 @@ def _show_incident(detail: dict | None) -> None:
         st.warning("That incident is no longer in the log: an import may have replaced it. Choose another row.")
         return
     reference = as_written(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
-    st.subheader(f"{reference}, {display(detail['occurred_on'])}")
+    st.header(f"{reference}, {display(detail['occurred_on'])}")
     worked_out = " (worked out from the triage rules)" if detail["threat_derived"] else ""
     st.markdown(f"**Threat: {labels.category(detail['threat'])}**{worked_out}. **Response:** {detail['response']}.")
     st.markdown(_related(detail["related"]))

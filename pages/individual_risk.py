@@ -60,7 +60,7 @@ def _choose(risks: dict[str, CouncillorRisk]) -> CouncillorRisk | None:
 
 
 def _show_risk(con, risk: CouncillorRisk, offers: individual_risk.Offers) -> None:
-    st.subheader(as_written(f"{risk.name}, {risk.ward}"))
+    st.header(as_written(f"{risk.name}, {risk.ward}"))
     reasons = "\n".join(f"- {as_written(reason, SENTENCE)}" for reason in risk.reasons)
     st.markdown(f"Suggested level: **{risk.suggested}**, from the incident log, because of:\n{reasons}")
     if risk.recorded:
@@ -87,7 +87,7 @@ def _show_risk(con, risk: CouncillorRisk, offers: individual_risk.Offers) -> Non
 
 
 def _form(con, risk: CouncillorRisk, offers: individual_risk.Offers) -> None:
-    st.subheader("Record the council's assessment")
+    st.header("Record the council's assessment")
     round_ = _round()
     today = clock.today()
     with st.form(f"individual_risk_form_{round_}"):
@@ -127,7 +127,7 @@ def _form(con, risk: CouncillorRisk, offers: individual_risk.Offers) -> None:
 
 
 def _past(past: list[dict]) -> None:
-    st.subheader("Their past individual risk assessments")
+    st.header("Their past individual risk assessments")
     if not past:
         st.markdown("None yet: each assessment recorded here is kept with its date, and the latest is in force.")
         return

@@ -81,7 +81,7 @@ def _getting_worse_answer(con, user, version: str, chosen: IncidentFilter) -> bo
 def _attention(alerts, found: Digest, about_people: bool) -> None:
     """The digest's alerts as this user may read them; `about_people` says whether this user may see the alerts
     about individual people."""
-    st.subheader("What needs attention")
+    st.header("What needs attention")
     st.caption("These cover the whole council and its latest months, whatever the filters in the sidebar.")
     kinds = {kind: [alert for alert in alerts if alert.kind == kind] for kind in
              ("unusual rise", "repeat perpetrator", "escalation")}  # fmt: skip

@@ -41,7 +41,7 @@ def _lead(past: list[dict]) -> str:
 
 
 def _result(assessment: dict) -> None:
-    st.subheader(f"Your risk is {assessment['level']}")
+    st.header(f"Your risk is {assessment['level']}")
     st.markdown(
         f"Assessed on {display(assessment['completed_on'])}, score {assessment['score']}. "
         f"Review it by {display(assessment['review_on'])}."
@@ -74,7 +74,7 @@ def _contact(con, assessment: dict) -> None:
 
 
 def _form(con, form: own_risk.Questionnaire, councillor_key: str, again: bool) -> None:
-    st.subheader("Assess your risk again" if again else "Assess your risk")
+    st.header("Assess your risk again" if again else "Assess your risk")
     st.markdown(as_written(form.introduction, PASSAGE))
     round_ = _round()
     with st.form(f"own_risk_form_{round_}"):
@@ -105,7 +105,7 @@ def _form(con, form: own_risk.Questionnaire, councillor_key: str, again: bool) -
 
 
 def _past(past: list[dict]) -> None:
-    st.subheader("Your past assessments")
+    st.header("Your past assessments")
     if not past:
         st.markdown("None yet: each assessment you complete is kept here with its date.")
         return

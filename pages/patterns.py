@@ -38,7 +38,7 @@ if found["wards"]["incidents"].sum() == 0:
 rates = privacy.ward_rates_shown(user, found["wards"], found["channel"])
 st.markdown(privacy.concentration_sentence(user, found["wards"], found["channel"], rates))
 
-st.subheader("Wards")
+st.header("Wards")
 rate_numbers = rates.marked().rename(
     columns={
         "ward": "Ward",
@@ -84,7 +84,7 @@ if grid.note:
 if across == "abuse type":
     st.caption("An incident of several types is counted once under each, so rows can add up to more than the total.")
 
-st.subheader("Who is targeted because of who they are?")
+st.header("Who is targeted because of who they are?")
 table = found["characteristics"]
 total = int(found["wards"]["incidents"].sum())
 if table.empty:
@@ -107,7 +107,7 @@ else:
     hidden_note(targeted.note)
     st.caption("An incident can target several characteristics, so the shares do not add up to 100%.")
 
-st.subheader("Are some groups of councillors targeted more?")
+st.header("Are some groups of councillors targeted more?")
 groups = found["groups"]
 if groups.empty:
     st.info("Import your councillor register on the Import page to compare groups of councillors.")

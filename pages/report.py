@@ -79,7 +79,7 @@ def _within(days: int) -> str:
 
 
 def _what_happens_next(receipt: Receipt) -> None:
-    st.subheader("What happens next")
+    st.header("What happens next")
     if receipt.call_999_first:
         st.error("**If you are in danger now, call 999 first.** A threat to life is a matter for the police.")
     st.success(as_written(receipt.next_steps, 400), icon=":material/check_circle:")
@@ -224,7 +224,7 @@ def _next_round() -> None:
 
 
 def _tracked(con: duckdb.DuckDBPyConnection, user: User) -> None:
-    st.subheader("Your reports and requests")
+    st.header("Your reports and requests")
     mine = raised_by_me(con, user)
     if mine.empty:
         st.markdown("Nothing yet: what you report or ask for is listed here, with how far it has got.")

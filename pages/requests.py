@@ -117,7 +117,7 @@ def _act(act, message: str) -> None:
 
 
 def _work_on(con: duckdb.DuckDBPyConnection, user: User, frame: pd.DataFrame) -> None:
-    st.subheader("Work on one")
+    st.header("Work on one")
     labels = {row.request_id: _label(row) for row in frame.itertuples(index=False)}
     chosen = st.selectbox(
         "Report or request",

@@ -37,7 +37,7 @@ def _save_periods() -> None:
 
 
 def _periods(con: duckdb.DuckDBPyConnection) -> None:
-    st.subheader("How long each kind of record is kept")
+    st.header("How long each kind of record is kept")
     with st.form("periods", border=False):
         for name, months in retention.periods(con).items():
             record_type, (amount, unit) = retention.RECORD_TYPES[name], _in_units(months)
@@ -74,7 +74,7 @@ def _show_purged() -> None:
 
 
 def _due(due: pd.DataFrame) -> None:
-    st.subheader("What is past its period today")
+    st.header("What is past its period today")
     st.dataframe(
         pd.DataFrame(
             {

@@ -88,14 +88,14 @@ def _lead(con: duckdb.DuckDBPyConnection) -> str:
 
 def _show_incident(detail: dict) -> None:
     reference = as_written(detail["incident_ref"]) if detail["incident_ref"] else "Incident without a reference"
-    st.subheader(f"{reference}, {display(detail['occurred_on'])}")
+    st.header(f"{reference}, {display(detail['occurred_on'])}")
     worked_out = " (worked out from the triage rules)" if detail["threat_derived"] else ""
     st.markdown(f"**Threat: {detail['threat']}**{worked_out}. **Response:** {detail['response']}.")
     show_incident_fields(detail)
 
 
 def _show_timeline(timeline: pd.DataFrame) -> None:
-    st.subheader(f"Related incidents in the {RELATED_MONTHS} months before")
+    st.header(f"Related incidents in the {RELATED_MONTHS} months before")
     if timeline.empty:
         st.markdown(
             f"No other incident in the {RELATED_MONTHS} months up to this one was against the same councillor, "
@@ -115,7 +115,7 @@ def _show_timeline(timeline: pd.DataFrame) -> None:
 
 
 def _show_councillor(councillor: dict) -> None:
-    st.subheader("The councillor's risk assessment")
+    st.header("The councillor's risk assessment")
     if not councillor["in_register"]:
         st.markdown(
             f"{as_written(councillor['name'])} is not in the councillor register: import it on the Import page."
@@ -132,7 +132,7 @@ def _show_councillor(councillor: dict) -> None:
 
 
 def _show_reviews(reviews: list[dict]) -> None:
-    st.subheader("Earlier reviews")
+    st.header("Earlier reviews")
     if not reviews:
         st.markdown("No earlier review of this incident or of others against the same councillor.")
         return
@@ -174,7 +174,7 @@ def _mitigation_rows(councillor: dict) -> pd.DataFrame:
 
 
 def _review_form(incident_key: str, councillor: dict) -> None:
-    st.subheader("Record the review")
+    st.header("Record the review")
     form = _round()
     with st.form(f"review_form_{form}"):
         reviewed_on = st.date_input(
@@ -263,7 +263,7 @@ def _meeting_pack_button(incident_key: str, reference: str | None) -> None:
 
 
 def _open_actions(con: duckdb.DuckDBPyConnection) -> None:
-    st.subheader("Open actions from reviews")
+    st.header("Open actions from reviews")
     today = clock.today()
     actions = open_review_actions(con, today)
     if actions.empty:

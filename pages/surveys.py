@@ -105,7 +105,7 @@ def _draw_crosstab(
     others = listed[(listed["question_id"] != question_id) & (listed["kind"] != "text")]
     if others.empty:
         return
-    st.subheader("Split by another question")
+    st.header("Split by another question")
     texts = dict(zip(others["question_id"], others["text"], strict=True))
     by = st.selectbox(
         "Split the answers by", list(texts), index=None, key="survey_by",
@@ -140,7 +140,7 @@ def _draw_change(
     comparable = _comparable(con, version, wave_id, question_id)
     if comparable.empty:
         return
-    st.subheader("Compared with another wave")
+    st.header("Compared with another wave")
     labels = dict(zip(comparable["wave_id"], comparable["label"], strict=True))
     other = st.selectbox(
         "Compare with wave", list(labels), format_func=lambda wave: cut(labels[wave]), key="survey_compare"
@@ -175,7 +175,7 @@ def _national(_con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -> pd
 
 
 def _draw_national(con: duckdb.DuckDBPyConnection, version: str, wave_id: str) -> None:
-    st.subheader("How do we compare with councillors nationally?")
+    st.header("How do we compare with councillors nationally?")
     compared = _national(con, version, wave_id)
     if compared.empty:
         st.info("Say which questions are which measures (below) to set this wave beside the national figures.")

@@ -91,7 +91,7 @@ def _add() -> None:
 
 def _add_account(councillors: dict[str, str]) -> None:
     """Every field is sent together when the button is pressed, whatever had the keyboard's focus last."""
-    st.subheader("Add an account")
+    st.header("Add an account")
     with st.form("add_account", clear_on_submit=True, enter_to_submit=False):
         st.text_input(
             "User name or e-mail address",
@@ -156,7 +156,7 @@ def _unlock(username: str) -> None:
 
 
 def _change_account(accounts_held: pd.DataFrame, councillors: dict[str, str]) -> None:
-    st.subheader("Change an account")
+    st.header("Change an account")
     chosen = st.selectbox("Account", accounts_held["username"], format_func=cut, key="chosen_account")
     account = accounts_held.set_index("username").loc[chosen]
     councillor_key = account["councillor_key"] if isinstance(account["councillor_key"], str) else None

@@ -82,7 +82,7 @@ def test_the_data_is_set_beside_the_statements_and_a_contradiction_is_named(data
     assessment.save_assessment(con, clock.today(), every)
     con.close()
     app = open_app("pages/assessment.py")
-    assert "What the data says" in [header.value for header in app.subheader]
+    assert "What the data says" in [header.value for header in app.header]
     assert any(expander.label.startswith("2.1.5 ") for expander in app.expander)
     warnings = [warning.value for warning in app.warning]
     assert any(

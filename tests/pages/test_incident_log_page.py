@@ -33,7 +33,7 @@ def matched(app: AppTest) -> int:
 
 
 def text_of(app: AppTest) -> str:
-    return "\n".join(element.value for element in [*app.markdown, *app.info, *app.caption, *app.subheader])
+    return "\n".join(element.value for element in [*app.markdown, *app.info, *app.caption, *app.header])
 
 
 def test_the_log_answers_with_its_count_and_shows_one_page(sample):
@@ -83,7 +83,7 @@ def test_choosing_a_row_opens_the_incident_in_full(sample):
     assert not app.exception, app.exception
     chosen = rows.iloc[position]
     threat = chosen["threat"].removesuffix(" (derived)").lower()
-    assert chosen["ref"].replace("-", "\\-") in app.subheader[0].value
+    assert chosen["ref"].replace("-", "\\-") in app.header[0].value
     assert f"**Threat: {threat.capitalize()}** (worked out from the triage rules)" in text_of(app)
     assert f"**Response:** {RESPONSES[threat]}." in text_of(app)
     assert "against the same councillor" in text_of(app)

@@ -55,7 +55,7 @@ def test_a_councillor_answers_and_sees_their_level_reasons_and_guidance_once(dat
     answer(app, QUIET | {"surgeries": "at my home", "lone_working": "yes", "address_published": "yes"})
     shown = text_of(app)
     assert "Assessment kept: your risk is high." in shown
-    assert app.subheader[0].value == "Your risk is high"  # 3 + 2 + 3, and 1 incident with a high threat: 1 + 3
+    assert app.header[0].value == "Your risk is high"  # 3 + 2 + 3, and 1 incident with a high threat: 1 + 3
     assert "Your latest assessment, on 24 November 2026, put your risk at **high**" in shown
     assert "24 February 2027" in shown  # reviewed in 3 months
     assert "You hold surgeries at your home." in shown
@@ -72,7 +72,7 @@ def test_a_councillor_answers_and_sees_their_level_reasons_and_guidance_once(dat
 def test_asking_an_officer_to_get_in_touch_raises_one_request(database, council):
     app = open_app(PAGE, COUNCILLOR, council["Ben Brook"])
     answer(app, QUIET | {"cabinet": "yes"})
-    assert app.subheader[0].value == "Your risk is low"
+    assert app.header[0].value == "Your risk is low"
     assert "Nothing in your answers" not in text_of(app) and "A visible role" in text_of(app)
     (contact,) = [button for button in app.button if button.label == "I'd like an officer to contact me"]
     contact.click()

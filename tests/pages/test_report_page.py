@@ -51,7 +51,7 @@ def test_a_councillor_reports_a_threat_and_is_told_what_happens_next(fernwick):
     assert "Which councillor is this about?" not in [box.label for box in app.selectbox]  # only for themselves
     send(app, fill(app))
     shown = text_of(app)
-    assert "What happens next" in [header.value for header in app.subheader]
+    assert "What happens next" in [header.value for header in app.header]
     assert "at critical threat" in shown  # a threat of violence, by a person with two incidents already: critical
     assert "Report to the police" in shown
     assert "by 24 November 2026" in shown  # critical: the same day
@@ -119,7 +119,7 @@ def test_a_half_written_report_is_there_on_the_next_visit_until_it_is_sent(fernw
     assert again.selectbox(key="channel_0").value == "ward surgery"
     again.radio(key="threat_0").set_value("of violence")
     send(again, 0)
-    assert "What happens next" in [header.value for header in again.subheader]
+    assert "What happens next" in [header.value for header in again.header]
     after = open_app("pages/report.py", COUNCILLOR, "c1")
     assert "Your unsent report" not in text_of(after)
     assert after.text_area(key="description_0").value == ""

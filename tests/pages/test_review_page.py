@@ -118,7 +118,7 @@ def test_a_review_with_a_nameless_action_is_not_saved_and_says_why(council):
 
 def test_choosing_another_incident_shows_its_timeline(council):
     app = chosen(open_app("pages/review.py"), "ref:INC-8")
-    assert app.subheader[0].value == "INC\\-8, 1 March 2025"
+    assert app.header[0].value == "INC\\-8, 1 March 2025"
     assert table_with(app, "related_by")["incident_ref"].tolist() == ["INC-3"]
     assert "Bob Brook is not in the councillor register" not in text_of(app)
     assert "Risk level:** not recorded" in text_of(app)
