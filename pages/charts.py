@@ -297,6 +297,9 @@ def _middle(x_parts: list, y_parts: list) -> tuple[float, float]:
     return sum(x_parts[largest]) / len(x_parts[largest]), sum(y_parts[largest]) / len(y_parts[largest])
 
 
+_KEY = {"title": {"text": "Incidents per councillor", "font": {"color": AXIS_INK}}, "tickfont": {"color": AXIS_INK}}
+
+
 def _colour_bar(figures: pd.DataFrame, highest: float) -> go.Scatter:
     """The map's key: an invisible point whose colour scale is the one the wards are filled from."""
     first = figures.iloc[0]
@@ -305,7 +308,7 @@ def _colour_bar(figures: pd.DataFrame, highest: float) -> go.Scatter:
         y=[first.y[0][0]],
         mode="markers",
         marker={"size": 0, "opacity": 0, "color": [0], "cmin": 0, "cmax": highest, "colorscale": SEQUENTIAL,
-                "showscale": True, "colorbar": {"title": {"text": "Incidents per councillor"}}},
+                "showscale": True, "colorbar": _KEY},
         hoverinfo="skip",
         showlegend=False,
     )  # fmt: skip

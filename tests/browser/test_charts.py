@@ -20,7 +20,7 @@ def charts_drawing_nothing(page) -> list[int]:
 
 
 def test_a_viewer_reads_a_sentence_where_every_number_of_a_chart_is_hidden(cold_dashboard, page):
-    for path, chart in (("trends?channels=in+person&split=ward", "Incidents each month by ward"),
+    for path, chart in (("trends?channels=in+person&split=Ward", "Incidents each month by ward"),
                         ("patterns?channels=letter", "Incidents by ward and channel")):  # fmt: skip
         open_signed_in(page, cold_dashboard, path, VIEWER)
         expect(page.get_by_text(f"{chart}: every number is hidden for your role")).to_be_visible(timeout=WAIT)
