@@ -32,6 +32,23 @@ DO_NOT_IMPORT = "(do not import)"
 PREVIEW_ROWS = 200
 
 
+def _whole_file_imported(con: duckdb.DuckDBPyConnection, kind: str, asking: tuple[str, list[str], str], store):
+    """A file that goes in whole (a survey wave, the wards' boundaries): uploaded, stored by `store` when the button
+    is pressed, audited as `kind` ("survey", "ward boundaries"; its last word keys the widgets), and its result
+    returned; None until then, or when it was refused (its sentence shown)."""
+    asked_for, file_types, button = asking
+    upload = st.file_uploader(asked_for, type=file_types, key=f"{kind.split()[-1]}_upload")
+    if upload is None or not st.button(button, type="primary", key=f"import_{kind.split()[-1]}"):
+        return None
+    with refusals_shown() as attempt, st.spinner(f"Importing {as_written(upload.name)}"):
+        result = store(upload)
+    if attempt.refused:
+        return None
+    audit.record_import(con, current_user().username, kind, result.file_name, result.summary())
+    st.cache_data.clear()
+    return result
+
+
 def _import_survey(con: duckdb.DuckDBPyConnection) -> None:
     """A survey export goes in whole, as the tool produced it: one upload is one wave of the survey."""
     st.markdown(
@@ -41,16 +58,13 @@ def _import_survey(con: duckdb.DuckDBPyConnection) -> None:
     wave = st.text_input("Which wave is this? (for example the year of the survey)", key="wave")
     tool = st.selectbox("Survey tool", [RECOGNISE_TOOL, *TOOLS], format_func=lambda name: TOOLS.get(name, name),
                         key="tool")  # fmt: skip
-    upload = st.file_uploader("Your survey export", type=FILE_TYPES, key="survey_upload")
-    if upload is None or not st.button("Import the survey", type="primary", key="import_survey"):
+    chosen_tool = None if tool == RECOGNISE_TOOL else tool
+    result = _whole_file_imported(
+        con, "survey", ("Your survey export", FILE_TYPES, "Import the survey"),
+        lambda upload: import_survey(con, upload.getvalue(), upload.name, wave=wave, tool=chosen_tool),
+    )  # fmt: skip
+    if result is None:
         return
-    with refusals_shown() as attempt, st.spinner(f"Importing {as_written(upload.name)}"):
-        result = import_survey(con, upload.getvalue(), upload.name, wave=wave,
-                               tool=None if tool == RECOGNISE_TOOL else tool)  # fmt: skip
-    if attempt.refused:
-        return
-    audit.record_import(con, current_user().username, "survey", result.file_name, result.summary())
-    st.cache_data.clear()
     st.success(
         f"Imported wave {as_written(result.wave)} from {as_written(result.file_name)} ({TOOLS[result.tool]}): "
         f"{result.respondents:,} "
@@ -68,15 +82,12 @@ def _import_boundaries(con: duckdb.DuckDBPyConnection) -> None:
         "such as WD24CD, in the generalised or super generalised resolution), or a HexJSON hex map of your wards. "
         "Wards are matched to your ward register by their codes, so import the ward register first."
     )
-    upload = st.file_uploader("Your ward boundaries", type=["geojson", "json", "hexjson"], key="boundaries_upload")
-    if upload is None or not st.button("Import the boundaries", type="primary", key="import_boundaries"):
+    result = _whole_file_imported(
+        con, "ward boundaries", ("Your ward boundaries", ["geojson", "json", "hexjson"], "Import the boundaries"),
+        lambda upload: import_boundaries(con, upload.getvalue(), upload.name),
+    )  # fmt: skip
+    if result is None:
         return
-    with refusals_shown() as attempt, st.spinner(f"Reading {as_written(upload.name)}"):
-        result = import_boundaries(con, upload.getvalue(), upload.name)
-    if attempt.refused:
-        return
-    audit.record_import(con, current_user().username, "ward boundaries", result.file_name, result.summary())
-    st.cache_data.clear()
     st.success(
         f"Stored the boundaries of {result.stored:,} wards from {as_written(result.file_name)}: the map is on "
         "**Where is abuse concentrated?**"
