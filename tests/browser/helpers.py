@@ -118,3 +118,11 @@ def unreadable_words(page, received) -> list[str]:
             found += _table_found(element, names)
     received.messages.clear()
     return sorted(set(found))
+
+
+def headline_figure(page, label: str):
+    """The Overview's headline figure under `label` ("Incidents" is the whole period's count), as a person reads it."""
+    metric = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+    return metric.get_by_test_id("stMetricValue")

@@ -13,6 +13,7 @@ from analytics.governance.access import ADMINISTRATOR, SAFETY_OFFICER
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import count_incidents
 from tests.browser.conftest import PASSWORD, WAIT, open_signed_in, serve, settled
+from tests.browser.helpers import headline_figure
 from tests.conftest import REPO
 
 SAMPLE_LOG = REPO / "sample_data" / "incident_log.xlsx"
@@ -65,7 +66,7 @@ def test_a_filter_changes_the_figures_and_the_link(cold_dashboard, page):
     everything, emails = (count_incidents(con, IncidentFilter(channels=c)) for c in ((), ("email",)))
     con.close()
     open_signed_in(page, cold_dashboard, "", SAFETY_OFFICER)
-    figure = page.get_by_test_id("stMetricValue").first
+    figure = headline_figure(page, "Incidents")
     expect(figure).to_have_text(f"{everything:,}", timeout=WAIT)
     channels = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text="How (channel)")
     channels.locator("input").click()

@@ -12,6 +12,7 @@ from analytics.governance.access import SAFETY_OFFICER, VIEWER
 from analytics.incidents.filters import IncidentFilter
 from analytics.incidents.incident_log import count_incidents
 from tests.browser.conftest import serve, sign_in
+from tests.browser.helpers import headline_figure
 
 # The first visit is a link to a page, as a shared link would be.
 PAGES = [
@@ -64,7 +65,7 @@ def test_a_filter_follows_the_user_to_another_page(dashboard, page):
     url, emails = dashboard
     page.goto(f"{url}/?channels=email")
     sign_in(page, SAFETY_OFFICER)
-    expect(page.get_by_test_id("stMetricValue").first).to_have_text(f"{emails:,}", timeout=30_000)
+    expect(headline_figure(page, "Incidents")).to_have_text(f"{emails:,}", timeout=30_000)
     page.get_by_test_id("stSidebarNav").get_by_text("Incident log").click()
     expect(page.get_by_text(f"{emails:,} incidents match").first).to_be_visible(timeout=30_000)
     assert page.url.endswith("/incident_log?channels=email")

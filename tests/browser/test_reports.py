@@ -64,7 +64,7 @@ def test_a_councillor_reports_a_threat_and_the_officer_acknowledges_it(council_c
 
             open_from_navigation(officer, "incident_log")
             logged = _frame_with(said_to_officer, officer, "ref", reference)
-            assert logged.loc[logged["ref"] == reference, "threat"].item() == "high (derived)"  # triaged by the rules
+            assert logged.loc[logged["ref"] == reference, "threat"].item() == "High (derived)"  # triaged by the rules
             open_from_navigation(officer, "overview")
             assert said_to_officer.said(officer, rf"\*\*{incidents_before + 1:,} incidents\*\*")
             settled(officer)
