@@ -31,7 +31,7 @@ from analytics.incidents.risk import (
     rules_in_words,
 )
 from analytics.ingest.dates import display
-from analytics.ingest.labels import DERIVED, GLOSSES, category, yes_no
+from analytics.ingest.labels import DERIVED, GLOSSES, categories, category, yes_no
 from analytics.text import SENTENCE
 from pages.common import AnalysisPage, as_written, link_to, open_analysis_page, whole_table
 
@@ -184,9 +184,8 @@ def _timeline_table(timeline: pd.DataFrame) -> pd.DataFrame:
             "Councillor": timeline["councillor"],
             "Ward": timeline["ward"],
             "How": timeline["channel"].map(category),
-            "Type of abuse": timeline["abuse_types"].map(category),
-            "Threat": timeline["threat"].map(category)
-            + timeline["threat_derived"].map({True: f" {DERIVED}", False: ""}),
+            "Type of abuse": timeline["abuse_types"].map(categories),
+            "Threat": timeline["threat"].map(category) + timeline["threat_derived"].map(_derived),
             "Reported to the police": timeline["reported_to_police"].map(lambda told: police.get(told, "Not known")),
         }
     )

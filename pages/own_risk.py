@@ -115,7 +115,7 @@ def _past(past: list[dict]) -> None:
             "level": [each["level"] for each in past],
             "score": [each["score"] for each in past],
             "review_on": [each["review_on"] for each in past],
-            "asked": ["yes" if each["request_id"] else "no" for each in past],
+            "asked": [each["request_id"] is not None for each in past],  # the table writes Yes or No
         }
     )
     table(

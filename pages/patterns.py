@@ -24,6 +24,12 @@ def _patterns(_con: duckdb.DuckDBPyConnection, version: str, chosen: IncidentFil
     }
 
 
+@st.cache_data(show_spinner=False)
+def _outlines(_con: duckdb.DuckDBPyConnection, version: str):
+    """The wards' outlines change only with an import, whatever the filters."""
+    return ward_map.ward_outlines(_con)
+
+
 def _in_sentence_case(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(category) for column in columns})
 
@@ -50,7 +56,7 @@ rate_numbers = rates.marked().rename(
 chart_with_numbers(charts.ward_rates(rates.frame), rate_numbers, key="chart_ward_rates")
 hidden_note(rates.note)
 st.caption("A rate per councillor lets a ward with three councillors be compared with a ward with one.")
-outlines = ward_map.ward_outlines(con)
+outlines = _outlines(con, version)
 if outlines.empty:
     st.info(
         "To see the wards on a map, add your ward boundaries on the Import page: the ONS's ward boundaries "

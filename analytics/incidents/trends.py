@@ -188,15 +188,18 @@ def getting_worse(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilte
     months before clock.today())."""
     this_month = month_index(clock.today())
     quarter_end = this_month - this_month % 3
+    log_starts = con.execute("SELECT min(occurred_on) FROM incidents").fetchone()[0]
     return (
-        _change(con, incident_filter, this_month - 12, this_month),
-        _change(con, incident_filter, quarter_end - 3, quarter_end),
+        _change(con, incident_filter, log_starts, this_month - 12, this_month),
+        _change(con, incident_filter, log_starts, quarter_end - 3, quarter_end),
     )
 
 
-def _change(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, first: int, after: int) -> Change:
+def _change(
+    con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, log_starts: date | None, first: int, after: int
+) -> Change:
     """Incidents from month `first` up to (not including) month `after` (analytics.months.month_index), against
-    the same months a year earlier."""
+    the same months a year earlier, if the log (its first incident on `log_starts`) goes back that far."""
     start, end = month_from_index(first), month_from_index(after) - timedelta(days=1)
     earlier_start, earlier_end = month_from_index(first - 12), month_from_index(after - 12) - timedelta(days=1)
     condition, parameters = replace(incident_filter, start=None, end=None).where()
@@ -205,7 +208,6 @@ def _change(con: duckdb.DuckDBPyConnection, incident_filter: IncidentFilter, fir
             FROM incident_facts WHERE {condition} AND occurred_on >= ? AND occurred_on <= ?""",
         [start, earlier_end, *parameters, earlier_start, end],
     ).fetchone()
-    log_starts = con.execute("SELECT min(occurred_on) FROM incidents").fetchone()[0]
     covered = log_starts is not None and month_index(log_starts) <= first - 12
     return Change(
         name=_span_name(start, end),

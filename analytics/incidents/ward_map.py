@@ -24,8 +24,8 @@ def ward_outlines(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def map_figures(outlines: pd.DataFrame, rates: Shown) -> pd.DataFrame:
     """Each outlined ward with its figures from privacy.ward_rates_shown: ward_code, ward, x, y, councillors,
     incidents, per_councillor (<NA> when hidden, or when the ward has no councillor; 0 for a ward with councillors
-    but no incident in the selection), hidden; the largest ward
-    first, so that one drawn inside another is drawn over it."""
+    but no incident in the selection), hidden; the largest ward first, so that one drawn inside another is drawn
+    over it."""
     hidden = rates.hidden["per_councillor"].set_axis(rates.frame["ward"]).rename("hidden")
     figures = outlines.merge(rates.frame[["ward", *FIGURES]], on="ward", how="left").merge(
         hidden, left_on="ward", right_index=True, how="left"

@@ -53,9 +53,11 @@ def rejected_rows(con: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes whenever an import lands, the sample is removed, records are purged or an officer records an individual
-    risk assessment (a councillor's recorded level, which every risk figure reads): the key of every cached result."""
+    """Changes whenever an import lands (the wards' boundaries too, which keep no batch of their own), the sample is
+    removed, records are purged or an officer records an individual risk assessment (a councillor's recorded level,
+    which every risk figure reads): the key of every cached result."""
     sql = """SELECT count(*), max(imported_at), (SELECT value FROM settings WHERE name = ?),
-                    (SELECT count(*) FROM individual_risk_assessments)
+                    (SELECT count(*) FROM individual_risk_assessments),
+                    (SELECT max(imported_at) FROM ward_boundaries)
              FROM import_batches"""
     return str(con.execute(sql, [FACTS_BUILT]).fetchone())
